@@ -1,0 +1,123 @@
+/**
+ * An index over one graph: who produces and who consumes each value, which values are constants (graph
+ * initializers, `Constant` nodes, and either of those reached through `Identity`, which exporters use to
+ * share tied weights), and a topological order. Built once, read by shape inference, the cost model, the
+ * profiler's join, and the transforms. Names from outer scopes (for subgraphs) are passed in.
+ */
+import type { GraphProto, NodeProto, TensorProto } from '../onnx/types';
+import { attrTensor } from './attributes';
+
+export interface GraphIndex {
+  readonly graph: GraphProto;
+  readonly nodes: readonly NodeProto[];
+  /** value name → index of the node that produces it. */
+  readonly producer: ReadonlyMap<string, number>;
+  /** value name → indexes of the nodes that read it. */
+  readonly consumers: ReadonlyMap<string, readonly number[]>;
+  readonly initializers: ReadonlyMap<string, TensorProto>;
+  /** Every constant value: initializers, Constant-node outputs, and Identity of a constant. */
+  readonly constants: ReadonlyMap<string, TensorProto>;
+  readonly graphInputs: ReadonlySet<string>;
+  readonly graphOutputs: ReadonlySet<string>;
+  /** Node indexes in an order where every node comes after the producers of its inputs. */
+  readonly order: readonly number[];
+  /** Problems found while indexing (cycles, duplicate outputs, dangling inputs): empty for a valid graph. */
+  readonly problems: readonly string[];
+}
+
+function tensorFromConstantNode(n: NodeProto): TensorProto | undefined {
+  return n.op_type === 'Constant' && (n.domain ?? '') === '' ? attrTensor(n, 'value') : undefined;
+}
+
+export function indexGraph(graph: GraphProto, outerScope: ReadonlySet<string> = new Set()): GraphIndex {
+  const nodes = graph.node ?? [];
+  const producer = new Map<string, number>();
+  const consumers = new Map<string, number[]>();
+  const problems: string[] = [];
+  const initializers = new Map<string, TensorProto>();
+  for (const t of graph.initializer ?? []) if (t.name) initializers.set(t.name, t);
+  const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
+  const graphOutputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
+
+  nodes.forEach((n, i) => {
+    for (const o of n.output ?? []) {
+      if (!o) continue;
+      if (producer.has(o))
+        problems.push(
+          `value '${o}' is produced by two nodes ('${nodes[producer.get(o)!]?.name ?? ''}' and '${n.name ?? ''}')`,
+        );
+      else producer.set(o, i);
+    }
+    for (const inp of n.input ?? []) {
+      if (!inp) continue;
+      const list = consumers.get(inp);
+      if (list) list.push(i);
+      else consumers.set(inp, [i]);
+    }
+  });
+
+  const constants = new Map<string, TensorProto>(initializers);
+  for (const n of nodes) {
+    const t = tensorFromConstantNode(n);
+    if (t && n.output?.[0]) constants.set(n.output[0], t);
+  }
+
+  // Kahn's algorithm; inputs known from the graph, initializers or outer scope have no producer.
+  const pending = new Array<number>(nodes.length).fill(0);
+  const ready: number[] = [];
+  nodes.forEach((n, i) => {
+    const deps = new Set<number>();
+    for (const inp of n.input ?? []) {
+      if (!inp) continue;
+      const p = producer.get(inp);
+      if (p !== undefined) deps.add(p);
+      else if (!graphInputs.has(inp) && !initializers.has(inp) && !outerScope.has(inp))
+        problems.push(`node '${n.name ?? i}' reads '${inp}', which nothing produces`);
+    }
+    pending[i] = deps.size;
+    if (deps.size === 0) ready.push(i);
+  });
+  const order: number[] = [];
+  const dependents = new Map<number, Set<number>>();
+  nodes.forEach((n, i) => {
+    for (const inp of n.input ?? []) {
+      const p = inp ? producer.get(inp) : undefined;
+      if (p === undefined) continue;
+      let s = dependents.get(p);
+      if (!s) dependents.set(p, (s = new Set()));
+      s.add(i);
+    }
+  });
+  for (let head = 0; head < ready.length; head++) {
+    const i = ready[head]!;
+    order.push(i);
+    for (const d of dependents.get(i) ?? []) if (--pending[d]! === 0) ready.push(d);
+  }
+  if (order.length < nodes.length) {
+    const stuck = nodes.map((n, i) => (pending[i]! > 0 ? (n.name ?? `#${i}`) : null)).filter(Boolean);
+    problems.push(`the graph has a cycle through ${stuck.length} node(s), e.g. '${stuck[0]}'`);
+  }
+
+  // Identity of a constant is a constant (tied weights); follow chains in topological order.
+  for (const i of order) {
+    const n = nodes[i]!;
+    if (n.op_type === 'Identity' && (n.domain ?? '') === '') {
+      const src = n.input?.[0] ? constants.get(n.input[0]) : undefined;
+      if (src && n.output?.[0]) constants.set(n.output[0], src);
+    }
+  }
+  for (const o of graphOutputs)
+    if (!producer.has(o) && !graphInputs.has(o) && !initializers.has(o) && !outerScope.has(o))
+      problems.push(`graph output '${o}' is never produced`);
+
+  return { graph, nodes, producer, consumers, initializers, constants, graphInputs, graphOutputs, order, problems };
+}
+
+/** Every name visible inside a subgraph of `graph`: its inputs, initializers and node outputs, plus the outer scope. */
+export function scopeFor(index: GraphIndex, outerScope: ReadonlySet<string> = new Set()): Set<string> {
+  const s = new Set(outerScope);
+  for (const n of index.graphInputs) s.add(n);
+  for (const n of index.initializers.keys()) s.add(n);
+  for (const n of index.producer.keys()) s.add(n);
+  return s;
+}
