@@ -8,11 +8,15 @@ import type { ModelProto } from '../../src/engine/onnx/types';
 import { float, GraphBuilder } from './onnxBuilder';
 import { randomNormal } from './random';
 
-let seed = 1;
-const w = (n: number, std = 0.1): Float32Array => randomNormal(n, std, seed++);
+/** A weight generator with its own seed sequence, so each recipe gives the same weights on every call. */
+function weights(seed: number): (n: number, std?: number) => Float32Array {
+  let s = seed;
+  return (n, std = 0.1) => randomNormal(n, std, s++);
+}
 
 /** Conv(3→8,3x3,pad1) → BN → Relu → MaxPool(2) → Conv(8→16,3x3) → Relu → GlobalAvgPool → Flatten → Gemm(16→10). Input [N,3,32,32]. */
 export function tinyCnn(batch: number | string = 1): ModelProto {
+  const w = weights(1000);
   const g = new GraphBuilder('tiny_cnn');
   const x = g.input('input', [batch, 3, 32, 32]);
   g.init('conv1.w', [8, 3, 3, 3], w(8 * 27));
@@ -53,6 +57,7 @@ export function tinyCnn(batch: number | string = 1): ModelProto {
 
 /** MatMul(in→hidden) → Add → Relu → MatMul(hidden→out) → Add. Input [batch, in]. */
 export function mlp(inDim = 64, hidden = 128, outDim = 10, batch: number | string = 'batch'): ModelProto {
+  const w = weights(2000);
   const g = new GraphBuilder('mlp');
   const x = g.input('x', [batch, inDim]);
   g.init('w1', [inDim, hidden], w(inDim * hidden));
@@ -78,6 +83,7 @@ export interface EncoderConfig {
  * Input `hidden_states` [batch, seq, hidden] with symbolic batch and seq. Opset 17 (LayerNormalization).
  */
 export function bertEncoder(cfg: EncoderConfig = { layers: 2, hidden: 64, heads: 4, ffn: 256 }): ModelProto {
+  const w = weights(3000);
   const { layers, hidden, heads, ffn } = cfg;
   const headDim = hidden / heads;
   const g = new GraphBuilder('bert_encoder');
@@ -165,6 +171,7 @@ export function bertEncoder(cfg: EncoderConfig = { layers: 2, hidden: 64, heads:
 
 /** If(cond) → then: x·2, else: x+1, with a weight in a Constant node and shared through Identity. Inputs cond [] bool, x [N,4]. */
 export function ifModel(): ModelProto {
+  const w = weights(4000);
   const thenB = new GraphBuilder('then_branch');
   thenB.node('Mul', ['x', 'two'], ['then_out'], {}, 'then_mul');
   thenB.output('then_out', ['N', 4]);
@@ -184,6 +191,7 @@ export function ifModel(): ModelProto {
 
 /** One MatMul [1,m,k]×[k,n] that dominates a few cheap ops; for checking that profiling ranks it first. */
 export function dominantMatMul(m = 256, k = 1024, n = 1024): ModelProto {
+  const w = weights(5000);
   const g = new GraphBuilder('dominant');
   const x = g.input('x', [1, m, k]);
   g.init('big.w', [k, n], w(k * n, 0.02));

@@ -1,8 +1,27 @@
-/** `onnx-tuner inspect` (placeholder until the inspect report lands). */
+/** `onnx-tuner inspect MODEL`: static summary of a model (no runtime needed). */
+import { readModel } from '../../engine/onnx/readModel';
+import { buildInspectReport } from '../../engine/report/inspectReport';
+import { renderInspectText } from '../../engine/report/inspectText';
+import { parseArgs, parseDims, UsageError } from '../args';
 import type { CommandEntry } from './index';
 
+const usage = `usage: onnx-tuner inspect MODEL [--dims batch=1,seq=128] [--json] [--verbose]
+
+Shows opset, IR version, producer, inputs and outputs with shapes, node count by op type, parameters by
+dtype, the top-10 nodes by FLOPs and by activation bytes, and a peak-memory estimate.
+  --dims   values for symbolic dims (repeatable), e.g. --dims batch=1,seq=128
+  --json   print the versioned JSON report instead of text`;
+
 export const inspectCommand: CommandEntry = {
-  summary: 'show a model: I/O, ops, parameters, FLOPs, memory estimate',
-  usage: 'usage: onnx-tuner inspect MODEL [--dims batch=1,seq=128] [--json] [--verbose]',
-  run: () => Promise.resolve(0),
+  summary: 'show a model: I/O, ops, parameters, FLOPs, peak-memory estimate',
+  usage,
+  run: async (argv, io) => {
+    const args = parseArgs(argv, { booleans: ['json'], values: ['dims'] });
+    const [file, ...extra] = args.positionals;
+    if (!file) throw new UsageError('missing MODEL');
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const report = buildInspectReport(readModel(file), { dims: parseDims(args) });
+    io.out(args.flags.has('json') ? JSON.stringify(report, null, 2) : renderInspectText(report));
+    return 0;
+  },
 };

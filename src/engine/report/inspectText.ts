@@ -1,0 +1,58 @@
+/** Plain-text rendering of the inspect report for the terminal. */
+import type { Dim } from '../graph/dims';
+import { formatBytes, formatCount, table } from './format';
+import type { InspectReport, NodeSummary, TensorSignature } from './inspectReport';
+
+function shapeText(s: Dim[] | null): string {
+  return s ? `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '?';
+}
+
+function signatures(list: TensorSignature[]): string {
+  return list.map((t) => `  ${t.name}: ${t.dtype} ${shapeText(t.shape)}`).join('\n');
+}
+
+function nodeRows(list: NodeSummary[]): string[][] {
+  return list.map((n) => [
+    n.graphPath ? `${n.graphPath}/${n.name}` : n.name,
+    n.op,
+    formatCount(n.flops),
+    formatBytes(n.outputBytes),
+    formatBytes(n.paramBytes),
+  ]);
+}
+
+export function renderInspectText(r: InspectReport): string {
+  const ops = Object.entries(r.opCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+  const dtypes = Object.entries(r.parameters.byDtype)
+    .map(([dt, v]) => `${dt} ${formatCount(v.count)} (${formatBytes(v.bytes)})`)
+    .join(', ');
+  const lines = [
+    `${r.file}`,
+    `  ${formatBytes(r.fileBytes)} on disk${r.externalBytes ? ` + ${formatBytes(r.externalBytes)} external data` : ''}, IR ${r.irVersion}, opset ${r.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}`,
+    `  producer: ${r.producer.name || '(none)'} ${r.producer.version}`.trimEnd(),
+    '',
+    'inputs:',
+    signatures(r.inputs),
+    'outputs:',
+    signatures(r.outputs),
+    '',
+    `nodes: ${r.nodeCount} in the main graph${r.subgraphCount ? `, ${r.nodeCountAll} with ${r.subgraphCount} subgraph(s)` : ''}${r.constantNodeCount ? ` (${r.constantNodeCount} Constant)` : ''}`,
+    `  ${ops}`,
+    `parameters: ${formatCount(r.parameters.count)} (${formatBytes(r.parameters.bytes)}): ${dtypes || 'none'}`,
+    `compute: ${formatCount(r.totals.flops)}FLOPs (${formatCount(r.totals.macs)}MACs)${r.totals.unknownCostNodes ? `, ${r.totals.unknownCostNodes} node(s) of unknown cost` : ''}`,
+    `peak memory estimate: ${formatBytes(r.peakMemory.activationBytes)} activations at '${r.peakMemory.atNode}' + ${formatBytes(r.parameters.bytes)} weights = ${formatBytes(r.peakMemory.totalBytes)}${r.peakMemory.unknownSizes ? ` (lower bound: ${r.peakMemory.unknownSizes} tensor size(s) unknown)` : ''}`,
+  ];
+  if (r.dims.open.length)
+    lines.push(
+      `open dims: ${r.dims.open.join(', ')} (set them with --dims ${r.dims.open.map((d) => `${d}=N`).join(',')})`,
+    );
+  if (r.unsupportedOps.length) lines.push(`ops without shape rules: ${r.unsupportedOps.join(', ')}`);
+  for (const p of r.problems) lines.push(`problem: ${p}`);
+  const header = ['node', 'op', 'FLOPs', 'output', 'params'];
+  lines.push('', 'top nodes by FLOPs:', table(header, nodeRows(r.topByFlops)));
+  lines.push('', 'top nodes by activation bytes:', table(header, nodeRows(r.topByActivation)));
+  return lines.join('\n');
+}
