@@ -29,7 +29,10 @@ function tensorFromConstantNode(n: NodeProto): TensorProto | undefined {
   return n.op_type === 'Constant' && (n.domain ?? '') === '' ? attrTensor(n, 'value') : undefined;
 }
 
-export function indexGraph(graph: GraphProto, outerScope: ReadonlySet<string> = new Set()): GraphIndex {
+export function indexGraph(
+  graph: GraphProto,
+  outerScope: { has(name: string): boolean } = new Set<string>(),
+): GraphIndex {
   const nodes = graph.node ?? [];
   const producer = new Map<string, number>();
   const consumers = new Map<string, number[]>();
@@ -111,13 +114,4 @@ export function indexGraph(graph: GraphProto, outerScope: ReadonlySet<string> = 
       problems.push(`graph output '${o}' is never produced`);
 
   return { graph, nodes, producer, consumers, initializers, constants, graphInputs, graphOutputs, order, problems };
-}
-
-/** Every name visible inside a subgraph of `graph`: its inputs, initializers and node outputs, plus the outer scope. */
-export function scopeFor(index: GraphIndex, outerScope: ReadonlySet<string> = new Set()): Set<string> {
-  const s = new Set(outerScope);
-  for (const n of index.graphInputs) s.add(n);
-  for (const n of index.initializers.keys()) s.add(n);
-  for (const n of index.producer.keys()) s.add(n);
-  return s;
 }

@@ -9,6 +9,7 @@ import type { GraphProto, ModelProto, NodeProto, TypeProto, ValueInfoProto } fro
 import { subgraphsOf } from '../onnx/walk';
 import { resolveDims, UNKNOWN, type Dim, type Shape, type ValueType } from './dims';
 import { indexGraph, type GraphIndex } from './graphIndex';
+import { Scope, type Lookup } from './scope';
 import type { OpContext, ShapeRule } from './shapeContext';
 import { computeRules } from './shapeRulesCompute';
 import { layoutRules } from './shapeRulesLayout';
@@ -22,9 +23,9 @@ const MAX_TRACKED_VALUES = 256;
 export interface GraphShapes {
   readonly index: GraphIndex;
   /** Type of every value visible in this graph (inputs, initializers, node outputs, outer-scope names). */
-  readonly types: ReadonlyMap<string, ValueType>;
+  readonly types: Lookup<ValueType>;
   /** Known values of small tensors (shape vectors), flattened. */
-  readonly values: ReadonlyMap<string, readonly Dim[]>;
+  readonly values: Lookup<readonly Dim[]>;
   /** Inferred subgraphs of each node that has any (If: then, else; Loop/Scan: body). */
   readonly subgraphs: ReadonlyMap<NodeProto, readonly GraphShapes[]>;
 }
@@ -99,13 +100,13 @@ interface Ctx {
 function inferGraph(
   graph: GraphProto,
   ctx: Ctx,
-  outerTypes: ReadonlyMap<string, ValueType>,
-  outerValues: ReadonlyMap<string, readonly Dim[]>,
+  outerTypes: Lookup<ValueType> | undefined,
+  outerValues: Lookup<readonly Dim[]> | undefined,
   depth: number,
 ): GraphShapes {
-  const index = indexGraph(graph, new Set(outerTypes.keys()));
-  const types = new Map(outerTypes);
-  const values = new Map(outerValues);
+  const index = indexGraph(graph, outerTypes ?? new Set<string>());
+  const types = new Scope<ValueType>(outerTypes);
+  const values = new Scope<readonly Dim[]>(outerValues);
   const subgraphs = new Map<NodeProto, GraphShapes[]>();
   const declared = new Map<string, ValueType>();
   for (const vi of [...(graph.value_info ?? []), ...(graph.output ?? [])] as ValueInfoProto[])
@@ -178,7 +179,7 @@ function inferGraph(
       if (v && v.length <= MAX_TRACKED_VALUES) values.set(name, v);
     });
   }
-  for (const t of types.values()) for (const d of t.shape ?? []) if (typeof d === 'string') ctx.symbols.add(d);
+  for (const [, t] of types.ownEntries()) for (const d of t.shape ?? []) if (typeof d === 'string') ctx.symbols.add(d);
   return { index, types, values, subgraphs };
 }
 
@@ -191,6 +192,6 @@ export function inferShapes(model: ModelProto, opts: ShapeOptions = {}): ShapeIn
     unsupported: new Set(),
     symbols: new Set(),
   };
-  const main = inferGraph(model.graph ?? {}, ctx, new Map(), new Map(), 0);
+  const main = inferGraph(model.graph ?? {}, ctx, undefined, undefined, 0);
   return { main, opset: ctx.opset, dims, unsupportedOps: ctx.unsupported, openSymbols: ctx.symbols };
 }

@@ -40,7 +40,8 @@ export function halfToFloat(h: number): number {
  */
 export function tensorNumbers(t: TensorProto, maxElements = 1 << 20): number[] | undefined {
   const n = tensorElementCount(t);
-  if (n > maxElements || t.data_location === 1) return undefined;
+  // Dims come from the file: negative, fractional or huge counts mean a corrupt tensor, not an allocation.
+  if (!Number.isSafeInteger(n) || n < 0 || n > maxElements || t.data_location === 1) return undefined;
   const dt = t.data_type ?? 0;
   const raw = t.raw_data;
   if (raw && raw.length > 0) {

@@ -70,7 +70,8 @@ function finishNumbers(type: string, values: unknown[]): unknown {
 }
 
 export function decodeMessage(type: string, buf: Uint8Array, start = 0, end = buf.length, depth = 0): Decoded {
-  if (depth > MAX_DEPTH) throw new WireError(`messages nested deeper than ${MAX_DEPTH} levels`, start, false);
+  if (depth > MAX_DEPTH)
+    throw new WireError(`messages nested deeper than ${MAX_DEPTH} levels`, start, false, 'nesting');
   const fields = fieldIndex.get(type);
   if (!fields) throw new Error(`unknown message type ${type}`);
   const r = new WireReader(buf, start, end);

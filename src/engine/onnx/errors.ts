@@ -34,6 +34,8 @@ export class WireError extends Error {
     message: string,
     readonly offset: number,
     readonly truncated: boolean,
+    /** 'nesting' when the data is well-formed but nests deeper than the reader allows. */
+    readonly reason?: 'nesting',
   ) {
     super(message);
   }

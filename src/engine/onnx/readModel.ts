@@ -39,6 +39,13 @@ export function parseModel(buf: Uint8Array, file: string): ModelProto {
         `the model is truncated (data ends inside a field at byte ${e.offset} of ${buf.length})`,
         'the download or copy may be incomplete',
       );
+    if (e.reason === 'nesting')
+      throw new ModelError(
+        'corrupt',
+        file,
+        `refusing to read: ${e.message} (at byte ${e.offset})`,
+        'real models nest subgraphs a few levels deep',
+      );
     throw new ModelError('not-onnx', file, `not an ONNX model: ${e.message} at byte ${e.offset}`);
   }
   if (proto.ir_version === undefined || !proto.graph)
