@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.bench/**', '.e2e/**', '.test-tmp/**', 'media/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.bench/**', '.e2e/**', '.test-tmp/**', 'media/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -171,7 +171,6 @@ export function bertEncoder(cfg: EncoderConfig = { layers: 2, hidden: 64, heads:
 
 /** If(cond) → then: x·2, else: x+1, with a weight in a Constant node and shared through Identity. Inputs cond [] bool, x [N,4]. */
 export function ifModel(): ModelProto {
-  const w = weights(4000);
   const thenB = new GraphBuilder('then_branch');
   thenB.node('Mul', ['x', 'two'], ['then_out'], {}, 'then_mul');
   thenB.output('then_out', ['N', 4]);

@@ -244,7 +244,7 @@ const layerNorm: ShapeRule = (ctx) => {
   const stat: Shape = xs ? xs.map((d, i) => (i < axis ? d : 1)) : null;
   return { outputs: [x, t(DataType.FLOAT, stat), t(DataType.FLOAT, stat)] };
 };
-const size: ShapeRule = (ctx) => ({ outputs: [t(DataType.INT64, [])] });
+const size: ShapeRule = () => ({ outputs: [t(DataType.INT64, [])] });
 const nonZero: ShapeRule = (ctx) => ({ outputs: [t(DataType.INT64, [ctx.inputs[0]!.shape?.length ?? null, null])] });
 
 const UNARY =
