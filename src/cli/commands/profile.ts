@@ -1,0 +1,120 @@
+/** `onnx-tuner profile MODEL`: per-node latency and memory measured with onnxruntime's profiler. */
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../engine/onnx/writeModel';
+import { DEFAULT_PROFILE_LEVEL } from '../../engine/profile/profileModel';
+import { renderProfileText } from '../../engine/profile/profileText';
+import { runProfile } from '../../engine/profile/runProfile';
+import { renderProfileHtml } from '../../engine/report/html/profileHtml';
+import { RuntimeClient } from '../../engine/runtime/runtimeClient';
+import type { ExecutionProvider, OptimizationLevel } from '../../engine/runtime/sessionOptions';
+import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import type { CommandEntry } from './index';
+
+const usage = `usage: onnx-tuner profile MODEL [--runs 20] [--warmup 5] [--threads N] [--ep cpu]
+       [--level disabled|basic|extended|all] [--dims batch=1] [--shape x=1x3x320x320] [--value sr=16000]
+       [--inputs FILE.npy|.npz|.json] [--top 20] [--json | --html OUT.html]
+
+Runs the model in a separate runtime process with onnxruntime's profiler on, and shows the slowest nodes
+(p50 over the measured runs, share of the whole run, output and parameter MB), latency with and without the
+profiler, and the process's peak memory growth.
+  --level   graph optimization level (default ${DEFAULT_PROFILE_LEVEL}: rows are the file's own nodes; at
+            extended/all fused nodes are listed with the file nodes they cover)
+  --dims    values for named symbolic dims, e.g. --dims batch=1,seq=128
+  --shape   a concrete shape per input (repeatable), e.g. --shape x=1x3x320x320
+  --value   fill an input with one value (repeatable), e.g. --value sr=16000
+  --inputs  input arrays from a file (.npy for a one-input model, .npz, or JSON {name: nested array})
+  --json    print the versioned JSON report;  --html OUT.html  write a self-contained HTML report`;
+
+const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+const PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
+function pairs(
+  args: ParsedArgs,
+  key: string,
+  parse: (value: string, part: string) => number | number[],
+): Record<string, never> {
+  const out: Record<string, number | number[]> = {};
+  for (const group of args.values.get(key) ?? [])
+    for (const part of group.split(',').filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--${key} expects name=value, got '${part}'`);
+      out[part.slice(0, eq).trim()] = parse(part.slice(eq + 1).trim(), part);
+    }
+  return out as Record<string, never>;
+}
+
+function parseShapes(args: ParsedArgs): Record<string, number[]> {
+  return pairs(args, 'shape', (v, part) => {
+    const dims = v === '' ? [] : v.split('x').map(Number);
+    if (dims.some((d) => !Number.isInteger(d) || d < 0))
+      throw new UsageError(`--shape expects name=1x3x224x224, got '${part}'`);
+    return dims;
+  });
+}
+
+function parseValues(args: ParsedArgs): Record<string, number> {
+  return pairs(args, 'value', (v, part) => {
+    const n = Number(v);
+    if (v === '' || !Number.isFinite(n)) throw new UsageError(`--value expects name=number, got '${part}'`);
+    return n;
+  });
+}
+
+function choice<T extends string>(args: ParsedArgs, key: string, allowed: readonly T[], fallback: T): T {
+  const v = optionValue(args, key) ?? fallback;
+  if (!allowed.includes(v as T)) throw new UsageError(`--${key} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as T;
+}
+
+export const profileCommand: CommandEntry = {
+  summary: 'measure per-node latency and memory with onnxruntime',
+  usage,
+  run: async (argv, io) => {
+    const args = parseArgs(argv, {
+      booleans: ['json'],
+      values: ['runs', 'warmup', 'threads', 'ep', 'level', 'dims', 'shape', 'value', 'inputs', 'html', 'top'],
+    });
+    const [file, ...extra] = args.positionals;
+    if (!file) throw new UsageError('missing MODEL');
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const html = optionValue(args, 'html');
+    if (html !== undefined && args.flags.has('json')) throw new UsageError('--json and --html are exclusive');
+    const threads = optionValue(args, 'threads') === undefined ? undefined : intOption(args, 'threads', 1);
+    const inputsFile = optionValue(args, 'inputs');
+    const job = {
+      model: file,
+      settings: {
+        executionProvider: choice(args, 'ep', PROVIDERS, 'cpu'),
+        optimizationLevel: choice(args, 'level', LEVELS, DEFAULT_PROFILE_LEVEL),
+        ...(threads !== undefined ? { intraOpThreads: threads } : {}),
+      },
+      feeds: {
+        dims: parseDims(args),
+        shapes: parseShapes(args),
+        values: parseValues(args),
+        ...(inputsFile !== undefined ? { inputsFile: path.resolve(inputsFile) } : {}),
+      },
+      runs: intOption(args, 'runs', 20),
+      warmup: intOption(args, 'warmup', 5, 0),
+    };
+    const client = new RuntimeClient();
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const report = await runProfile(client, job, {
+        signal: abort.signal,
+        onProgress: io.interactive ? (p) => io.err(`${p.phase}: ${p.done}/${p.total}`) : undefined,
+      });
+      if (args.flags.has('json')) io.out(JSON.stringify(report, null, 2));
+      else if (html !== undefined) {
+        writeFileAtomic(html, [Buffer.from(renderProfileHtml(report), 'utf8')], true);
+        io.out(`wrote ${html}`);
+      } else io.out(renderProfileText(report, intOption(args, 'top', 20)));
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      client.dispose();
+    }
+  },
+};

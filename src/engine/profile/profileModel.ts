@@ -1,0 +1,177 @@
+/**
+ * The profile job, run inside the runtime process: run the model in a profiled session and, alternately, in a
+ * plain one (no profiler) with the same settings and inputs — warm-up runs, then the measured runs with the
+ * process's peak RSS watched around them — then read ORT's trace and join it to the file's graph.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { costModel } from '../graph/costModel';
+import { inferShapes } from '../graph/shapeInference';
+import { readModel, type LoadedModel } from '../onnx/readModel';
+import type { ProfileReport } from '../report/profileReport';
+import { REPORT_SCHEMA_VERSION } from '../report/schemaVersion';
+import { checkExecutionProvider, explainProviderFailure } from '../runtime/executionProviders';
+import { resolveFeeds, type ResolvedFeeds } from '../runtime/feedSource';
+import { inputSpecs } from '../runtime/modelInputs';
+import { startPeakMemoryWindow } from '../runtime/processMemory';
+import type { ProgressInfo } from '../runtime/protocol';
+import { toSessionOptions, type OptimizationLevel, type RuntimeSettings } from '../runtime/sessionOptions';
+import { aggregateKernelTimes, type NodeCostLookup } from './aggregateKernelTimes';
+import { ModelNodes } from './nodeMatch';
+import type { ProfileRequest } from './profileTypes';
+import { latencyStats } from './stats';
+import { measuredRuns } from './traceParse';
+
+/** What a job sees of its host: progress reports and a cancellation check (throws when cancelled). */
+export interface JobControl {
+  progress(p: ProgressInfo): void;
+  throwIfCancelled(): void;
+}
+
+export const DEFAULT_PROFILE_LEVEL: OptimizationLevel = 'basic';
+
+const LEVEL_NOTES: Record<OptimizationLevel, string> = {
+  disabled:
+    "optimization level 'disabled': every row is a node of the file as written; ORT ran it unoptimized, so times are above deployment's",
+  basic:
+    "optimization level 'basic': rows are the file's nodes (after constant folding); the few nodes ORT fused at this level are marked 'fused' with the file nodes they cover",
+  extended:
+    "optimization level 'extended': ORT fused nodes (e.g. FusedConv); fused rows list the file nodes they cover, read from the optimized model ORT saved",
+  all: "optimization level 'all' (as deployed): ORT fused nodes and changed layouts (NCHWc); fused rows list the file nodes they cover, read from the optimized model ORT saved",
+};
+
+async function createSession(model: string, settings: RuntimeSettings): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(model, toSessionOptions(settings));
+  } catch (e) {
+    throw explainProviderFailure(settings.executionProvider ?? 'cpu', e);
+  }
+}
+
+/** Static per-node costs with the run's input shapes; undefined if shape inference cannot handle the model. */
+function staticCosts(loaded: LoadedModel, req: ProfileRequest): NodeCostLookup | undefined {
+  try {
+    const cost = costModel(
+      inferShapes(loaded.proto, { dims: req.feeds.dims ?? {}, inputShapes: req.feeds.shapes ?? {} }),
+    );
+    const byKey = new Map(cost.nodes.map((n) => [`${n.graphPath}|${n.name}`, n]));
+    return (graphPath, name) => byKey.get(`${graphPath}|${name}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall-clock milliseconds of one run. */
+async function timedRun(session: ort.InferenceSession, feeds: ResolvedFeeds): Promise<number> {
+  const t0 = performance.now();
+  await session.run(feeds.feeds);
+  return performance.now() - t0;
+}
+
+export async function profileModel(req: ProfileRequest, ctl: JobControl): Promise<ProfileReport> {
+  const level = req.settings.optimizationLevel ?? DEFAULT_PROFILE_LEVEL;
+  const settings: RuntimeSettings = {
+    ...req.settings,
+    optimizationLevel: level,
+    dims: req.feeds.dims ?? req.settings.dims,
+  };
+  checkExecutionProvider(settings.executionProvider ?? 'cpu');
+  const loaded = readModel(req.model);
+  const fileNodes = new ModelNodes(loaded.proto);
+  const doPlain = req.plain ?? true;
+  const total = (doPlain ? 2 : 1) * (req.warmup + req.runs);
+  let done = 0;
+  const step = (phase: string): void => {
+    done++;
+    ctl.progress({ phase, done, total });
+    ctl.throwIfCancelled();
+  };
+
+  const optimizedFile = level === 'disabled' ? undefined : path.join(req.workDir, 'optimized.onnx');
+  const profiled = await createSession(req.model, {
+    ...settings,
+    profileFilePrefix: path.join(req.workDir, 'trace'),
+    ...(optimizedFile ? { optimizedModelFilePath: optimizedFile } : {}),
+  });
+  let plain: ort.InferenceSession | undefined;
+  const plainMs: number[] = [];
+  const profiledMs: number[] = [];
+  let feeds: ResolvedFeeds;
+  let memory: ReturnType<ReturnType<typeof startPeakMemoryWindow>['finish']>;
+  try {
+    plain = doPlain ? await createSession(req.model, settings) : undefined;
+    feeds = resolveFeeds(inputSpecs(profiled), req.feeds);
+    const plainFeeds = plain ? resolveFeeds(inputSpecs(plain), req.feeds) : feeds;
+    // The two sessions run alternately (plain, profiled, then profiled, plain, ...), so drift on a shared
+    // machine hits both alike and the overhead ratio compares like with like.
+    const round = async (i: number, measured: boolean): Promise<void> => {
+      const order = i % 2 === 0 ? (['plain', 'profiled'] as const) : (['profiled', 'plain'] as const);
+      for (const which of order) {
+        if (which === 'plain' && !plain) continue;
+        const ms = which === 'plain' ? await timedRun(plain!, plainFeeds) : await timedRun(profiled, feeds);
+        if (measured) (which === 'plain' ? plainMs : profiledMs).push(ms);
+        step(`${measured ? 'measured' : 'warm-up'} runs`);
+      }
+    };
+    for (let i = 0; i < req.warmup; i++) await round(i, false);
+    const window = startPeakMemoryWindow();
+    for (let i = 0; i < req.runs; i++) await round(i, true);
+    memory = window.finish();
+    profiled.endProfiling();
+  } finally {
+    await plain?.release();
+    await profiled.release();
+  }
+
+  const traceName = fs.readdirSync(req.workDir).find((f) => f.startsWith('trace') && f.endsWith('.json'));
+  if (!traceName) throw new Error(`onnxruntime wrote no profile trace into ${req.workDir}`);
+  const runs = measuredRuns(fs.readFileSync(path.join(req.workDir, traceName), 'utf8'), req.warmup);
+  let optimizedNodes: ModelNodes | undefined;
+  if (optimizedFile && fs.existsSync(optimizedFile)) {
+    try {
+      optimizedNodes = new ModelNodes(readModel(optimizedFile).proto);
+    } catch {
+      // Without the optimized model, fused nodes are matched by name prefix only ('inserted').
+    }
+  }
+  const agg = aggregateKernelTimes(runs, fileNodes, optimizedNodes, staticCosts(loaded, req));
+  const plainStats = doPlain ? latencyStats(plainMs) : null;
+  const profiledStats = latencyStats(profiledMs);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'profile',
+    file: req.model,
+    createdAt: new Date().toISOString(),
+    settings: {
+      executionProvider: settings.executionProvider ?? 'cpu',
+      optimizationLevel: level,
+      intraOpThreads: settings.intraOpThreads ?? null,
+      runs: req.runs,
+      warmup: req.warmup,
+    },
+    levelNote: LEVEL_NOTES[level],
+    inputs: Object.entries(feeds.feeds).map(([name, t]) => ({
+      name,
+      type: t.type,
+      dims: [...t.dims],
+      origin: feeds.origin[name] ?? 'synthetic',
+    })),
+    assumedDims: feeds.assumed,
+    latency: {
+      profiled: profiledStats,
+      modelRun: latencyStats(runs.map((r) => r.dur / 1000)),
+      plain: plainStats,
+      profilerOverhead: plainStats ? profiledStats.p50 / plainStats.p50 : null,
+    },
+    attribution: {
+      nodeMs: agg.nodeMs,
+      modelRunMs: agg.modelRunMs,
+      coverage: agg.modelRunMs > 0 ? agg.nodeMs / agg.modelRunMs : 0,
+    },
+    memory: { ...memory, arenaPeakBytes: agg.arenaPeakBytes },
+    nodes: agg.nodes,
+    opTypes: agg.opTypes,
+    unprofiledNodeCount: agg.unprofiledNodeCount,
+  };
+}
