@@ -1,0 +1,106 @@
+/** `onnx-tuner compare A.onnx B.onnx`: output error metrics, A/B latency, size and node counts. */
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../engine/onnx/writeModel';
+import type { OptimizationLevel, RuntimeSettings } from '../../engine/runtime/sessionOptions';
+import { readModel } from '../../engine/onnx/readModel';
+import { compare } from '../../engine/verify/compare';
+import { synthesizeFeeds } from '../../engine/verify/feeds';
+import { localizeError, type NodeError } from '../../engine/verify/localize';
+import { createSession } from '../../engine/verify/modelSource';
+import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
+import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import type { CommandEntry } from './index';
+
+export const RUNTIME_OPTIONS_USAGE = `  --dims a=1,b=2     values for symbolic dims
+  --shape x=1,3,48,320  a full input shape (repeatable; for inputs with unnamed dims)
+  --threads N        intra-op threads for both sessions (default 2)
+  --level L          ORT graph optimization level: disabled|basic|extended|all (default all)
+  --runs N           measured alternating A/B runs (default 20; 0 skips latency)`;
+
+export const RUNTIME_VALUE_OPTIONS = ['dims', 'shape', 'threads', 'level', 'runs'] as const;
+
+const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+export function runtimeFromArgs(args: ParsedArgs): RuntimeSettings {
+  const level = optionValue(args, 'level') ?? 'all';
+  if (!LEVELS.includes(level as OptimizationLevel)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
+  return {
+    intraOpThreads: intOption(args, 'threads', 2),
+    optimizationLevel: level as OptimizationLevel,
+    dims: parseDims(args),
+  };
+}
+
+/** `--shape x=1,3,48,320` (repeatable) → { x: [1, 3, 48, 320] }. */
+export function shapesFromArgs(args: ParsedArgs): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  for (const s of args.values.get('shape') ?? []) {
+    const eq = s.indexOf('=');
+    const dims = s
+      .slice(eq + 1)
+      .split(/[,x]/)
+      .map(Number);
+    if (eq < 1 || dims.some((d) => !Number.isInteger(d) || d < 1))
+      throw new UsageError(`--shape expects name=d1,d2,... with positive integers, got '${s}'`);
+    shapes[s.slice(0, eq)] = dims;
+  }
+  return shapes;
+}
+
+async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number): Promise<NodeError[]> {
+  const A = readModel(a).proto;
+  const s = await createSession(a, { optimizationLevel: 'disabled' });
+  try {
+    const feeds = synthesizeFeeds(s, { dims: parseDims(args), inputShapes: shapesFromArgs(args) });
+    return await localizeError(A, readModel(b).proto, feeds, { top, runtime: runtimeFromArgs(args) });
+  } finally {
+    await s.release();
+  }
+}
+
+function renderLocalized(list: readonly NodeError[]): string {
+  const rows = list.map(
+    (e) =>
+      `  ${e.node.padEnd(40)} ${e.op.padEnd(16)} SNR ${e.snrDb.toFixed(1).padStart(6)} dB  cosine ${e.cosine.toFixed(5)}`,
+  );
+  return [`nodes whose outputs diverge most (worst first):`, ...rows].join('\n');
+}
+
+const usage = `usage: onnx-tuner compare A.onnx B.onnx [--json | --html OUT] [options]
+
+Runs both models on the same synthesised inputs and reports, per output, cosine similarity, SNR, max/mean
+absolute error and argmax agreement; the A/B latency ratio from alternating runs; size and node counts.
+${RUNTIME_OPTIONS_USAGE}
+  --json             print the report as JSON
+  --html OUT         also write a self-contained HTML report to OUT (never overwritten)
+  --localize N       also list the N nodes of A whose outputs diverge most in B (per-node error)`;
+
+export const compareCommand: CommandEntry = {
+  summary: 'compare two models: output error, A/B latency, size, node counts',
+  usage,
+  run: async (argv, io) => {
+    const args = parseArgs(argv, { booleans: ['json'], values: [...RUNTIME_VALUE_OPTIONS, 'html', 'localize'] });
+    const [a, b, ...extra] = args.positionals;
+    if (!a || !b) throw new UsageError('need two models: A.onnx B.onnx');
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const report = await compare(a, b, {
+      runtime: runtimeFromArgs(args),
+      dims: parseDims(args),
+      inputShapes: shapesFromArgs(args),
+      latencyRuns: intOption(args, 'runs', 20, 0),
+    });
+    const top = intOption(args, 'localize', 0, 0);
+    const worst = top > 0 ? await localizeNodes(a, b, args, top) : undefined;
+    const html = optionValue(args, 'html');
+    if (html) {
+      writeFileAtomic(path.resolve(html), [Buffer.from(renderCompareHtml(report))]);
+      io.err(`wrote ${html}`);
+    }
+    if (args.flags.has('json')) io.out(JSON.stringify(worst ? { ...report, localized: worst } : report, null, 2));
+    else {
+      io.out(renderCompareText(report));
+      if (worst) io.out(renderLocalized(worst));
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,240 @@
+/**
+ * float16 conversion: float32 weights are stored as float16 and float ops compute in float16, except ops on
+ * a block-list, which stay float32 behind Casts. Model inputs and outputs stay float32 by default (a Cast at
+ * the boundary) so callers need not change. Each float tensor lives in the precision of its producer; a
+ * consumer that needs the other precision reads one shared Cast of it, so adjacent float16 ops (or adjacent
+ * float32 ops) never Cast back and forth.
+ */
+import { DataType, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../../onnx/types';
+import { subgraphsOf } from '../../onnx/walk';
+import { inferShapes } from '../../graph/shapeInference';
+import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
+import { GraphEditor, makeNode } from '../common/graphEdit';
+import { float16Tensor, floatToHalf, floatValues } from '../common/weights';
+import { findQuantizedNodes } from './select';
+
+/**
+ * Ops kept in float32 by default. Ops without float16 kernels in onnxruntime's CPU provider or whose extra
+ * inputs must stay float32 (Resize/Upsample scales, Range, TopK, NonMaxSuppression, CumSum, RoiAlign), the
+ * classic ML ops (as onnxconverter-common's list), and reductions and powers that overflow float16's 65504
+ * (Pow(x, 2) and ReduceMean of squares in decomposed LayerNorms; Softmax's Exp). BatchNormalization: ORT's
+ * CPU float16 kernel gave cosine 0.31 against float32 on ppocr-det's head (measured, ORT 1.30).
+ */
+export const DEFAULT_FP32_OPS: readonly string[] = [
+  'Resize',
+  'Upsample',
+  'Range',
+  'TopK',
+  'NonMaxSuppression',
+  'CumSum',
+  'RoiAlign',
+  'RandomUniformLike',
+  'RandomNormalLike',
+  'Pow',
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceSumSquare',
+  'ReduceL2',
+  'ReduceLogSumExp',
+  'Sqrt',
+  'Exp',
+  'Softmax',
+  'LogSoftmax',
+  'Einsum',
+  'Loop',
+  'If',
+  'Scan',
+  'BatchNormalization',
+];
+
+export interface Fp16Options {
+  /** Keep model inputs and outputs float32 (Cast at the boundary). Default true. */
+  readonly keepIO?: boolean;
+  /** Ops that stay float32 (replaces the default list). */
+  readonly fp32Ops?: readonly string[];
+  /** Added to the block-list. */
+  readonly extraFp32Ops?: readonly string[];
+  /** Node names matching any of these stay float32. */
+  readonly excludeNodes?: readonly RegExp[];
+}
+
+type Precision = 'fp16' | 'fp32';
+
+export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): TransformResult {
+  const changes: TransformChange[] = [];
+  const already = findQuantizedNodes(model);
+  if (already.length)
+    return {
+      model,
+      changes: [{ kind: 'note', detail: `model is quantized (e.g. ${already[0]}); fp16 conversion skipped` }],
+    };
+  const graph = model.graph ?? {};
+  if ((graph.node ?? []).some((n) => subgraphsOf(n).length > 0))
+    return {
+      model,
+      changes: [{ kind: 'note', detail: 'models with If/Loop/Scan subgraphs are not converted to fp16 yet' }],
+    };
+  const keepIO = opts.keepIO ?? true;
+  const blocked = new Set([...(opts.fp32Ops ?? DEFAULT_FP32_OPS), ...(opts.extraFp32Ops ?? [])]);
+  const { main } = inferShapes(model);
+  const isF32 = (name: string): boolean => main.types.get(name)?.dtype === DataType.FLOAT;
+  const ed = new GraphEditor(graph);
+  const idx = ed.index;
+
+  // 1. Precision per node: fp16 unless blocked, outside the default domain, or touching no float32 tensor.
+  const precision = new Map<number, Precision>();
+  idx.nodes.forEach((n, i) => {
+    if (n.output?.every((o) => idx.constants.has(o))) {
+      precision.set(i, 'fp32'); // Constant / Identity of a constant: its readers get a float16 copy
+      return;
+    }
+    const touchesFloat = [...(n.input ?? []), ...(n.output ?? [])].some((v) => v && isF32(v));
+    const isCastToFloat =
+      n.op_type === 'Cast' && (n.attribute ?? []).some((a) => a.name === 'to' && Number(a.i) === DataType.FLOAT);
+    const excluded = opts.excludeNodes?.some((r) => r.test(n.name ?? '')) ?? false;
+    const fp16 =
+      (touchesFloat || isCastToFloat) && (n.domain ?? '') === '' && !blocked.has(n.op_type ?? '') && !excluded;
+    precision.set(i, fp16 ? 'fp16' : 'fp32');
+  });
+
+  // 2. Float32 constants read by fp16 nodes become float16 (a float16 copy when fp32 nodes read them too).
+  const constantHalf = new Map<string, string>();
+  const halfOf = (name: string, t: TensorProto): string => {
+    const hit = constantHalf.get(name);
+    if (hit) return hit;
+    const fp32Readers = (idx.consumers.get(name) ?? []).some((c) => precision.get(c) === 'fp32');
+    // In place only for an initializer nobody else needs in float32; Constant nodes become unused and are dropped.
+    const inPlace = idx.initializers.has(name) && !fp32Readers && !idx.graphOutputs.has(name);
+    const out = inPlace ? name : ed.fresh(`${name}_fp16`);
+    const values = floatValues(t);
+    const bits = Uint16Array.from(values, floatToHalf);
+    const tensor = float16Tensor(out, (t.dims ?? []).map(Number), bits);
+    if (inPlace) ed.replaceInitializer(name, tensor);
+    else ed.addInitializer(tensor);
+    changes.push({
+      kind: 'weight',
+      tensor: name,
+      detail: 'float32 → float16',
+      bytesBefore: values.length * 4,
+      bytesAfter: values.length * 2,
+    });
+    constantHalf.set(name, out);
+    return out;
+  };
+
+  // 3. Activations: home precision = producer's; Casts made on demand, one per tensor and direction.
+  const home = (t: string): Precision => {
+    const p = idx.producer.get(t);
+    if (p === undefined) return keepIO || !idx.graphInputs.has(t) ? 'fp32' : 'fp16';
+    return precision.get(p)!;
+  };
+  const renamedOutputs = new Map<string, string>();
+  const casts = new Map<string, string>();
+  const homeName = (t: string): string => renamedOutputs.get(t) ?? t;
+  const inPrecision = (t: string, want: Precision): string => {
+    if (home(t) === want) return homeName(t);
+    const key = `${t}|${want}`;
+    const hit = casts.get(key);
+    if (hit) return hit;
+    const out = ed.fresh(`${t}_${want}`);
+    ed.insertAfterValue(t, [
+      makeNode('Cast', [homeName(t)], [out], ed.fresh(`${t}_Cast_${want}`), {
+        to: want === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT,
+      }),
+    ]);
+    casts.set(key, out);
+    return out;
+  };
+  // fp16-produced graph outputs: the node writes `<name>_fp16`, a Cast restores the float32 output name.
+  if (keepIO)
+    for (const o of idx.graphOutputs) {
+      const p = idx.producer.get(o);
+      if (p === undefined || precision.get(p) !== 'fp16' || !isF32(o)) continue;
+      const renamed = ed.fresh(`${o}_fp16`);
+      renamedOutputs.set(o, renamed);
+      ed.insertAfterValue(o, [makeNode('Cast', [renamed], [o], ed.fresh(`${o}_Cast_fp32`), { to: DataType.FLOAT })]);
+      casts.set(`${o}|fp32`, o);
+    }
+
+  let converted = 0;
+  idx.nodes.forEach((n, i) => {
+    const want = precision.get(i)!;
+    const inputs = (n.input ?? []).map((v) => {
+      if (!v) return v;
+      const c = idx.constants.get(v);
+      if (c) return want === 'fp16' && c.data_type === DataType.FLOAT && !keepsFloat32(n, v) ? halfOf(v, c) : v;
+      if (!isF32(v)) return v;
+      return inPrecision(v, want === 'fp16' && !keepsFloat32(n, v) ? 'fp16' : 'fp32');
+    });
+    const outputs = (n.output ?? []).map((o) => renamedOutputs.get(o) ?? o);
+    let node: NodeProto = { ...n, input: inputs, output: outputs };
+    if (want === 'fp16') {
+      converted++;
+      node = retypeAttributes(node);
+    }
+    if (
+      inputs.some((v, k) => v !== n.input![k]) ||
+      outputs.some((v, k) => v !== n.output![k]) ||
+      node.attribute !== n.attribute
+    )
+      ed.replace(i, [node]);
+  });
+  if (converted === 0) return { model, changes: [{ kind: 'note', detail: 'no float32 computation to convert' }] };
+  changes.push({
+    kind: 'replaced',
+    detail: `${converted} nodes compute in float16; ${idx.nodes.length - converted} stay as they were`,
+  });
+  for (const [i, p] of precision)
+    if (p === 'fp32' && blocked.has(idx.nodes[i]!.op_type ?? ''))
+      changes.push({
+        kind: 'skipped',
+        node: nodeLabel(idx.nodes[i]!, i),
+        detail: `${idx.nodes[i]!.op_type} kept float32`,
+      });
+
+  const built = ed.build();
+  const retype = (v: ValueInfoProto): ValueInfoProto =>
+    v.type?.tensor_type?.elem_type === DataType.FLOAT
+      ? { ...v, type: { ...v.type, tensor_type: { ...v.type.tensor_type, elem_type: DataType.FLOAT16 } } }
+      : v;
+  return {
+    model: {
+      ...model,
+      graph: {
+        ...built,
+        // Intermediate value_info would now state wrong types; ORT re-infers them.
+        value_info: (built.value_info ?? []).filter((v) => v.type?.tensor_type?.elem_type !== DataType.FLOAT),
+        input: keepIO ? built.input : built.input?.map(retype),
+        output: keepIO
+          ? built.output
+          : built.output?.map((v) => (idx.producer.has(v.name ?? '') && home(v.name ?? '') === 'fp16' ? retype(v) : v)),
+      },
+    },
+    changes,
+  };
+}
+
+/** Inputs whose type the op fixes as float32 whatever T is (ONNX schemas: Resize scales/roi, Upsample scales). */
+function keepsFloat32(n: NodeProto, input: string): boolean {
+  const k = (n.input ?? []).indexOf(input);
+  return (n.op_type === 'Resize' && (k === 1 || k === 2)) || (n.op_type === 'Upsample' && k === 1);
+}
+
+/** Attributes that name a float type or hold a float tensor (Cast to, ConstantOfShape value, Constant value). */
+function retypeAttributes(n: NodeProto): NodeProto {
+  if (!n.attribute?.length) return n;
+  let changed = false;
+  const attribute = n.attribute.map((a) => {
+    if (n.op_type === 'Cast' && a.name === 'to' && Number(a.i) === DataType.FLOAT) {
+      changed = true;
+      return { ...a, i: DataType.FLOAT16 };
+    }
+    if ((n.op_type === 'ConstantOfShape' || n.op_type === 'Constant') && a.t?.data_type === DataType.FLOAT) {
+      changed = true;
+      const v = floatValues(a.t);
+      return { ...a, t: float16Tensor(a.t.name ?? '', (a.t.dims ?? []).map(Number), Uint16Array.from(v, floatToHalf)) };
+    }
+    return a;
+  });
+  return changed ? { ...n, attribute } : n;
+}

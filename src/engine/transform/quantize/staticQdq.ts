@@ -1,0 +1,319 @@
+/**
+ * Static int8 quantization in QDQ form: every activation a quantized node reads gets a
+ * QuantizeLinear → DequantizeLinear pair with a calibrated scale (ONNX §QuantizeLinear/§DequantizeLinear);
+ * weights are stored int8 behind a DequantizeLinear (per channel with `axis` from opset 13, or with
+ * com.microsoft Q/DQ below that); biases become int32 with scale x_scale·w_scale, as ORT's QDQ fusions
+ * expect. ORT turns `DQ → Conv → Q` into QLinearConv (and MatMul/Gemm alike) at optimization level
+ * `extended` or higher; at `disabled`/`basic` a QDQ model runs slower than fp32 (DESIGN.md).
+ *
+ * By default outputs get no Q/DQ of their own (unlike onnxruntime's quantizer; `quantizeOutputs` adds
+ * them): where an output feeds another quantized node, that node's input pair quantizes it anyway (and ORT
+ * can fuse); elsewhere it would only add error. Measured on ppocr-det, whose exporter left
+ * BatchNormalization as Mul/Add after each Conv and whose raw Conv outputs span [−277, 192] before a
+ * HardSwish that only resolves [−3, 3]: output Q/DQ cut the output cosine from 0.996 to 0.90. The price:
+ * on such models few nodes fuse and the QDQ model runs slower than float (bench/quantize.bench.ts).
+ */
+import { attrInt } from '../../graph/attributes';
+import { indexGraph } from '../../graph/graphIndex';
+import { DataType, type ModelProto, type NodeProto } from '../../onnx/types';
+import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
+import { GraphEditor, makeNode } from '../common/graphEdit';
+import { opsetVersion, withOpset } from '../common/opset';
+import { upgradeOpset9To10 } from '../common/opsetUpgrade';
+import {
+  floatTensor,
+  floatValues,
+  int8Tensor,
+  rawTensor,
+  resolveWeight,
+  uint8Tensor,
+  type ResolvedWeight,
+} from '../common/weights';
+import type { TensorRange } from './calibrate';
+import { quantParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
+import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
+import { QuantizedWeightStore, type StoredWeight } from './weightStore';
+
+const MS_DOMAIN = 'com.microsoft';
+
+export type StaticOp = 'Conv' | 'ConvTranspose' | 'MatMul' | 'Gemm';
+
+export interface StaticQuantOptions extends SelectionOptions {
+  /** Per-output-channel weight scales (needs opset ≥ 13; falls back to per-tensor below). */
+  readonly perChannel?: boolean;
+  /** 7-bit ranges, for CPUs without VNNI. */
+  readonly reduceRange?: boolean;
+  /** uint8 asymmetric (default) or int8 symmetric activations. */
+  readonly activationType?: QuantType;
+  readonly ops?: readonly StaticOp[];
+  /**
+   * Quantize depthwise convolutions' activations too (default false: their weights only). A depthwise
+   * conv's input keeps per-channel scales a per-tensor range cannot serve; on ppocr-det quantizing them
+   * cut the output cosine from 0.996 to 0.95 for no size gain (their weights are int8 either way).
+   */
+  readonly depthwise?: boolean;
+  /**
+   * Also put a Q/DQ pair on each quantized node's output, as onnxruntime's quantizer does, so ORT can fuse
+   * `DQ → Conv → Q` into QLinearConv even when the next op is not quantized. Faster where it fuses, but see
+   * the module comment for the accuracy cost on models with unfolded BatchNormalization. Default false.
+   */
+  readonly quantizeOutputs?: boolean;
+  /** Nodes (by name) to quantize weight-only: int8 weights, float activations (see sensitivity.ts). */
+  readonly weightOnlyNodes?: ReadonlySet<string>;
+}
+
+const ALL_OPS: readonly StaticOp[] = ['Conv', 'ConvTranspose', 'MatMul', 'Gemm'];
+
+interface Target {
+  readonly i: number;
+  readonly node: NodeProto;
+  readonly weight: ResolvedWeight;
+  /** Weight-only: int8 weight behind a DequantizeLinear, float activations (depthwise convolutions). */
+  readonly weightOnly: boolean;
+}
+
+function findTargets(model: ModelProto, opts: StaticQuantOptions): Target[] {
+  const idx = indexGraph(model.graph ?? {});
+  const ops = new Set<string>(opts.ops ?? ALL_OPS);
+  const out: Target[] = [];
+  for (const i of idx.order) {
+    const node = idx.nodes[i]!;
+    if ((node.domain ?? '') !== '' || !ops.has(node.op_type ?? '')) continue;
+    const weight = resolveWeight(idx, node.input?.[1]);
+    if (!weight || weight.tensor.data_type !== DataType.FLOAT || resolveWeight(idx, node.input?.[0])) continue;
+    if (node.op_type === 'Gemm' && attrInt(node, 'transA', 0) !== 0) continue;
+    if (node.op_type === 'MatMul' && weight.dims.length < 2) continue;
+    const group = attrInt(node, 'group', 1);
+    const weightOnly =
+      (node.op_type === 'Conv' && group > 1 && group === weight.dims[0] && !opts.depthwise) ||
+      (opts.weightOnlyNodes?.has(node.name ?? '') ?? false);
+    out.push({ i, node, weight, weightOnly });
+  }
+  return out;
+}
+
+/** The activations to calibrate: inputs and outputs of the nodes `quantizeStatic` will quantize. */
+export function staticQuantTargets(model: ModelProto, opts: StaticQuantOptions = {}): string[] {
+  const targets = findTargets(model, opts);
+  const skip = makeSelector(
+    opts,
+    targets.map((t) => t.node),
+  );
+  const names = new Set<string>();
+  for (const t of targets) {
+    if (
+      skip(
+        t.node,
+        t.weight.dims.reduce((a, b) => a * b, 1),
+      )
+    )
+      continue;
+    if (!t.weightOnly) names.add(t.node.input![0]!);
+    if (!t.weightOnly && opts.quantizeOutputs) names.add(t.node.output![0]!);
+  }
+  return [...names];
+}
+
+/** The per-channel axis of each op's weight (the output-channel axis). */
+function weightAxis(node: NodeProto, rank: number): number {
+  switch (node.op_type) {
+    case 'ConvTranspose':
+      return 1;
+    case 'Gemm':
+      return attrInt(node, 'transB', 0) ? 0 : 1;
+    case 'MatMul':
+      return rank - 1;
+    default:
+      return 0;
+  }
+}
+
+export function quantizeStatic(
+  model: ModelProto,
+  ranges: ReadonlyMap<string, TensorRange>,
+  opts: StaticQuantOptions = {},
+): TransformResult {
+  const already = findQuantizedNodes(model);
+  if (already.length)
+    return {
+      model,
+      changes: [
+        { kind: 'note', detail: `already quantized (${already.length} nodes, e.g. ${already[0]}); left unchanged` },
+      ],
+    };
+  const changes: TransformChange[] = [];
+  const original = model;
+  if ((opsetVersion(model) ?? 1) < 10) {
+    // QDQ needs ONNX opset ≥ 10 for ORT to fuse it (its QLinearConv is opset 10).
+    const up = upgradeOpset9To10(model);
+    if (!up.model) return { model, changes: [{ kind: 'note', detail: `cannot quantize statically: ${up.refused}` }] };
+    changes.push(...up.changes);
+    model = up.model;
+  }
+  const opset = opsetVersion(model) ?? 1;
+  const perChannel = opts.perChannel ?? false;
+  // ONNX QuantizeLinear exists from opset 10 and takes a per-axis scale from 13. Below that we use
+  // onnxruntime's com.microsoft QuantizeLinear/DequantizeLinear (same semantics, with `axis`), which ORT's QDQ
+  // fusions accept too, instead of relabelling the model's opset (ops like Clip, Slice and Softmax changed).
+  const qdqDomain = opset >= 13 ? undefined : MS_DOMAIN;
+  if (qdqDomain)
+    changes.push({ kind: 'note', detail: `opset ${opset} < 13: using com.microsoft QuantizeLinear/DequantizeLinear` });
+  const ed = new GraphEditor(model.graph ?? {});
+  const idx = ed.index;
+  const targets = findTargets(model, opts);
+  const skip = makeSelector(
+    opts,
+    targets.map((t) => t.node),
+  );
+  const store = new QuantizedWeightStore(ed, changes);
+  const actType = opts.activationType ?? 'uint8';
+  const newInputs = new Map<number, string[]>();
+  let quantized = 0;
+  const inputsOf = (i: number): string[] => {
+    let list = newInputs.get(i);
+    if (!list) newInputs.set(i, (list = [...(idx.nodes[i]!.input ?? [])]));
+    return list;
+  };
+  const activationParams = new Map<string, QuantParams>();
+
+  // One Q→DQ pair per activation; every reader of the tensor then reads the dequantized copy, so the
+  // producer's only consumer is the Q node (ORT's QDQ selectors require that to fuse).
+  const quantizeActivation = (t: string): QuantParams | undefined => {
+    const known = activationParams.get(t);
+    if (known) return known;
+    const r = ranges.get(t);
+    if (!r || !Number.isFinite(r.min) || !Number.isFinite(r.max)) return undefined;
+    const p = quantParams(r.min, r.max, actType, actType === 'int8', opts.reduceRange);
+    const scale = ed.addInitializer(floatTensor(ed.fresh(`${t}_scale`), [], Float32Array.of(p.scale)));
+    const zpName = ed.fresh(`${t}_zero_point`);
+    ed.addInitializer(
+      actType === 'int8'
+        ? int8Tensor(zpName, [], Int8Array.of(p.zeroPoint))
+        : uint8Tensor(zpName, [], Uint8Array.of(p.zeroPoint)),
+    );
+    const q = ed.fresh(`${t}_QuantizeLinear_Output`);
+    const dq = ed.fresh(`${t}_DequantizeLinear_Output`);
+    ed.insertAfterValue(t, [
+      makeNode('QuantizeLinear', [t, scale, zpName], [q], ed.fresh(`${t}_QuantizeLinear`), {}, qdqDomain),
+      makeNode('DequantizeLinear', [q, scale, zpName], [dq], ed.fresh(`${t}_DequantizeLinear`), {}, qdqDomain),
+    ]);
+    for (const c of idx.consumers.get(t) ?? []) {
+      const list = inputsOf(c);
+      list.forEach((name, k) => {
+        if (name === t) list[k] = dq;
+      });
+    }
+    activationParams.set(t, p);
+    changes.push({
+      kind: 'inserted',
+      tensor: t,
+      detail: `QuantizeLinear/DequantizeLinear ${actType} scale ${p.scale.toPrecision(4)} zp ${p.zeroPoint}`,
+    });
+    return p;
+  };
+
+  const weightDq = new Map<StoredWeight, string>();
+  const dequantizedWeight = (w: StoredWeight, axis: number | undefined, base: string): string => {
+    const hit = weightDq.get(w);
+    if (hit) return hit;
+    const out = ed.fresh(`${base}_DequantizeLinear_Output`);
+    ed.insertAfterValue(base, [
+      makeNode(
+        'DequantizeLinear',
+        [w.q, w.scale, w.zeroPoint],
+        [out],
+        ed.fresh(`${base}_DequantizeLinear`),
+        axis === undefined ? {} : { axis },
+        qdqDomain,
+      ),
+    ]);
+    weightDq.set(w, out);
+    return out;
+  };
+
+  for (const t of targets) {
+    const label = nodeLabel(t.node, t.i);
+    const reason = skip(
+      t.node,
+      t.weight.dims.reduce((a, b) => a * b, 1),
+    );
+    if (reason) {
+      changes.push({ kind: 'skipped', node: label, detail: reason });
+      continue;
+    }
+    const x = t.node.input![0]!;
+    const xp = t.weightOnly ? undefined : quantizeActivation(x);
+    if (!xp && !t.weightOnly) {
+      changes.push({ kind: 'skipped', node: label, detail: `no calibrated range for input '${x}'` });
+      continue;
+    }
+    if (xp && opts.quantizeOutputs) quantizeActivation(t.node.output![0]!);
+    const axis = perChannel ? weightAxis(t.node, t.weight.dims.length) : undefined;
+    const base = t.weight.name;
+    const w = store.get({
+      tensor: t.weight.tensor,
+      layout: `qdq${axis ?? ''}`,
+      baseName: base,
+      values: floatValues(t.weight.tensor),
+      dims: t.weight.dims,
+      type: 'int8',
+      symmetric: true,
+      axis,
+      reduceRange: opts.reduceRange,
+    });
+    const list = inputsOf(t.i);
+    list[1] = dequantizedWeight(w, axis, base);
+    const b = t.node.input?.[2];
+    const bw = b ? resolveWeight(idx, b) : undefined;
+    if (
+      xp &&
+      b &&
+      bw &&
+      bw.tensor.data_type === DataType.FLOAT &&
+      bw.dims.length === 1 &&
+      (axis === undefined || bw.dims[0] === w.quantized.params.length)
+    ) {
+      // Bias as int32 with scale x_scale · w_scale (per channel when the weight is), zero point 0.
+      const bv = floatValues(bw.tensor);
+      const scales = Float32Array.from(bv, (_, c) =>
+        Math.fround(xp.scale * w.quantized.params[axis === undefined ? 0 : c]!.scale),
+      );
+      const q = Int32Array.from(bv, (v, c) =>
+        Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, roundHalfEven(v / scales[c]!))),
+      );
+      const qName = ed.addInitializer(
+        rawTensor(ed.fresh(`${b}_quantized`), bw.dims, DataType.INT32, new Uint8Array(q.buffer)),
+      );
+      const sName = ed.addInitializer(
+        floatTensor(
+          ed.fresh(`${b}_scale`),
+          axis === undefined ? [] : [bv.length],
+          axis === undefined ? Float32Array.of(scales[0]!) : scales,
+        ),
+      );
+      const out = ed.fresh(`${b}_DequantizeLinear_Output`);
+      ed.insertAfterValue(b, [
+        makeNode(
+          'DequantizeLinear',
+          [qName, sName],
+          [out],
+          ed.fresh(`${b}_DequantizeLinear`),
+          axis === undefined ? {} : { axis: 0 },
+          qdqDomain,
+        ),
+      ]);
+      list[2] = out;
+    }
+    quantized++;
+    changes.push({
+      kind: 'replaced',
+      node: label,
+      detail: `${t.node.op_type} ${t.weightOnly ? 'weight-only int8' : 'QDQ int8'} (${axis === undefined ? 'per-tensor' : 'per-channel'})`,
+    });
+  }
+  for (const [i, inputs] of newInputs) ed.replace(i, [{ ...idx.nodes[i]!, input: inputs }]);
+  if (quantized === 0)
+    return { model: original, changes: [...changes, { kind: 'note', detail: 'no node to quantize (static)' }] };
+  const opsetImport = qdqDomain ? withOpset(model, MS_DOMAIN, 1) : model.opset_import;
+  return { model: { ...model, opset_import: opsetImport, graph: ed.build() }, changes };
+}
