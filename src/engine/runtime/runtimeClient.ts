@@ -7,10 +7,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { defaultMemoryCapBytes, watchMemory, type MemoryWatchdog } from './memoryWatchdog';
 import type { JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest, JobFailure } from './protocol';
 import { assertNever } from './protocol';
 
-export type RuntimeErrorCode = JobFailure['code'] | 'timeout' | 'crashed' | 'disposed' | 'busy';
+export type RuntimeErrorCode = JobFailure['code'] | 'timeout' | 'crashed' | 'out-of-memory' | 'disposed' | 'busy';
 
 /** Long jobs that measure time: one of each kind at a time (two would skew each other's timings). */
 const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['profile']);
@@ -30,6 +32,8 @@ export interface RuntimeClientOptions {
   readonly entry?: string;
   /** How long a cancelled job may take to stop on its own before the process is killed. */
   readonly cancelGraceMs?: number;
+  /** Resident-memory cap for the runtime process (default 75% of physical memory); past it the process is killed. */
+  readonly memoryCapBytes?: number;
 }
 
 export interface RequestOptions {
@@ -60,6 +64,7 @@ const STDERR_TAIL = 2000;
 
 export class RuntimeClient {
   private child: ChildProcess | undefined;
+  private watchdog: MemoryWatchdog | undefined;
   private stderrTail = '';
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -110,6 +115,7 @@ export class RuntimeClient {
   dispose(): void {
     this.disposed = true;
     this.rejectAll(() => new RuntimeError('disposed', 'the runtime client was disposed'));
+    this.watchdog?.stop();
     this.child?.kill('SIGKILL');
     this.child = undefined;
   }
@@ -148,6 +154,8 @@ export class RuntimeClient {
     child.stderr?.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-STDERR_TAIL);
     });
+    const cap = this.options.memoryCapBytes ?? defaultMemoryCapBytes(os.totalmem());
+    if (child.pid !== undefined) this.watchdog = watchMemory(child.pid, cap, () => child.kill('SIGKILL'));
     child.on('message', (m: RuntimeMessage) => this.onMessage(m));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', () => {
@@ -193,6 +201,22 @@ export class RuntimeClient {
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child === child) this.child = undefined;
+    const watchdog = this.watchdog;
+    watchdog?.stop();
+    this.watchdog = undefined;
+    if (watchdog?.tripped) {
+      const cap = this.options.memoryCapBytes ?? defaultMemoryCapBytes(os.totalmem());
+      const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`;
+      this.rejectAll(
+        (p) =>
+          p.stopReason ??
+          new RuntimeError(
+            'out-of-memory',
+            `the runtime process passed its memory cap of ${mb(cap)} (${mb(watchdog.peakBytes)} seen) during '${p.kind}' and was stopped; try smaller inputs or dims, or raise the cap. The next request starts a fresh process.`,
+          ),
+      );
+      return;
+    }
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
     const hint =
       signal === 'SIGKILL'
