@@ -3,7 +3,9 @@
  * `onnx-tuner` command line: a thin front end over src/engine. Each subcommand lives in commands/<name>.ts.
  * Every failure becomes one line naming the file and the problem, exit code 2; the stack only with --verbose.
  */
+import { CancelledError } from '../engine/cancel';
 import { ModelError } from '../engine/onnx/errors';
+import { RuntimeError } from '../engine/runtime/runtimeClient';
 import { UsageError } from './args';
 import { commands } from './commands';
 import { processIO, type CliIO } from './io';
@@ -36,6 +38,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (e) {
+    if (e instanceof CancelledError || (e instanceof RuntimeError && e.code === 'cancelled')) {
+      io.err(`onnx-tuner ${name}: cancelled`);
+      return 130; // the shell's code for a command stopped by Ctrl-C
+    }
     if (e instanceof UsageError) {
       io.err(`onnx-tuner ${name}: ${e.message}\n${command.usage}`);
       return 2;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readModel } from '../../engine/onnx/readModel';
+import { readModel, type LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { summarizeChanges } from '../../engine/transform/common/changes';
 import { runPipeline, type OptimizeStep } from '../../engine/transform/common/pipeline';
@@ -26,6 +26,7 @@ import { simplifyStep } from '../../engine/transform/simplify';
 import { inputSpecs } from '../../engine/runtime/modelInputs';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from './compare';
+import type { CliIO } from '../io';
 import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner optimize MODEL [--simplify] [--prune SPEC] [--quantize dynamic|static|fp16|int4] [options] [-o OUT]
@@ -100,6 +101,7 @@ function regexes(args: ParsedArgs, key: string): RegExp[] {
 export async function buildOptimizeSteps(
   file: string,
   args: ParsedArgs,
+  signal?: AbortSignal,
 ): Promise<{ steps: OptimizeStep[]; mode: QuantizeMode | undefined }> {
   const mode = oneOf(args, 'quantize', QUANTIZE_MODES);
   // simplify → prune → quantize (each step sees the previous step's model).
@@ -152,6 +154,7 @@ export async function buildOptimizeSteps(
     dims: parseDims(args),
     inputShapes: shapesFromArgs(args),
     runtime,
+    signal,
   };
   return { steps: [...front, quantizeStep(opts)], mode };
 }
@@ -199,46 +202,59 @@ export const optimizeCommand: CommandEntry = {
     if (!file) throw new UsageError('missing MODEL');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const input = readModel(file);
-    const { steps, mode } = await buildOptimizeSteps(input.file, args);
-    const explicit = optionValue(args, 'output');
-    const out = explicit
-      ? path.resolve(explicit)
-      : defaultOutputFile(input.file, mode ? OUTPUT_SUFFIX[mode] : '.optimized.onnx');
-    if (out === input.file) throw new UsageError('the output must be a new file, not the input model');
-    const result = await runPipeline(input.proto, steps);
-    if (result.model === input.proto) {
-      // Every step left the model as it was (already quantized, unsupported opset ...): no copy is written.
-      for (const s of result.steps) for (const c of s.changes) io.out(`${s.name}: ${c.detail}`);
-      io.out('nothing changed; no file written');
-      return 1;
+    // Ctrl-C stops calibration, the pipeline or the comparison between runs; nothing is left half-written.
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      return await optimizeWith(input, args, io, abort.signal);
+    } finally {
+      process.removeListener('SIGINT', onSigint);
     }
-    const written = writeModel(result.model, out, { sourceFile: input.file, overwrite: args.flags.has('force') });
-    const report = args.flags.has('no-compare')
-      ? undefined
-      : await compare(input.file, out, {
-          runtime: runtimeFromArgs(args),
-          dims: parseDims(args),
-          inputShapes: shapesFromArgs(args),
-          latencyRuns: intOption(args, 'runs', 20, 0),
-        });
-    if (args.flags.has('json')) {
-      io.out(JSON.stringify({ output: written.file, steps: result.steps, comparison: report }, null, 2));
-      return 0;
-    }
-    for (const s of result.steps) {
-      io.out(`${s.name}: ${summarizeChanges(s.changes)}`);
-      for (const c of s.changes.filter((c) => c.kind === 'note')) io.out(`  note: ${c.detail}`);
-      const skipped = s.changes.filter((c) => c.kind === 'skipped');
-      if (skipped.length)
-        io.out(
-          `  skipped ${skipped.length}: ${skipped
-            .slice(0, 5)
-            .map((c) => `${c.node ?? c.tensor} (${c.detail})`)
-            .join('; ')}${skipped.length > 5 ? ' ...' : ''}`,
-        );
-    }
-    io.out(`wrote ${written.file} (${(written.bytes / 2 ** 20).toFixed(2)} MB)`);
-    if (report) io.out(renderCompareText(report));
-    return 0;
   },
 };
+
+async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, signal: AbortSignal): Promise<number> {
+  const { steps, mode } = await buildOptimizeSteps(input.file, args, signal);
+  const explicit = optionValue(args, 'output');
+  const out = explicit
+    ? path.resolve(explicit)
+    : defaultOutputFile(input.file, mode ? OUTPUT_SUFFIX[mode] : '.optimized.onnx');
+  if (out === input.file) throw new UsageError('the output must be a new file, not the input model');
+  const result = await runPipeline(input.proto, steps, signal);
+  if (result.model === input.proto) {
+    // Every step left the model as it was (already quantized, unsupported opset ...): no copy is written.
+    for (const s of result.steps) for (const c of s.changes) io.out(`${s.name}: ${c.detail}`);
+    io.out('nothing changed; no file written');
+    return 1;
+  }
+  const written = writeModel(result.model, out, { sourceFile: input.file, overwrite: args.flags.has('force') });
+  const report = args.flags.has('no-compare')
+    ? undefined
+    : await compare(input.file, out, {
+        runtime: runtimeFromArgs(args),
+        dims: parseDims(args),
+        inputShapes: shapesFromArgs(args),
+        latencyRuns: intOption(args, 'runs', 20, 0),
+        signal,
+      });
+  if (args.flags.has('json')) {
+    io.out(JSON.stringify({ output: written.file, steps: result.steps, comparison: report }, null, 2));
+    return 0;
+  }
+  for (const s of result.steps) {
+    io.out(`${s.name}: ${summarizeChanges(s.changes)}`);
+    for (const c of s.changes.filter((c) => c.kind === 'note')) io.out(`  note: ${c.detail}`);
+    const skipped = s.changes.filter((c) => c.kind === 'skipped');
+    if (skipped.length)
+      io.out(
+        `  skipped ${skipped.length}: ${skipped
+          .slice(0, 5)
+          .map((c) => `${c.node ?? c.tensor} (${c.detail})`)
+          .join('; ')}${skipped.length > 5 ? ' ...' : ''}`,
+      );
+  }
+  io.out(`wrote ${written.file} (${(written.bytes / 2 ** 20).toFixed(2)} MB)`);
+  if (report) io.out(renderCompareText(report));
+  return 0;
+}

@@ -3,6 +3,7 @@
  * Per output: max/mean abs error, cosine, SNR, argmax agreement (over several input sets); A/B latency with
  * alternating runs; file size ratio; node counts by op type. Both sessions use the same runtime settings.
  */
+import { throwIfCancelled } from '../cancel';
 import type * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../onnx/types';
 import type { RuntimeSettings } from '../runtime/sessionOptions';
@@ -20,6 +21,8 @@ export interface CompareOptions extends FeedOptions {
   /** Measured A/B latency runs (0: skip latency). Default 20. */
   readonly latencyRuns?: number;
   readonly warmupRuns?: number;
+  /** Stops the comparison between runs (CancelledError). */
+  readonly signal?: AbortSignal;
 }
 
 export interface OutputComparison extends TensorMetrics {
@@ -63,6 +66,7 @@ export async function compare(
     const perOutput = new Map<string, { dims: readonly number[]; list: TensorMetrics[] }>();
     const bNames = new Set(sb.outputNames);
     for (const feeds of sets) {
+      throwIfCancelled(opts.signal, 'the comparison');
       const ra = await sa.run(feeds);
       const rb = await sb.run(adaptFeeds(feeds, sb));
       for (const name of sa.outputNames) {
@@ -89,6 +93,7 @@ export async function compare(
       latency = await measureAB(sa, sb, fa, adaptFeeds(sets[0], sb), {
         runs: latencyRuns,
         warmupRuns: opts.warmupRuns ?? 3,
+        signal: opts.signal,
       });
     }
     const report: CompareReport = {

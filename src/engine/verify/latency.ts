@@ -4,6 +4,7 @@
  * the interquartile range of the per-pair ratios B_i/A_i. Sessions must be created with thread-pool
  * spinning off (the default of toSessionOptions): a spinning pool steals the CPU from the other session.
  */
+import { throwIfCancelled } from '../cancel';
 import type * as ort from 'onnxruntime-node';
 
 export interface LatencyComparison {
@@ -19,6 +20,8 @@ export interface LatencyComparison {
 export interface LatencyOptions {
   readonly runs?: number;
   readonly warmupRuns?: number;
+  /** Stops the measurement between runs. */
+  readonly signal?: AbortSignal;
 }
 
 export function quantile(xs: readonly number[], q: number): number {
@@ -45,12 +48,14 @@ export async function measureAB(
 ): Promise<LatencyComparison> {
   const runs = opts.runs ?? 20;
   for (let i = 0; i < (opts.warmupRuns ?? 3); i++) {
+    throwIfCancelled(opts.signal, 'the A/B timing');
     await a.run(feedsA);
     await b.run(feedsB);
   }
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < runs; i++) {
+    throwIfCancelled(opts.signal, 'the A/B timing');
     if (i % 2 === 0) {
       ta.push(await timeRun(a, feedsA));
       tb.push(await timeRun(b, feedsB));

@@ -2,6 +2,7 @@
  * The optimize pipeline: an ordered list of named steps, each a pure transform. `onnx-tuner optimize` runs
  * e.g. simplify → prune → quantize; each step sees the previous step's model and its changes are kept apart.
  */
+import { throwIfCancelled } from '../../cancel';
 import type { ModelProto } from '../../onnx/types';
 import type { TransformChange, TransformResult } from './changes';
 
@@ -17,10 +18,15 @@ export interface PipelineResult {
   readonly steps: readonly { readonly name: string; readonly changes: readonly TransformChange[] }[];
 }
 
-export async function runPipeline(model: ModelProto, steps: readonly OptimizeStep[]): Promise<PipelineResult> {
+export async function runPipeline(
+  model: ModelProto,
+  steps: readonly OptimizeStep[],
+  signal?: AbortSignal,
+): Promise<PipelineResult> {
   let current = model;
   const done: { name: string; changes: readonly TransformChange[] }[] = [];
   for (const step of steps) {
+    throwIfCancelled(signal, 'optimize');
     const r = await step.run(current);
     current = r.model;
     done.push({ name: step.name, changes: r.changes });

@@ -3,6 +3,7 @@
  * as extra outputs, and choose each tensor's quantization range by MinMax, Percentile or Entropy (KL).
  * Pass 1 records min/max; the histogram methods need a second pass with the ranges fixed.
  */
+import { throwIfCancelled } from '../../cancel';
 import type * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../../onnx/types';
 import { modelToBuffer } from '../../onnx/writeModel';
@@ -20,6 +21,8 @@ export interface CalibrationOptions {
   readonly runtime?: RuntimeSettings;
   /** Called after each sample with (done, total) per pass. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops calibration between samples (CancelledError). */
+  readonly signal?: AbortSignal;
 }
 
 export interface TensorRange {
@@ -67,6 +70,7 @@ export async function calibrate(
   try {
     const observed = new Map<string, { min: number; max: number }>();
     for (let s = 0; s < samples.length; s++) {
+      throwIfCancelled(opts.signal, 'calibration');
       for (const [n, d] of await read(samples[s]!)) {
         const r = observed.get(n) ?? { min: Infinity, max: -Infinity };
         for (let i = 0; i < d.length; i++) {
@@ -88,6 +92,7 @@ export async function calibrate(
           : new Histogram(r.min, r.max),
       );
     for (let s = 0; s < samples.length; s++) {
+      throwIfCancelled(opts.signal, 'calibration');
       for (const [n, d] of await read(samples[s]!)) hists.get(n)?.add(d, method === 'entropy');
       opts.onProgress?.(s + 1, samples.length);
     }

@@ -48,6 +48,8 @@ export interface QuantizeOptions
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   readonly dims?: Readonly<Record<string, number>>;
   readonly runtime?: RuntimeSettings;
+  /** Stops calibration between samples (CancelledError). */
+  readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -77,6 +79,7 @@ export async function quantizeModel(model: ModelProto, opts: QuantizeOptions): P
         percentile: opts.percentile,
         runtime: opts.runtime,
         onProgress: opts.onProgress,
+        signal: opts.signal,
       });
       let r = quantizeStatic(model, cal.ranges, opts);
       const extra: TransformChange[] = [];
