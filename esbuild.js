@@ -15,9 +15,11 @@ const nodeEntries = [
 ].filter((e) => fs.existsSync(path.join(__dirname, e.in)));
 
 /** Browser targets: the graph webview. */
-const webEntries = [{ in: 'webview/main.ts', out: 'webview' }].filter((e) =>
-  fs.existsSync(path.join(__dirname, e.in)),
-);
+const webEntries = [
+  { in: 'webview/main.ts', out: 'webview' },
+  { in: 'webview/layout/layoutWorker.ts', out: 'webviewLayout' },
+  { in: 'webview/dev/stubHost.ts', out: 'webviewStub' },
+].filter((e) => fs.existsSync(path.join(__dirname, e.in)));
 
 async function build(options) {
   const ctx = await esbuild.context({

@@ -1,0 +1,133 @@
+/**
+ * Messages between the extension host and the graph webview (DESIGN.md: one discriminated union each way,
+ * a Ready handshake answered by one Init carrying all initial state, details pulled lazily by request).
+ * Imported by both sides, so it has no runtime dependencies. Messages that come FROM the webview cross a
+ * trust boundary (a compromised page can post anything), so the host runs `validateWebviewMessage` on each.
+ */
+
+/** A tensor's static type where known: dtype name (`float32`) and dims (numbers, symbols, or null). */
+export interface TensorInfo {
+  readonly name: string;
+  readonly dtype?: string;
+  readonly shape?: readonly (number | string | null)[];
+}
+
+export interface CompactNode {
+  /** Index into `CompactGraph.nodes`; stable for the lifetime of one Init. */
+  readonly id: number;
+  /** Node name (may be empty in the model; then a synthesised `op_N`). Display as text only. */
+  readonly name: string;
+  readonly op: string;
+  readonly domain?: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Name-scope path from the node name split on '/', without the leaf (e.g. ['encoder','layer.3']). */
+  readonly scope: readonly string[];
+}
+
+/** An edge from a producing node to a consuming node through one tensor. */
+export interface CompactEdge {
+  readonly from: number;
+  readonly to: number;
+  readonly tensor: string;
+}
+
+/** The graph the webview draws: structure and types only, never weights. */
+export interface CompactGraph {
+  readonly name: string;
+  readonly nodes: readonly CompactNode[];
+  readonly edges: readonly CompactEdge[];
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  /** Types of intermediate tensors where known (value_info, initializer dims, shape inference). */
+  readonly tensors: Readonly<Record<string, TensorInfo>>;
+}
+
+export interface GraphSettings {
+  readonly heatMapMetric: 'latency' | 'memory' | 'flops';
+  /** Collapse name-scope groups when the graph has more nodes than this. */
+  readonly collapseAbove: number;
+}
+
+/** One node's profiled cost, mapped by the host from the profile report. */
+export interface ProfileOverlayNode {
+  readonly name: string;
+  readonly p50Ms: number;
+  /** Fraction (0..1) of total measured kernel time. */
+  readonly share: number;
+  readonly activationBytes: number;
+  readonly paramBytes: number;
+}
+
+export interface ProfileOverlay {
+  readonly nodes: readonly ProfileOverlayNode[];
+}
+
+export interface SuggestionBadge {
+  readonly nodeName: string;
+  readonly title: string;
+}
+
+export interface NodeDetails {
+  readonly nodeId: number;
+  readonly attributes: readonly { readonly name: string; readonly value: string }[];
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  readonly flops?: number;
+  readonly params?: number;
+  readonly latencyMs?: number;
+  readonly memoryBytes?: number;
+}
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+export type HostToWebview =
+  | { readonly type: 'init'; readonly graph: CompactGraph; readonly settings: GraphSettings }
+  | { readonly type: 'nodeDetails'; readonly requestId: number; readonly details: NodeDetails }
+  | { readonly type: 'profileOverlay'; readonly overlay: ProfileOverlay }
+  | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }
+  | { readonly type: 'revealNode'; readonly nodeName: string }
+  | { readonly type: 'theme'; readonly kind: ThemeKind }
+  | { readonly type: 'error'; readonly message: string; readonly requestId?: number };
+
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'nodeDetailsRequest'; readonly requestId: number; readonly nodeId: number }
+  | { readonly type: 'selectNode'; readonly nodeId: number }
+  | { readonly type: 'applySuggestion'; readonly nodeId: number };
+
+/** Compile-time exhaustiveness for `switch (message.type)`. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
+}
+
+const MAX_ID = 2 ** 31 - 1;
+
+function isId(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_ID;
+}
+
+/**
+ * Checks a message that arrived from the webview: a known type, exactly the expected keys, ids that are
+ * non-negative integers and (when `nodeCount` is given) within the graph. Returns undefined for anything else,
+ * so forged or malformed messages are dropped rather than half-handled.
+ */
+export function validateWebviewMessage(raw: unknown, nodeCount?: number): WebviewToHost | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const m = raw as Record<string, unknown>;
+  const keys = Object.keys(m).sort().join(',');
+  const inGraph = (id: unknown): boolean => isId(id) && (nodeCount === undefined || id < nodeCount);
+  switch (m.type) {
+    case 'ready':
+      return keys === 'type' ? { type: 'ready' } : undefined;
+    case 'nodeDetailsRequest':
+      return keys === 'nodeId,requestId,type' && isId(m.requestId) && inGraph(m.nodeId)
+        ? { type: 'nodeDetailsRequest', requestId: m.requestId as number, nodeId: m.nodeId as number }
+        : undefined;
+    case 'selectNode':
+    case 'applySuggestion':
+      return keys === 'nodeId,type' && inGraph(m.nodeId) ? { type: m.type, nodeId: m.nodeId as number } : undefined;
+    default:
+      return undefined;
+  }
+}

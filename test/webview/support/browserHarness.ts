@@ -1,0 +1,118 @@
+/**
+ * Serves the standalone graph page (the extension's HTML shell with the stub host, dist/, media/, graph JSON) on
+ * 127.0.0.1 and drives it in headless Chromium with playwright-core. Every non-loopback request is aborted, so
+ * tests and benchmarks never touch the network. `close()` kills the browser and the server.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { graphViewHtml } from '../../../src/protocol/webviewHtml';
+import type { CompactGraph, GraphSettings } from '../../../src/protocol/webviewProtocol';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = path.resolve(__dirname, '../../..');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+export interface Harness {
+  /** Absent when started with launchBrowser: false (serving only). */
+  readonly browser: Browser | undefined;
+  readonly baseUrl: string;
+  /** Registers a graph served at /graphs/NAME.json. */
+  addGraph(name: string, graph: CompactGraph, settings?: GraphSettings): string;
+  /** Opens the standalone page on a graph and waits for its first complete frame. */
+  open(
+    graphName: string,
+    viewport?: { width: number; height: number },
+    beforeLoad?: (page: Page) => void,
+  ): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** The extension's own HTML shell and CSP (fresh nonce), plus the stub host loaded before the webview. */
+export function standalonePage(origin: string): string {
+  return graphViewHtml({
+    cspSource: origin,
+    nonce: randomBytes(18).toString('base64'),
+    scriptUri: '/dist/webview.js',
+    layoutWorkerUri: '/dist/webviewLayout.js',
+    styleUri: '/media/graph.css',
+    preloadScriptUris: ['/dist/webviewStub.js'],
+  });
+}
+
+export async function startHarness(opts: { launchBrowser?: boolean } = {}): Promise<Harness> {
+  const graphs = new Map<string, string>();
+  let baseUrl = '';
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let body: string | Buffer | undefined;
+    if (url.pathname.startsWith('/graphs/')) body = graphs.get(url.pathname.slice(8));
+    else if (url.pathname === '/standalone.html') body = standalonePage(baseUrl);
+    else {
+      const allowed = ['/dist/', '/media/'];
+      const file = path.join(ROOT, path.normalize(url.pathname));
+      if (allowed.some((p) => url.pathname.startsWith(p)) && file.startsWith(ROOT) && fs.existsSync(file))
+        body = fs.readFileSync(file);
+    }
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(url.pathname)] ?? 'application/octet-stream' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const launch = opts.launchBrowser ?? true;
+  const browser = launch
+    ? await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      })
+    : undefined;
+  return {
+    browser,
+    baseUrl,
+    addGraph(name, graph, settings) {
+      graphs.set(`${name}.json`, JSON.stringify({ graph, settings }));
+      return `/graphs/${name}.json`;
+    },
+    async open(graphName, viewport = { width: 1200, height: 800 }, beforeLoad) {
+      if (!browser) throw new Error('harness started without a browser');
+      const page = await browser.newPage({ viewport });
+      beforeLoad?.(page);
+      await page.route('**/*', (route) => {
+        const host = new URL(route.request().url()).hostname;
+        return host === '127.0.0.1' ? route.continue() : route.abort();
+      });
+      await page.goto(`${baseUrl}/standalone.html?graph=/graphs/${graphName}.json`);
+      await page.waitForFunction(() => {
+        const t = (globalThis as unknown as { __onnxTunerTest?: { frameCompleteAt: number } }).__onnxTunerTest;
+        return !!t && t.frameCompleteAt > 0;
+      });
+      return page;
+    },
+    async close() {
+      await browser?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

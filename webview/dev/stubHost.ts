@@ -1,0 +1,41 @@
+/**
+ * Stand-in for the extension host on the standalone page (dist/webviewStub.js): answers the protocol from a JSON
+ * graph file named by `?graph=URL` ({ graph, settings? }). Tests and benchmarks drive further host messages with
+ * `window.__onnxTunerHost.send(message)` and read what the webview posted from `window.__onnxTunerHost.sent`.
+ */
+import type { CompactGraph, GraphSettings, HostToWebview, WebviewToHost } from '../../src/protocol/webviewProtocol';
+
+interface StubHost {
+  sent: WebviewToHost[];
+  send(message: HostToWebview): void;
+}
+
+const sent: WebviewToHost[] = [];
+const send = (message: HostToWebview): void => window.postMessage(message, '*');
+let graph: CompactGraph | undefined;
+
+async function answer(m: WebviewToHost): Promise<void> {
+  sent.push(m);
+  if (m.type === 'ready') {
+    const url = new URLSearchParams(location.search).get('graph');
+    if (!url) return send({ type: 'error', message: 'standalone page: pass ?graph=URL' });
+    const file = (await (await fetch(url)).json()) as { graph: CompactGraph; settings?: GraphSettings };
+    graph = file.graph;
+    send({ type: 'init', graph, settings: file.settings ?? { heatMapMetric: 'latency', collapseAbove: 1500 } });
+  } else if (m.type === 'nodeDetailsRequest' && graph) {
+    const node = graph.nodes[m.nodeId];
+    if (!node) return;
+    const info = (name: string) => graph!.tensors[name] ?? { name };
+    send({
+      type: 'nodeDetails',
+      requestId: m.requestId,
+      details: { nodeId: m.nodeId, attributes: [], inputs: node.inputs.map(info), outputs: node.outputs.map(info) },
+    });
+  }
+}
+
+const host: StubHost = { sent, send };
+(window as unknown as { __onnxTunerHost: StubHost }).__onnxTunerHost = host;
+(window as unknown as { acquireVsCodeApi: () => { postMessage(m: WebviewToHost): void } }).acquireVsCodeApi = () => ({
+  postMessage: (m) => void answer(m),
+});

@@ -1,0 +1,296 @@
+/**
+ * Graph view entry (dist/webview.js). Handshake: post Ready, receive one Init with the compact graph and
+ * settings, lay out in a worker, draw on canvas; node details are requested lazily on selection.
+ */
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import {
+  assertNever,
+  type CompactGraph,
+  type GraphSettings,
+  type HostToWebview,
+  type NodeDetails,
+  type ProfileOverlay,
+} from '../src/protocol/webviewProtocol';
+import { connectHost } from './hostBridge';
+import { LayoutClient } from './layout/layoutClient';
+import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
+import { nodeCosts, unitHeat, type HeatMetric } from './view/heatMap';
+import { showGroup, showNode } from './view/propertiesPane';
+import { Overview } from './view/overview';
+import { readTheme } from './view/theme';
+import { initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
+import { searchUnits } from './view/search';
+import { neighbour, type Direction } from './view/navigation';
+
+interface TestHook {
+  initReceivedAt: number;
+  frameCompleteAt: number;
+  layoutMode: string;
+  drawnUnits(): number;
+  visibleUnits(): number;
+  unitFill(nodeName: string): string;
+  selectedName(): string;
+  heat(nodeName: string): number;
+  /** Fits, zooms to `zoom` (0: stay at fit), pans `frames` times; returns the mean draw time per frame in ms. */
+  panFrames(frames: number, zoom: number): Promise<number>;
+}
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const canvas = $<HTMLCanvasElement>('graph');
+const pane = $('properties');
+const legend = $('legend');
+const searchBox = $<HTMLInputElement>('search');
+const heatToggle = $<HTMLInputElement>('heat-toggle');
+const metricButton = $<HTMLButtonElement>('heat-metric');
+
+const renderer = new CanvasRenderer(canvas, undefined, readTheme());
+const overview = new Overview($<HTMLCanvasElement>('overview'), renderer);
+let graph: CompactGraph | undefined;
+let view: VisibleGraph | undefined;
+let expanded = new Set<string>();
+let overlay: ProfileOverlay | undefined;
+let metric: HeatMetric = 'latency';
+let badgeNames = new Set<string>();
+let selected = -1;
+let matches = new Set<number>();
+let detailsRequest = 0;
+const details = new Map<number, NodeDetails>();
+let layoutClient: Promise<LayoutClient> | undefined;
+
+const hook: TestHook = {
+  initReceivedAt: 0,
+  frameCompleteAt: 0,
+  layoutMode: '',
+  drawnUnits: () => renderer.drawnUnits,
+  visibleUnits: () => view?.units.length ?? 0,
+  unitFill: (name) => {
+    const u = unitByName(name);
+    const h = renderer.current?.heat?.[u];
+    return h === undefined || Number.isNaN(h) ? 'none' : String(h);
+  },
+  selectedName: () => (selected >= 0 ? (view?.units[selected]?.key ?? '') : ''),
+  heat: (name) => renderer.current?.heat?.[unitByName(name)] ?? NaN,
+  panFrames: async (frames, zoom) => {
+    renderer.fit();
+    if (zoom > 0) renderer.zoomAt(zoom / renderer.scale, canvas.clientWidth / 2, canvas.clientHeight / 2);
+    let total = 0;
+    for (let i = 0; i < frames; i++) {
+      renderer.tx += i % 2 ? -3 : 3;
+      renderer.requestFrame();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      total += renderer.lastDrawMs;
+    }
+    return total / frames;
+  },
+};
+(window as unknown as { __onnxTunerTest: TestHook }).__onnxTunerTest = hook;
+
+function unitByName(name: string): number {
+  const node = graph?.nodes.find((n) => n.name === name);
+  return node && view ? view.unitOfNode[node.id]! : -1;
+}
+
+const post = connectHost(onHostMessage);
+
+function onHostMessage(m: HostToWebview): void {
+  switch (m.type) {
+    case 'init':
+      hook.initReceivedAt = performance.now();
+      void init(m.graph, m.settings);
+      break;
+    case 'nodeDetails':
+      details.set(m.details.nodeId, m.details);
+      if (graph && view?.units[selected]?.nodeId === m.details.nodeId)
+        showNode(pane, graph, m.details.nodeId, m.details);
+      break;
+    case 'profileOverlay':
+      overlay = m.overlay;
+      heatToggle.checked = true;
+      redraw();
+      break;
+    case 'suggestions':
+      badgeNames = new Set(m.badges.map((b) => b.nodeName));
+      redraw();
+      break;
+    case 'revealNode': {
+      const u = unitByName(m.nodeName);
+      if (u >= 0) select(u, true);
+      break;
+    }
+    case 'theme':
+      renderer.theme = readTheme();
+      overview.invalidate();
+      renderer.requestFrame();
+      break;
+    case 'error':
+      $('status').textContent = m.message;
+      break;
+    default:
+      assertNever(m);
+  }
+}
+
+async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
+  graph = g;
+  metric = settings.heatMapMetric === 'memory' ? 'memory' : 'latency';
+  metricButton.textContent = `Metric: ${metric}`;
+  expanded = initialExpanded(g, settings.collapseAbove);
+  await relayout(true);
+}
+
+function unitWidth(label: string): number {
+  return Math.min(220, Math.max(70, label.length * 7 + 24));
+}
+
+async function relayout(fit: boolean): Promise<void> {
+  if (!graph) return;
+  view = visibleGraph(graph, expanded);
+  const widths = Float64Array.from(view.units, (u) =>
+    unitWidth(u.nodeId < 0 ? `▸ ${u.label} (${u.members.length})` : u.label),
+  );
+  const client = await (layoutClient ??= LayoutClient.create(document.body.dataset.layoutWorker));
+  const layout = await client.layout({ widths: widths.slice(), edges: view.edges.slice(), nodeHeight: NODE_HEIGHT });
+  hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
+  selected = -1;
+  matches = new Set();
+  renderer.setState({ graph: view, layout, widths, heat: undefined, badged: new Set(), selected, matches });
+  redraw();
+  if (fit) renderer.fit();
+  $('status').textContent = `${graph.nodes.length} nodes, ${view.units.length} shown`;
+}
+
+function redraw(): void {
+  const s = renderer.current;
+  if (!s || !graph || !view) return;
+  const names = graph.nodes.map((n) => n.name);
+  const members = view.units.map((u) => u.members);
+  s.heat = overlay && heatToggle.checked ? unitHeat(members, names, nodeCosts(overlay, metric)) : undefined;
+  s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
+  s.selected = selected;
+  s.matches = matches;
+  legend.hidden = !s.heat;
+  overview.invalidate();
+  $('legend-label').textContent = metric === 'latency' ? 'share of latency' : 'memory (activations + params)';
+  renderer.requestFrame();
+}
+
+function select(u: number, centre: boolean): void {
+  if (!graph || !view) return;
+  selected = u;
+  const unit = view.units[u];
+  if (!unit) return;
+  if (unit.nodeId < 0) showGroup(pane, unit.key, unit.members.length);
+  else {
+    showNode(pane, graph, unit.nodeId, details.get(unit.nodeId));
+    post({ type: 'selectNode', nodeId: unit.nodeId });
+    if (!details.has(unit.nodeId))
+      post({ type: 'nodeDetailsRequest', requestId: ++detailsRequest, nodeId: unit.nodeId });
+  }
+  if (centre) renderer.centreOn(u);
+  redraw();
+}
+
+function toggleGroup(u: number): void {
+  if (!graph || !view) return;
+  const unit = view.units[u];
+  if (!unit) return;
+  if (unit.nodeId < 0) expanded.add(unit.key);
+  else {
+    const scope = graph.nodes[unit.nodeId]!.scope;
+    if (!scope.length) return;
+    expanded.delete(scope.join('/'));
+  }
+  void relayout(false).then(() => select(view!.unitOfNode[unit.members[0]!]!, true));
+}
+
+renderer.onFrame = () => {
+  overview.draw();
+  if (renderer.current && hook.frameCompleteAt < hook.initReceivedAt) hook.frameCompleteAt = performance.now();
+};
+
+// Pan, zoom, click and keyboard.
+let drag: { x: number; y: number; moved: boolean } | undefined;
+canvas.addEventListener('pointerdown', (e) => {
+  drag = { x: e.clientX, y: e.clientY, moved: false };
+  canvas.setPointerCapture(e.pointerId);
+});
+canvas.addEventListener('pointermove', (e) => {
+  if (!drag) return;
+  const dx = e.clientX - drag.x;
+  const dy = e.clientY - drag.y;
+  if (Math.abs(dx) + Math.abs(dy) > 2) drag.moved = true;
+  renderer.tx += dx;
+  renderer.ty += dy;
+  drag.x = e.clientX;
+  drag.y = e.clientY;
+  renderer.requestFrame();
+});
+canvas.addEventListener('pointerup', (e) => {
+  const r = canvas.getBoundingClientRect();
+  if (drag && !drag.moved) {
+    const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);
+    if (u >= 0) select(u, false);
+  }
+  drag = undefined;
+});
+canvas.addEventListener('dblclick', (e) => {
+  const r = canvas.getBoundingClientRect();
+  const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);
+  if (u >= 0 && view?.units[u]?.nodeId === -1) toggleGroup(u);
+});
+canvas.addEventListener(
+  'wheel',
+  (e) => {
+    e.preventDefault();
+    const r = canvas.getBoundingClientRect();
+    renderer.zoomAt(Math.exp(-e.deltaY / 300), e.clientX - r.left, e.clientY - r.top);
+  },
+  { passive: false },
+);
+const KEYS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+document.addEventListener('keydown', (e) => {
+  const inSearch = e.composedPath().includes(searchBox);
+  if (e.key === '/' && !inSearch) {
+    e.preventDefault();
+    searchBox.focus();
+    return;
+  }
+  if (inSearch) {
+    if (e.key === 'Enter' && matches.size) select([...matches][0]!, true);
+    if (e.key === 'Escape') canvas.focus();
+    return;
+  }
+  const s = renderer.current;
+  if (!s || !view) return;
+  const dir = KEYS[e.key];
+  if (dir) {
+    e.preventDefault();
+    const next = selected < 0 ? 0 : neighbour(view, s.layout, selected, dir);
+    if (next >= 0) select(next, true);
+  } else if (e.key === 'Enter' && selected >= 0) toggleGroup(selected);
+  else if (e.key === 'f') renderer.fit();
+});
+searchBox.addEventListener('input', () => {
+  if (!graph || !view) return;
+  matches = searchUnits(graph, view, searchBox.value);
+  $('status').textContent = searchBox.value ? `${matches.size} matches` : '';
+  if (matches.size) select([...matches][0]!, true);
+  else redraw();
+});
+heatToggle.addEventListener('change', redraw);
+metricButton.addEventListener('click', () => {
+  metric = metric === 'latency' ? 'memory' : 'latency';
+  metricButton.textContent = `Metric: ${metric}`;
+  redraw();
+});
+$('fit').addEventListener('click', () => renderer.fit());
+new ResizeObserver(() => renderer.resize()).observe(canvas);
+new MutationObserver(() => {
+  renderer.theme = readTheme();
+  overview.invalidate();
+  renderer.requestFrame();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+post({ type: 'ready' });

@@ -1,0 +1,51 @@
+/**
+ * Heat-map colours: a sequential yellow→red ramp over a unit's cost relative to the most expensive unit.
+ * The ramp is fixed (not themed) so "hot" reads the same in light, dark and high-contrast themes; text on it
+ * is always drawn dark.
+ */
+import type { ProfileOverlay } from '../../src/protocol/webviewProtocol';
+
+export type HeatMetric = 'latency' | 'memory';
+
+/**
+ * Colour for t in [0,1]: hue 55° (yellow) down to 0° (red). The square root spreads the many small values
+ * (per-node shares are heavy-tailed: a few convs take most of the time), so mid-cost nodes read as orange.
+ */
+export function heatColour(t: number): string {
+  const c = Math.sqrt(Math.min(1, Math.max(0, t)));
+  return `hsl(${Math.round(55 - 55 * c)}, 90%, ${Math.round(70 - 20 * c)}%)`;
+}
+
+/** Cost per node name for the chosen metric. */
+export function nodeCosts(overlay: ProfileOverlay, metric: HeatMetric): Map<string, number> {
+  const costs = new Map<string, number>();
+  for (const n of overlay.nodes) costs.set(n.name, metric === 'latency' ? n.share : n.activationBytes + n.paramBytes);
+  return costs;
+}
+
+/** Each unit's summed member cost normalised to the maximum; NaN where no member was profiled. */
+export function unitHeat(
+  members: readonly (readonly number[])[],
+  nodeNames: readonly string[],
+  costs: ReadonlyMap<string, number>,
+): Float64Array {
+  const heat = new Float64Array(members.length).fill(NaN);
+  let max = 0;
+  members.forEach((ids, u) => {
+    let sum = 0;
+    let any = false;
+    for (const id of ids) {
+      const c = costs.get(nodeNames[id]!);
+      if (c !== undefined) {
+        sum += c;
+        any = true;
+      }
+    }
+    if (any) {
+      heat[u] = sum;
+      max = Math.max(max, sum);
+    }
+  });
+  if (max > 0) for (let u = 0; u < heat.length; u++) heat[u] = heat[u]! / max;
+  return heat;
+}

@@ -1,0 +1,64 @@
+/**
+ * The properties pane for the selected node. Everything from the model is set through textContent, never
+ * innerHTML: node and tensor names are attacker-controlled strings in a downloaded model.
+ */
+import type { CompactGraph, NodeDetails, TensorInfo } from '../../src/protocol/webviewProtocol';
+
+function el(tag: string, text?: string, cls?: string): HTMLElement {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+function tensorText(t: TensorInfo, graph: CompactGraph): string {
+  const info = graph.tensors[t.name] ?? t;
+  const shape = info.shape ? `[${info.shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '';
+  return `${t.name}${info.dtype ? `  ${info.dtype}` : ''}${shape ? ` ${shape}` : ''}`;
+}
+
+function row(dl: HTMLElement, key: string, value: string): void {
+  dl.append(el('dt', key), el('dd', value));
+}
+
+export function showNode(
+  pane: HTMLElement,
+  graph: CompactGraph,
+  nodeId: number,
+  details: NodeDetails | undefined,
+): void {
+  const node = graph.nodes[nodeId];
+  pane.replaceChildren();
+  if (!node) return;
+  pane.append(el('h2', node.op, 'op'), el('div', node.name, 'node-name'));
+  const dl = el('dl');
+  if (node.domain) row(dl, 'domain', node.domain);
+  if (node.scope.length) row(dl, 'scope', node.scope.join(' / '));
+  if (details?.flops !== undefined) row(dl, 'FLOPs', details.flops.toLocaleString());
+  if (details?.params !== undefined) row(dl, 'params', details.params.toLocaleString());
+  if (details?.latencyMs !== undefined) row(dl, 'latency p50', `${details.latencyMs.toFixed(3)} ms`);
+  if (details?.memoryBytes !== undefined) row(dl, 'memory', `${details.memoryBytes.toLocaleString()} B`);
+  pane.append(dl);
+  const list = (title: string, tensors: readonly TensorInfo[]): void => {
+    pane.append(el('h3', title));
+    const ul = el('ul');
+    for (const t of tensors) ul.append(el('li', tensorText(t, graph)));
+    pane.append(ul);
+  };
+  list('Inputs', details?.inputs ?? node.inputs.filter(Boolean).map((name) => ({ name })));
+  list('Outputs', details?.outputs ?? node.outputs.filter(Boolean).map((name) => ({ name })));
+  if (details?.attributes.length) {
+    pane.append(el('h3', 'Attributes'));
+    const attrs = el('dl');
+    for (const a of details.attributes) row(attrs, a.name, a.value);
+    pane.append(attrs);
+  }
+}
+
+export function showGroup(pane: HTMLElement, key: string, members: number): void {
+  pane.replaceChildren(
+    el('h2', 'Group', 'op'),
+    el('div', key, 'node-name'),
+    el('p', `${members} nodes. Press Enter or double-click to expand.`),
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * What is drawn: each node, or the collapsed name-scope group that contains it. Groups come from the node
+ * names' '/' scopes (`/encoder/layer.3/attention/MatMul` sits in encoder > encoder/layer.3 > ...). Big graphs
+ * start collapsed, then the largest groups are opened greedily while the drawn unit count stays under a limit,
+ * so the first view shows the model's structure rather than one box or 30k nodes.
+ */
+import type { CompactGraph } from '../../src/protocol/webviewProtocol';
+
+export interface Unit {
+  /** A node id, or -1 for a collapsed group. */
+  readonly nodeId: number;
+  /** Group key (scope path joined by '/') for groups; node name for nodes. */
+  readonly key: string;
+  readonly label: string;
+  readonly sublabel: string;
+  /** Node ids this unit stands for. */
+  readonly members: readonly number[];
+}
+
+export interface VisibleGraph {
+  readonly units: readonly Unit[];
+  /** Unit index of every node id. */
+  readonly unitOfNode: Int32Array;
+  /** Deduplicated unit edges as [from, to, ...]. */
+  readonly edges: Int32Array;
+}
+
+interface GroupInfo {
+  members: number;
+  childUnits: Set<string>;
+}
+
+/** Member count and distinct direct children of every scope group. */
+export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
+  const groups = new Map<string, GroupInfo>();
+  for (const node of graph.nodes) {
+    let key = '';
+    node.scope.forEach((part, depth) => {
+      key = depth === 0 ? part : `${key}/${part}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { members: 0, childUnits: new Set() }));
+      g.members++;
+      const child = depth + 1 < node.scope.length ? `g:${key}/${node.scope[depth + 1]}` : `n:${node.id}`;
+      g.childUnits.add(child);
+    });
+  }
+  return groups;
+}
+
+/** Groups to open first so that at most `limit` units are drawn; everything when the graph is small. */
+export function initialExpanded(graph: CompactGraph, limit: number): Set<string> {
+  const groups = groupTree(graph);
+  const expanded = new Set<string>();
+  if (graph.nodes.length <= limit) {
+    for (const key of groups.keys()) expanded.add(key);
+    return expanded;
+  }
+  const topLevel = new Set(graph.nodes.map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)));
+  let visible = topLevel.size;
+  // Open the biggest groups first (breadth-first by size) while the total stays under the limit.
+  const frontier = [...topLevel].filter((k) => k.startsWith('g:')).map((k) => k.slice(2));
+  while (frontier.length) {
+    frontier.sort((a, b) => groups.get(b)!.members - groups.get(a)!.members);
+    const key = frontier.shift()!;
+    const g = groups.get(key)!;
+    if (visible + g.childUnits.size - 1 > limit) continue;
+    expanded.add(key);
+    visible += g.childUnits.size - 1;
+    for (const c of g.childUnits) if (c.startsWith('g:')) frontier.push(c.slice(2));
+  }
+  return expanded;
+}
+
+/** Single-member groups are never drawn as boxes: a box hiding one node helps nobody. */
+export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>): VisibleGraph {
+  const groups = groupTree(graph);
+  const units: Unit[] = [];
+  const unitOfNode = new Int32Array(graph.nodes.length);
+  const groupUnit = new Map<string, number>();
+  for (const node of graph.nodes) {
+    let key = '';
+    let collapsedAt = '';
+    for (let d = 0; d < node.scope.length; d++) {
+      key = d === 0 ? node.scope[0]! : `${key}/${node.scope[d]}`;
+      if (!expanded.has(key) && groups.get(key)!.members > 1) {
+        collapsedAt = key;
+        break;
+      }
+    }
+    if (!collapsedAt) {
+      unitOfNode[node.id] = units.length;
+      units.push({ nodeId: node.id, key: node.name, label: node.op, sublabel: node.name, members: [node.id] });
+      continue;
+    }
+    let u = groupUnit.get(collapsedAt);
+    if (u === undefined) {
+      u = units.length;
+      groupUnit.set(collapsedAt, u);
+      units.push({ nodeId: -1, key: collapsedAt, label: collapsedAt, sublabel: '', members: [] });
+    }
+    (units[u]!.members as number[]).push(node.id);
+    unitOfNode[node.id] = u;
+  }
+  for (const u of units) if (u.nodeId < 0) (u as { sublabel: string }).sublabel = `${u.members.length} nodes`;
+  const seen = new Set<number>();
+  const edges: number[] = [];
+  const n = units.length;
+  for (const e of graph.edges) {
+    const a = unitOfNode[e.from]!;
+    const b = unitOfNode[e.to]!;
+    if (a === b || seen.has(a * n + b)) continue;
+    seen.add(a * n + b);
+    edges.push(a, b);
+  }
+  return { units, unitOfNode, edges: Int32Array.from(edges) };
+}
