@@ -1,0 +1,101 @@
+/**
+ * `onnx-tuner advise MODEL`: ranked suggestions (what to quantize, simplify, fix) with their evidence and
+ * estimated gain; `--trial` applies the top ones to temporary copies and measures them.
+ */
+import { advise } from '../../engine/advise/advise';
+import { renderAdviceText } from '../../engine/advise/adviceText';
+import { trialSuggestions, type TrialResult } from '../../engine/advise/trial';
+import { readModel } from '../../engine/onnx/readModel';
+import { runProfile } from '../../engine/profile/runProfile';
+import type { ProfileReport } from '../../engine/report/profileReport';
+import { RuntimeClient } from '../../engine/runtime/runtimeClient';
+import { intOption, parseArgs, parseDims, UsageError } from '../args';
+import { runtimeFromArgs, shapesFromArgs } from './compare';
+import type { CommandEntry } from './index';
+
+const usage = `usage: onnx-tuner advise MODEL [--trial] [--profile] [--json] [--dims a=1,b=2] [options]
+
+Suggests what to do to the model, ranked by estimated gain, with the numbers behind each suggestion and
+the optimize command that applies it. The input is never modified.
+  --profile          measure per-node times first (latency shares from a profile, not from FLOPs)
+  --trial            apply the top suggestions to temporary copies and measure latency (alternating A/B
+                     runs, with an A/A noise band) and output error; rank by measured gain
+  --top N            how many suggestions --trial tries (default 3)
+  --no-checks        skip the quick onnxruntime checks (what ORT fuses; per-layer int8 error)
+  --json             print the suggestions as JSON
+  --dims a=1,b=2     values for symbolic dims (the deployment shape)
+  --shape x=1,3,48,320  a full input shape (repeatable; for inputs with unnamed dims)
+  --threads N        intra-op threads (default 2)
+  --level L          ORT graph optimization level for the trials (default all)
+  --runs N           measured alternating runs per trial (default 20)`;
+
+async function profileFor(
+  file: string,
+  dims: Record<string, number>,
+  shapes: Record<string, number[]>,
+  signal: AbortSignal,
+): Promise<ProfileReport> {
+  const client = new RuntimeClient();
+  try {
+    return await runProfile(
+      client,
+      { model: file, settings: {}, feeds: { dims, shapes }, runs: 10, warmup: 3, plain: false },
+      { signal },
+    );
+  } finally {
+    client.dispose();
+  }
+}
+
+export const adviseCommand: CommandEntry = {
+  summary: 'suggest optimizations with evidence and estimated gains; --trial measures them',
+  usage,
+  run: async (argv, io) => {
+    const args = parseArgs(argv, {
+      booleans: ['trial', 'json', 'profile', 'no-checks'],
+      values: ['dims', 'shape', 'threads', 'level', 'runs', 'top'],
+    });
+    const [file, ...extra] = args.positionals;
+    if (!file) throw new UsageError('missing MODEL');
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const loaded = readModel(file);
+    const dims = parseDims(args);
+    const inputShapes = shapesFromArgs(args);
+    const { dims: _runtimeDims, ...runtime } = runtimeFromArgs(args);
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const profile = args.flags.has('profile')
+        ? await profileFor(loaded.file, dims, inputShapes, abort.signal)
+        : undefined;
+      const result = await advise(loaded.proto, {
+        modelBytes: loaded.fileBytes + loaded.externalBytes,
+        dims,
+        inputShapes,
+        runtime,
+        runtimeChecks: !args.flags.has('no-checks'),
+        signal: abort.signal,
+        ...(profile ? { profile } : {}),
+      });
+      let trial: TrialResult | undefined;
+      if (args.flags.has('trial'))
+        trial = await trialSuggestions(loaded.proto, loaded.file, result.suggestions, {
+          top: intOption(args, 'top', 3),
+          runs: intOption(args, 'runs', 20),
+          runtime,
+          dims,
+          inputShapes,
+          signal: abort.signal,
+          onProgress: io.interactive ? (m) => io.err(m) : undefined,
+        });
+      const suggestions = trial?.suggestions ?? result.suggestions;
+      if (args.flags.has('json'))
+        io.out(JSON.stringify({ file: loaded.file, ...result, suggestions, noise: trial?.noise }, null, 2));
+      else io.out(renderAdviceText(result, suggestions, trial?.noise));
+      return 0;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  },
+};

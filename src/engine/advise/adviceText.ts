@@ -1,0 +1,56 @@
+/** Plain-text rendering of advice (the CLI's default output). */
+import type { Suggestion } from './adviceTypes';
+import type { AdviceResult } from './advise';
+import { describeCpu } from './cpuFeatures';
+import type { NoiseBand } from './trial';
+
+const pct = (x: number): string => `${x >= 0 ? '' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
+
+function evidenceLine(e: Suggestion['evidence']): string {
+  return Object.entries(e)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toPrecision(3)) : v}`)
+    .join(', ');
+}
+
+function gainLine(s: Suggestion): string {
+  const g = s.estimated;
+  const parts: string[] = [];
+  if (g.latencyFraction > 0) parts.push(`${pct(g.latencyFraction)} latency`);
+  if (g.bytesSaved > 0) parts.push(`${(g.bytesSaved / 2 ** 20).toFixed(2)} MiB weights`);
+  if (g.memoryBytesSaved > 0) parts.push(`${(g.memoryBytesSaved / 2 ** 20).toFixed(2)} MiB activations`);
+  return `estimated: ${parts.join(', ') || 'no gain claimed'} (${g.basis})`;
+}
+
+function measuredLine(s: Suggestion): string | undefined {
+  const m = s.measured;
+  if (!m) return s.trialNote ? `trial: ${s.trialNote}` : undefined;
+  return `measured: ${pct(m.latencyFraction)} latency ±${pct(m.noise)} (${m.originalMs.toFixed(2)} → ${m.candidateMs.toFixed(2)} ms, ${m.runs} alternating runs), size ×${m.sizeRatio.toFixed(2)}, output cosine ${m.cosine.toFixed(5)}, max abs error ${m.maxAbsError.toPrecision(3)}`;
+}
+
+export function renderAdviceText(
+  result: AdviceResult,
+  suggestions: readonly Suggestion[] = result.suggestions,
+  noise?: NoiseBand,
+): string {
+  const lines: string[] = [
+    `CPU: ${describeCpu(result.cpu)} (${result.cpu.source}); providers: ${result.providers.join(', ')}`,
+    `latency shares from ${result.shareSource === 'profile' ? 'a profile' : 'static FLOPs (no profile)'}${result.runtimeChecks ? '; checked against onnxruntime' : ''}`,
+  ];
+  if (noise)
+    lines.push(
+      `noise band ±${(100 * noise.band).toFixed(1)}% (A/A ratio ${noise.aaRatio.toFixed(3)}, pair IQR ${noise.aaSpread[0].toFixed(3)}–${noise.aaSpread[1].toFixed(3)})`,
+    );
+  if (!suggestions.length) lines.push('', 'no suggestions: nothing in the rules applies to this model');
+  suggestions.forEach((s, i) => {
+    lines.push('', `${i + 1}. [${s.severity}, ${s.confidence} confidence] ${s.title}`, `   ${s.detail}`);
+    lines.push(`   ${gainLine(s)}`);
+    const m = measuredLine(s);
+    if (m) lines.push(`   ${m}`);
+    lines.push(`   evidence: ${evidenceLine(s.evidence)}`);
+    if (s.nodes.length)
+      lines.push(`   nodes (${s.nodes.length}): ${s.nodes.slice(0, 6).join(', ')}${s.nodes.length > 6 ? ', ...' : ''}`);
+    const a = s.action;
+    lines.push(`   action: ${a.kind === 'manual' ? a.instructions : a.cli}`);
+  });
+  return lines.join('\n');
+}
