@@ -1,0 +1,159 @@
+/**
+ * "Optimize Model…": a QuickPick wizard (presets with sensible defaults, or a custom list of steps), then the
+ * transform in a job worker under a cancellable progress notification. The result is a NEW file next to the
+ * original (which is never touched), revealed in the explorer, and its comparison report opens beside it.
+ * Cancelling terminates the worker and removes anything it had started to write.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { AVAILABLE_STEPS } from '../jobs/availableSteps';
+import type { OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
+import { JobCancelledError, type JobRunner } from '../jobs/jobRunner';
+import { log } from '../log';
+import { optimizedFileName } from '../outputName';
+import { readSettings } from '../settings';
+import { showComparison } from '../views/comparisonPanel';
+
+/** Options for running without the wizard (code actions, suggestions, tests). */
+export interface OptimizeOptions {
+  readonly steps: readonly OptimizeStepName[];
+  readonly showReport?: boolean;
+}
+
+const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
+  simplify: { label: 'Simplify', detail: 'Fold constants, remove no-ops and dead code, fuse Conv+BatchNorm' },
+  'quantize-dynamic': {
+    label: 'Quantize: dynamic int8',
+    detail: 'MatMul/Gemm/Conv/Gather weights to int8; activations quantized at run time. ~4× smaller.',
+  },
+  prune: {
+    label: 'Prune 30% of channels',
+    detail: 'Structured: removes the weakest Conv channels / hidden units (smaller and faster; accuracy drops)',
+  },
+  fp16: { label: 'Convert to float16', detail: 'Half-precision weights and activations. ~2× smaller.' },
+};
+
+interface Preset extends vscode.QuickPickItem {
+  readonly steps?: readonly OptimizeStepName[];
+}
+
+function suffixFor(steps: readonly OptimizeStepName[]): string {
+  if (steps.includes('quantize-dynamic')) return 'int8';
+  if (steps.includes('fp16')) return 'fp16';
+  if (steps.includes('prune')) return 'pruned';
+  return 'simplified';
+}
+
+async function pickSteps(): Promise<readonly OptimizeStepName[] | undefined> {
+  const has = (s: OptimizeStepName): boolean => AVAILABLE_STEPS.includes(s);
+  const presets = (
+    [
+      {
+        label: 'Dynamic int8 quantization',
+        description: 'recommended',
+        detail: STEP_LABELS['quantize-dynamic'].detail,
+        steps: ['quantize-dynamic'],
+      },
+      {
+        label: 'Simplify, then dynamic int8',
+        detail: 'Clean the graph first, then quantize',
+        steps: ['simplify', 'quantize-dynamic'],
+      },
+      { label: 'Simplify only', detail: STEP_LABELS.simplify.detail, steps: ['simplify'] },
+      { label: 'Float16', detail: STEP_LABELS.fp16.detail, steps: ['fp16'] },
+      { label: 'Custom…', detail: 'Choose the steps' },
+    ] satisfies Preset[] as Preset[]
+  ).filter((p) => !p.steps || p.steps.every(has));
+  const preset = await vscode.window.showQuickPick(presets, {
+    title: 'Optimize Model (1/2): what to do',
+    placeHolder: 'The result is written to a new file; the original is not changed',
+    matchOnDetail: true,
+  });
+  if (!preset) return undefined;
+  if (preset.steps) return preset.steps;
+  const custom = await vscode.window.showQuickPick(
+    AVAILABLE_STEPS.map((s) => ({ ...STEP_LABELS[s], step: s, picked: s === 'simplify' || s === 'quantize-dynamic' })),
+    { title: 'Optimize Model (2/2): steps, applied in this order', canPickMany: true },
+  );
+  return custom?.length ? custom.map((c) => c.step) : undefined;
+}
+
+/** Removes what a cancelled or failed write may have left: writeModel's temp files, and the output if it landed. */
+function cleanUp(outFile: string): void {
+  const dir = path.dirname(outFile);
+  const base = path.basename(outFile);
+  for (const f of fs.readdirSync(dir))
+    if (f.startsWith(`.${base}.`) && f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
+  fs.rmSync(outFile, { force: true });
+  fs.rmSync(`${outFile}.data`, { force: true });
+}
+
+export async function optimizeModel(
+  uri: vscode.Uri,
+  jobs: JobRunner,
+  extensionUri: vscode.Uri,
+  options?: OptimizeOptions,
+): Promise<OptimizeResult | undefined> {
+  const steps = options?.steps ?? (await pickSteps());
+  if (!steps) return undefined;
+  const s = readSettings(uri);
+  const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffixFor(steps), fs.existsSync);
+  log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}`);
+  const result = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Optimizing ${path.basename(uri.fsPath)}`,
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      try {
+        return await jobs.run(
+          'optimize',
+          {
+            file: uri.fsPath,
+            outFile,
+            steps,
+            runtime: {
+              ...s.runtime,
+              executionProvider: s.runtime.executionProvider ?? 'cpu',
+              dims: s.dims,
+              inputShapes: s.inputShapes,
+            },
+            pruneRatio: 0.3,
+            compareRuns: Math.min(s.runs, 20),
+          },
+          {
+            signal: abort.signal,
+            onProgress: (message, fraction) => {
+              const pct = (fraction ?? last / 100) * 100;
+              progress.report({ message, increment: Math.max(0, pct - last) });
+              last = Math.max(last, pct);
+            },
+          },
+        );
+      } catch (e) {
+        cleanUp(outFile);
+        if (e instanceof JobCancelledError) {
+          log().info(`optimize ${path.basename(uri.fsPath)}: cancelled; nothing written`);
+          return undefined;
+        }
+        throw e;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  if (!result) return undefined;
+  for (const st of result.steps) log().info(`  ${st.name}: ${st.summary}`);
+  const out = vscode.Uri.file(result.outFile);
+  void vscode.commands.executeCommand('revealInExplorer', out);
+  if (options?.showReport !== false && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
+  void vscode.window.showInformationMessage(
+    `Wrote ${path.basename(result.outFile)}${result.comparison ? ` (${(result.comparison.sizeB / result.comparison.sizeA).toFixed(2)}× the size)` : ''}.`,
+  );
+  return result;
+}

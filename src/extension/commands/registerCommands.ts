@@ -1,0 +1,164 @@
+/**
+ * The "ONNX Tuner" commands. Each handler resolves its target model, checks workspace trust where it runs the
+ * model or writes files, reports errors as one message (details in the output channel), and returns its
+ * result so tests and other commands can use it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobRunner } from '../jobs/jobRunner';
+import { JobCancelledError } from '../jobs/jobRunner';
+import { log } from '../log';
+import type { ProfileStore } from '../profileStore';
+import { ProfileCancelled, type ProfileService } from '../profileService';
+import { readSettings } from '../settings';
+import { showComparison } from '../views/comparisonPanel';
+import type { LayerCostElement } from '../views/layerCostTree';
+import type { LayerCostReport, Suggestion } from '../views/layerCostModel';
+import type { ModelEditorProvider } from '../views/modelEditorProvider';
+import { MODEL_VIEW_TYPE } from '../views/viewTypes';
+import { exportReport } from './exportReport';
+import { modelTarget, pickModel, requireTrust } from './modelTarget';
+import { optimizeModel, type OptimizeOptions } from './optimizeCommand';
+
+export interface CommandDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly jobs: JobRunner;
+  readonly store: ProfileStore;
+  readonly profiles: ProfileService;
+  readonly editors: ModelEditorProvider;
+  readonly treeView: vscode.TreeView<LayerCostElement>;
+}
+
+/** Wraps a handler: errors become one notification naming what failed; cancellations are silent. */
+function guarded<A extends unknown[], R>(
+  what: string,
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R | undefined> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      if (e instanceof ProfileCancelled || e instanceof JobCancelledError) return undefined;
+      const message = e instanceof Error ? e.message : String(e);
+      log().error(`${what} failed: ${e instanceof Error && e.stack ? e.stack : message}`);
+      void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((c) => {
+        if (c) log().show();
+      });
+      return undefined;
+    }
+  };
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable {
+  const { context, jobs, store, profiles } = d;
+  const reg = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown);
+
+  const profile = guarded('Profile Model', async (arg?: unknown): Promise<LayerCostReport | undefined> => {
+    const uri = await modelTarget(arg, 'Profile which model?', store.currentUri);
+    if (!uri || !requireTrust('Profiling')) return undefined;
+    const report = await profiles.profile(uri);
+    void vscode.commands.executeCommand('onnxTuner.layerCosts.focus');
+    return report;
+  });
+
+  const optimize = guarded('Optimize Model', async (arg?: unknown, options?: OptimizeOptions) => {
+    const uri = await modelTarget(arg, 'Optimize which model?', store.currentUri);
+    if (!uri || !requireTrust('Optimizing')) return undefined;
+    return optimizeModel(uri, jobs, context.extensionUri, options);
+  });
+
+  const compareModels = guarded('Compare Two Models', async (arg?: unknown, other?: vscode.Uri) => {
+    const a = await modelTarget(arg, 'Compare: the first model (A)', store.currentUri);
+    if (!a || !requireTrust('Comparing')) return undefined;
+    const b = other ?? (await pickModel(`Compare ${path.basename(a.fsPath)} with… (B)`));
+    if (!b) return undefined;
+    const s = readSettings(a);
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Comparing models', cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return jobs.run(
+          'compare',
+          {
+            a: a.fsPath,
+            b: b.fsPath,
+            runtime: {
+              ...s.runtime,
+              executionProvider: s.runtime.executionProvider ?? 'cpu',
+              dims: s.dims,
+              inputShapes: s.inputShapes,
+            },
+            runs: Math.min(s.runs, 20),
+          },
+          { signal: abort.signal, onProgress: (message) => progress.report({ message }) },
+        );
+      },
+    );
+    showComparison(context.extensionUri, summary);
+    return summary;
+  });
+
+  const textSummary = guarded('Open as Text Summary', async (arg?: unknown) => {
+    const uri = await modelTarget(arg, 'Summarise which model?', store.currentUri);
+    if (!uri) return undefined;
+    const { text } = await jobs.run('summary', { file: uri.fsPath, dims: readSettings(uri).dims });
+    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return doc;
+  });
+
+  const exportCmd = guarded('Export Report', async (arg?: unknown, format?: string, target?: vscode.Uri) => {
+    const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
+    const report = uri ? store.get(uri) : undefined;
+    if (!uri || !report) {
+      void vscode.window.showInformationMessage('Profile a model first: Export Report saves the latest profile.');
+      return undefined;
+    }
+    return exportReport(report, format, target);
+  });
+
+  const openSample = guarded('Open Sample Model', async () => {
+    const bundled = vscode.Uri.joinPath(context.extensionUri, 'media', 'sample', 'tiny-cnn.onnx');
+    if (!fs.existsSync(bundled.fsPath))
+      throw new Error(
+        `the sample model is missing (${bundled.fsPath}); in a source checkout run 'npx tsx scripts/make-sample.ts'`,
+      );
+    // Work on a copy in the extension's storage: Optimize writes its result next to the model, and the
+    // extension's install folder is no place for that.
+    const copy = vscode.Uri.joinPath(context.globalStorageUri, 'sample', 'tiny-cnn.onnx');
+    fs.mkdirSync(path.dirname(copy.fsPath), { recursive: true });
+    if (!fs.existsSync(copy.fsPath)) fs.copyFileSync(bundled.fsPath, copy.fsPath);
+    await vscode.commands.executeCommand('vscode.openWith', copy, MODEL_VIEW_TYPE);
+    return copy;
+  });
+
+  const revealNode = guarded('Reveal Node', async (uri: vscode.Uri, node: string) => {
+    await d.editors.reveal(uri, node);
+  });
+
+  const applySuggestion = guarded('Apply Suggestion', async (arg: unknown, action?: Suggestion['action']) => {
+    let uri: vscode.Uri | undefined;
+    let step = action;
+    if (arg instanceof vscode.Uri) uri = arg;
+    else if (arg && typeof arg === 'object' && (arg as LayerCostElement).kind === 'suggestion') {
+      uri = store.currentUri;
+      step = (arg as Extract<LayerCostElement, { kind: 'suggestion' }>).suggestion.action;
+    }
+    if (!uri || !step || !requireTrust('Optimizing')) return undefined;
+    return optimizeModel(uri, jobs, context.extensionUri, { steps: [step] });
+  });
+
+  return vscode.Disposable.from(
+    reg('onnxTuner.profileModel', profile),
+    reg('onnxTuner.optimizeModel', optimize),
+    reg('onnxTuner.compareModels', compareModels),
+    reg('onnxTuner.openTextSummary', textSummary),
+    reg('onnxTuner.exportReport', exportCmd),
+    reg('onnxTuner.openSample', openSample),
+    reg('onnxTuner.revealNode', revealNode),
+    reg('onnxTuner.applySuggestion', applySuggestion),
+  );
+}

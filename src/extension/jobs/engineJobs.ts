@@ -1,0 +1,131 @@
+/**
+ * What each job kind does, in terms of engine calls. This is the only file of the extension that calls into
+ * src/engine for heavy work; it runs inside a job worker (jobWorker.ts), never on the extension host thread.
+ */
+import * as path from 'node:path';
+import { readModel } from '../../engine/onnx/readModel';
+import { writeModel } from '../../engine/onnx/writeModel';
+import { buildInspectReport } from '../../engine/report/inspectReport';
+import { renderInspectText } from '../../engine/report/inspectText';
+import { summarizeChanges, type TransformResult } from '../../engine/transform/common/changes';
+import { prune } from '../../engine/transform/prune/prune';
+import { quantizeDynamic } from '../../engine/transform/quantize/dynamic';
+import { quantizeModel } from '../../engine/transform/quantize/quantize';
+import { simplify } from '../../engine/transform/simplify/simplify';
+import { compare, type CompareReport } from '../../engine/verify/compare';
+import type { ModelProto } from '../../engine/onnx/types';
+import { buildGraphView } from './graphView';
+import type {
+  ComparisonSummary,
+  JobKinds,
+  JobRequest,
+  JobRuntime,
+  OptimizeParams,
+  OptimizeResult,
+  OptimizeStepName,
+} from './jobProtocol';
+import type { RuntimeSettings, ExecutionProvider } from '../../engine/runtime/sessionOptions';
+
+export type Progress = (message: string, fraction?: number) => void;
+
+export function toRuntimeSettings(r: JobRuntime): RuntimeSettings {
+  return {
+    executionProvider: r.executionProvider as ExecutionProvider,
+    ...(r.intraOpThreads ? { intraOpThreads: r.intraOpThreads } : {}),
+    dims: r.dims,
+  };
+}
+
+export function summarizeComparison(r: CompareReport): ComparisonSummary {
+  return {
+    a: r.a,
+    b: r.b,
+    sizeA: r.size.a,
+    sizeB: r.size.b,
+    nodesA: r.nodes.a,
+    nodesB: r.nodes.b,
+    latency: r.latency ? { aMs: r.latency.aMedianMs, bMs: r.latency.bMedianMs, ratio: r.latency.ratio } : null,
+    outputs: r.outputs.map((o) => ({ name: o.name, maxAbsError: o.maxAbs, cosine: o.cosine })),
+    notes: r.unmatchedOutputs.length ? [`outputs in only one model: ${r.unmatchedOutputs.join(', ')}`] : [],
+  };
+}
+
+async function applyStep(step: OptimizeStepName, model: ModelProto, p: OptimizeParams): Promise<TransformResult> {
+  switch (step) {
+    case 'simplify':
+      return simplify(model, { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes });
+    case 'quantize-dynamic':
+      return quantizeDynamic(model, {});
+    case 'prune':
+      // Structured: whole channels go, so the model gets faster, not just more compressible.
+      return prune(model, {
+        method: 'structured',
+        ratio: p.pruneRatio,
+        dims: p.runtime.dims,
+        inputShapes: p.runtime.inputShapes,
+      });
+    case 'fp16':
+      return quantizeModel(model, { mode: 'fp16' });
+  }
+}
+
+async function optimize(p: OptimizeParams, progress: Progress): Promise<OptimizeResult> {
+  progress(`Reading ${path.basename(p.file)}`, 0);
+  let model = readModel(p.file).proto;
+  const steps: { name: string; summary: string }[] = [];
+  for (const [i, step] of p.steps.entries()) {
+    progress(`Applying ${step}`, (i + 1) / (p.steps.length + 3));
+    const r = await applyStep(step, model, p);
+    model = r.model;
+    steps.push({ name: step, summary: summarizeChanges(r.changes) });
+  }
+  progress(`Writing ${path.basename(p.outFile)}`, (p.steps.length + 1) / (p.steps.length + 3));
+  // writeModel writes a temporary file and renames it; it refuses to overwrite (the caller picked a free name).
+  const written = writeModel(model, p.outFile, { sourceFile: p.file });
+  progress('Comparing outputs and latency', (p.steps.length + 2) / (p.steps.length + 3));
+  let comparison: ComparisonSummary | null = null;
+  try {
+    comparison = summarizeComparison(
+      await compare(p.file, written.file, {
+        runtime: toRuntimeSettings(p.runtime),
+        dims: p.runtime.dims,
+        inputShapes: p.runtime.inputShapes,
+        latencyRuns: p.compareRuns,
+      }),
+    );
+  } catch (e) {
+    // The file is written and valid ONNX; a comparison failure (e.g. an input that cannot be synthesised) is
+    // reported with the result rather than losing it.
+    steps.push({ name: 'compare', summary: `not compared: ${(e as Error).message}` });
+  }
+  return { outFile: written.file, bytes: written.bytes + (written.dataBytes ?? 0), steps, comparison };
+}
+
+export async function runEngineJob(request: JobRequest, progress: Progress): Promise<unknown> {
+  switch (request.kind) {
+    case 'graph': {
+      const p = request.params as JobKinds['graph']['params'];
+      return buildGraphView(readModel(p.file), p.dims);
+    }
+    case 'summary': {
+      const p = request.params as JobKinds['summary']['params'];
+      return { text: renderInspectText(buildInspectReport(readModel(p.file), { dims: p.dims })) };
+    }
+    case 'optimize':
+      return optimize(request.params as OptimizeParams, progress);
+    case 'compare': {
+      const p = request.params as JobKinds['compare']['params'];
+      progress('Comparing outputs and latency');
+      return summarizeComparison(
+        await compare(p.a, p.b, {
+          runtime: toRuntimeSettings(p.runtime),
+          dims: p.runtime.dims,
+          inputShapes: p.runtime.inputShapes,
+          latencyRuns: p.runs,
+        }),
+      );
+    }
+    case 'profile':
+      throw new Error('profile runs in the runtime process, not in a job worker');
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What the graph job returns for an opened model: the webview's compact graph (no weights), the static
+ * per-node details the webview pulls on demand, and the static costs (FLOPs, output bytes) that the Layer
+ * Costs view joins to measured rows. Built inside a job worker.
+ */
+import * as path from 'node:path';
+import { costModel } from '../../engine/graph/costModel';
+import { inferShapes, type ShapeInference } from '../../engine/graph/shapeInference';
+import type { LoadedModel } from '../../engine/onnx/readModel';
+import type { CompactGraph } from '../../protocol/webviewProtocol';
+import type { StaticCosts } from '../views/profileAdapter';
+import { buildCompactGraph, type StaticNodeDetails } from './webviewGraph';
+
+export interface GraphView {
+  readonly file: string;
+  readonly fileName: string;
+  readonly fileBytes: number;
+  readonly graph: CompactGraph;
+  /** Indexed by CompactNode.id. */
+  readonly details: readonly StaticNodeDetails[];
+  readonly costs: StaticCosts;
+}
+
+export function buildGraphView(loaded: LoadedModel, dims: Readonly<Record<string, number>>): GraphView {
+  const costs: Record<string, { flops: number | null; outputBytes: number | null; paramBytes: number }> = {};
+  let shapes: ShapeInference | undefined;
+  try {
+    shapes = inferShapes(loaded.proto, { dims });
+    for (const n of costModel(shapes).nodes)
+      if (!n.graphPath) costs[n.name] = { flops: n.flops, outputBytes: n.outputBytes, paramBytes: n.paramBytes };
+  } catch {
+    // Costs and types are an overlay: a model the shape inference cannot follow still opens, without them.
+  }
+  const { graph, details } = buildCompactGraph(loaded, shapes);
+  return {
+    file: loaded.file,
+    fileName: path.basename(loaded.file),
+    fileBytes: loaded.fileBytes,
+    graph,
+    details: details.map((d) => {
+      const c = costs[graph.nodes[d.nodeId]!.name];
+      return {
+        ...d,
+        ...(c?.flops != null ? { flops: c.flops } : {}),
+        ...(c ? { params: c.paramBytes } : {}),
+      };
+    }),
+    costs,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Messages between the extension host and its job workers (worker threads running engine work off the host
+ * thread). One request per worker: the host starts a worker for a job and terminates it when the job ends or
+ * is cancelled, so cancelling never waits for the engine to notice a flag.
+ */
+import type { LayerCostReport } from '../views/layerCostModel';
+import type { GraphView } from './graphView';
+
+/** Settings a job needs, already validated by settings.ts (plain data: it crosses a thread boundary). */
+export interface JobRuntime {
+  readonly executionProvider: string;
+  readonly intraOpThreads?: number;
+  readonly dims: Readonly<Record<string, number>>;
+  readonly inputShapes: Readonly<Record<string, readonly number[]>>;
+}
+
+export type OptimizeStepName = 'simplify' | 'prune' | 'quantize-dynamic' | 'fp16';
+
+export interface OptimizeParams {
+  readonly file: string;
+  readonly outFile: string;
+  readonly steps: readonly OptimizeStepName[];
+  readonly runtime: JobRuntime;
+  /** Unstructured magnitude pruning ratio when 'prune' is a step (0–1). */
+  readonly pruneRatio: number;
+  readonly compareRuns: number;
+}
+
+export interface OptimizeResult {
+  readonly outFile: string;
+  readonly bytes: number;
+  readonly steps: readonly { readonly name: string; readonly summary: string }[];
+  readonly comparison: ComparisonSummary | null;
+}
+
+/** The comparison of two models, reduced to what the report view shows. */
+export interface ComparisonSummary {
+  readonly a: string;
+  readonly b: string;
+  readonly sizeA: number;
+  readonly sizeB: number;
+  readonly nodesA: number;
+  readonly nodesB: number;
+  readonly latency: { readonly aMs: number; readonly bMs: number; readonly ratio: number } | null;
+  readonly outputs: readonly {
+    readonly name: string;
+    readonly maxAbsError: number;
+    readonly cosine: number;
+  }[];
+  readonly notes: readonly string[];
+}
+
+export interface JobKinds {
+  graph: { params: { file: string; dims: Readonly<Record<string, number>> }; result: GraphView };
+  summary: { params: { file: string; dims: Readonly<Record<string, number>> }; result: { text: string } };
+  profile: {
+    params: { file: string; runtime: JobRuntime; runs: number; warmupRuns: number };
+    result: LayerCostReport;
+  };
+  optimize: { params: OptimizeParams; result: OptimizeResult };
+  compare: {
+    params: { a: string; b: string; runtime: JobRuntime; runs: number };
+    result: ComparisonSummary;
+  };
+}
+
+export type JobKind = keyof JobKinds;
+
+export interface JobRequest<K extends JobKind = JobKind> {
+  readonly kind: K;
+  readonly params: JobKinds[K]['params'];
+}
+
+/** Worker → host. */
+export type JobMessage =
+  | { readonly type: 'progress'; readonly message: string; readonly fraction?: number }
+  | { readonly type: 'done'; readonly result: unknown }
+  | { readonly type: 'failed'; readonly message: string };
+
+/** The marker in `workerData` that makes dist/extension.js run as a job worker instead of an extension. */
+export const JOB_WORKER_MARKER = 'onnxTunerJobWorker';

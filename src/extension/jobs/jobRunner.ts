@@ -1,0 +1,83 @@
+/**
+ * Runs engine jobs in worker threads so parsing, transforms and onnxruntime's synchronous `run()` never block
+ * the extension host (DESIGN.md). Each job gets its own worker, started from this extension's own bundle
+ * (extension.ts turns into the job worker when it sees JOB_WORKER_MARKER), and terminated when the job ends;
+ * a cancelled job is terminated at once, so nothing keeps computing in the background.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { JOB_WORKER_MARKER, type JobKind, type JobKinds, type JobMessage, type JobRequest } from './jobProtocol';
+
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+  constructor(kind: string) {
+    super(`${kind} cancelled`);
+  }
+}
+
+export interface JobCallbacks {
+  readonly onProgress?: (message: string, fraction?: number) => void;
+  /** Resolves/aborts through an AbortSignal so this file stays free of `vscode` (testable in plain Node). */
+  readonly signal?: AbortSignal;
+}
+
+/** Kinds with one job in flight at a time (DESIGN.md): a second one replaces the first. Reads run side by side. */
+const EXCLUSIVE: ReadonlySet<JobKind> = new Set<JobKind>(['optimize', 'compare', 'profile']);
+
+export class JobRunner {
+  private readonly running = new Map<JobKind, Worker>();
+  private readonly all = new Set<Worker>();
+
+  constructor(private readonly bundleFile: string) {}
+
+  static forExtension(extensionPath: string): JobRunner {
+    return new JobRunner(path.join(extensionPath, 'dist', 'extension.js'));
+  }
+
+  run<K extends JobKind>(
+    kind: K,
+    params: JobKinds[K]['params'],
+    cb: JobCallbacks = {},
+  ): Promise<JobKinds[K]['result']> {
+    const request: JobRequest<K> = { kind, params };
+    const exclusive = EXCLUSIVE.has(kind);
+    if (exclusive) void this.running.get(kind)?.terminate();
+    const worker = new Worker(this.bundleFile, { workerData: { [JOB_WORKER_MARKER]: request } });
+    this.all.add(worker);
+    if (exclusive) this.running.set(kind, worker);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (f: () => void): void => {
+        if (settled) return;
+        settled = true;
+        cb.signal?.removeEventListener('abort', onAbort);
+        if (this.running.get(kind) === worker) this.running.delete(kind);
+        this.all.delete(worker);
+        void worker.terminate();
+        f();
+      };
+      const onAbort = (): void => finish(() => reject(new JobCancelledError(kind)));
+      if (cb.signal?.aborted) return onAbort();
+      cb.signal?.addEventListener('abort', onAbort);
+      worker.on('message', (m: JobMessage) => {
+        if (m.type === 'progress') cb.onProgress?.(m.message, m.fraction);
+        else if (m.type === 'done') finish(() => resolve(m.result as JobKinds[K]['result']));
+        else finish(() => reject(new Error(m.message)));
+      });
+      worker.on('error', (e) => finish(() => reject(e)));
+      worker.on('exit', (code) => {
+        // A worker replaced by a newer job of its kind was cancelled; any other early exit is a crash.
+        const replaced = exclusive && this.running.get(kind) !== worker;
+        finish(() =>
+          reject(replaced ? new JobCancelledError(kind) : new Error(`${kind} worker stopped (exit code ${code})`)),
+        );
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const w of this.all) void w.terminate();
+    this.all.clear();
+    this.running.clear();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Profiling from the editor: the job runs in the runtime child process (runtimeClient.ts) so onnxruntime's
+ * blocking `run()` and any native crash stay out of the extension host; progress shows in a cancellable
+ * notification, and cancelling stops the job between runs (or kills the process after a short grace).
+ * The static costs (FLOPs) come from a job worker and are joined to the measured rows.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { runProfile } from '../engine/profile/runProfile';
+import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
+import type { JobRunner } from './jobs/jobRunner';
+import { log } from './log';
+import type { ProfileStore } from './profileStore';
+import { readSettings } from './settings';
+import { toLayerCostReport } from './views/profileAdapter';
+import type { LayerCostReport } from './views/layerCostModel';
+
+export class ProfileCancelled extends Error {
+  override readonly name = 'ProfileCancelled';
+}
+
+export class ProfileService implements vscode.Disposable {
+  private client: RuntimeClient | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly jobs: JobRunner,
+    private readonly store: ProfileStore,
+  ) {}
+
+  private runtime(): RuntimeClient {
+    this.client ??= new RuntimeClient({ entry: path.join(this.context.extensionPath, 'dist', 'runtimeProcess.js') });
+    return this.client;
+  }
+
+  /** Profiles `uri` with the current settings; resolves to the report, or rejects with ProfileCancelled. */
+  async profile(uri: vscode.Uri): Promise<LayerCostReport> {
+    const s = readSettings(uri);
+    const name = path.basename(uri.fsPath);
+    log().info(`profile ${uri.fsPath}: ${s.runs} runs after ${s.warmupRuns} warm-up, ${JSON.stringify(s.runtime)}`);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Profiling ${name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        try {
+          const costs = this.jobs
+            .run('graph', { file: uri.fsPath, dims: s.dims }, { signal: abort.signal })
+            .then((g) => g.costs)
+            .catch(() => ({}));
+          const report = await runProfile(
+            this.runtime(),
+            {
+              model: uri.fsPath,
+              settings: s.runtime,
+              feeds: { dims: s.dims, shapes: s.inputShapes },
+              runs: s.runs,
+              warmup: s.warmupRuns,
+            },
+            {
+              signal: abort.signal,
+              onProgress: (p) => {
+                const pct = p.total > 0 ? (100 * p.done) / p.total : 0;
+                progress.report({ message: `${p.phase} ${p.done}/${p.total}`, increment: Math.max(0, pct - last) });
+                last = pct;
+              },
+            },
+          );
+          const result = toLayerCostReport(report, await costs);
+          this.store.set(uri, result);
+          log().info(
+            `profile ${name}: p50 ${result.totalP50Ms.toFixed(2)} ms, ${result.nodes.length} nodes, ${result.suggestions.length} suggestions`,
+          );
+          return result;
+        } catch (e) {
+          if (token.isCancellationRequested || (e instanceof RuntimeError && e.code === 'cancelled')) {
+            log().info(`profile ${name}: cancelled`);
+            throw new ProfileCancelled(`profiling ${name} was cancelled`);
+          }
+          throw e;
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  }
+
+  dispose(): void {
+    this.client?.dispose();
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * One open graph editor's conversation with its webview (src/protocol/webviewProtocol.ts): the handshake
+ * (the page says Ready and gets the whole graph in one Init), node details on request, the profile overlay
+ * and suggestion badges when a profile arrives, reveal requests from the Layer Costs view, and the theme.
+ * Messages from the page are untrusted input: every one goes through validateWebviewMessage first.
+ */
+import * as vscode from 'vscode';
+import type { GraphView } from '../jobs/graphView';
+import {
+  assertNever,
+  validateWebviewMessage,
+  type HostToWebview,
+  type ProfileOverlay,
+  type ThemeKind,
+} from '../../protocol/webviewProtocol';
+import type { HeatMapMetric } from '../settings';
+import type { LayerCostReport } from './layerCostModel';
+
+/** Above this many nodes the view starts with name-scope groups collapsed. */
+const COLLAPSE_ABOVE = 400;
+
+export function themeKind(kind: vscode.ColorThemeKind): ThemeKind {
+  switch (kind) {
+    case vscode.ColorThemeKind.Light:
+      return 'light';
+    case vscode.ColorThemeKind.HighContrast:
+      return 'high-contrast';
+    case vscode.ColorThemeKind.HighContrastLight:
+      return 'high-contrast-light';
+    default:
+      return 'dark';
+  }
+}
+
+export function profileOverlay(report: LayerCostReport): ProfileOverlay {
+  return {
+    nodes: report.nodes.map((n) => ({
+      name: n.name,
+      p50Ms: n.p50Us / 1000,
+      share: n.share,
+      activationBytes: n.memoryBytes ?? 0,
+      paramBytes: n.paramBytes,
+    })),
+  };
+}
+
+export class GraphSession {
+  private view: GraphView | undefined;
+  private ready = false;
+  private disposed = false;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly uri: vscode.Uri,
+    graph: Promise<GraphView>,
+    private metric: HeatMapMetric,
+    private readonly onSelect: (node: string) => void,
+    private profile?: LayerCostReport,
+  ) {
+    graph.then(
+      (v) => {
+        this.view = v;
+        if (this.ready) this.sendInit();
+      },
+      (e: unknown) => this.post({ type: 'error', message: String((e as Error)?.message ?? e) }),
+    );
+  }
+
+  private post(m: HostToWebview): void {
+    if (!this.disposed) void this.webview.postMessage(m);
+  }
+
+  private sendInit(): void {
+    if (!this.view) return;
+    this.post({
+      type: 'init',
+      graph: this.view.graph,
+      settings: { heatMapMetric: this.metric, collapseAbove: COLLAPSE_ABOVE },
+    });
+    this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
+    if (this.profile) this.sendProfile(this.profile);
+  }
+
+  private sendProfile(report: LayerCostReport): void {
+    this.post({ type: 'profileOverlay', overlay: profileOverlay(report) });
+    this.post({
+      type: 'suggestions',
+      badges: report.suggestions.filter((s) => s.node).map((s) => ({ nodeName: s.node!, title: s.title })),
+    });
+  }
+
+  receive(raw: unknown): void {
+    const m = validateWebviewMessage(raw, this.view?.graph.nodes.length);
+    if (!m) return;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendInit();
+        return;
+      case 'nodeDetailsRequest': {
+        const d = this.view?.details[m.nodeId];
+        const name = this.view?.graph.nodes[m.nodeId]?.name;
+        if (!d || name === undefined) {
+          this.post({ type: 'error', message: `no node ${m.nodeId}`, requestId: m.requestId });
+          return;
+        }
+        const measured = this.profile?.nodes.find((n) => n.name === name);
+        this.post({
+          type: 'nodeDetails',
+          requestId: m.requestId,
+          details: {
+            ...d,
+            ...(measured ? { latencyMs: measured.p50Us / 1000 } : {}),
+            ...(measured?.memoryBytes != null ? { memoryBytes: measured.memoryBytes } : {}),
+          },
+        });
+        return;
+      }
+      case 'selectNode': {
+        const name = this.view?.graph.nodes[m.nodeId]?.name;
+        if (name !== undefined) this.onSelect(name);
+        return;
+      }
+      case 'applySuggestion': {
+        const name = this.view?.graph.nodes[m.nodeId]?.name;
+        const action = this.profile?.suggestions.find((s) => s.node === name && s.action)?.action;
+        if (action) void vscode.commands.executeCommand('onnxTuner.applySuggestion', this.uri, action);
+        return;
+      }
+      default:
+        assertNever(m);
+    }
+  }
+
+  postProfile(report: LayerCostReport | undefined): void {
+    this.profile = report;
+    if (report && this.ready && this.view) this.sendProfile(report);
+  }
+
+  /** The heat-map metric setting changed: send the graph again with the new setting. */
+  setMetric(metric: HeatMapMetric): void {
+    if (metric === this.metric) return;
+    this.metric = metric;
+    if (this.ready) this.sendInit();
+  }
+
+  postTheme(kind: vscode.ColorThemeKind): void {
+    if (this.ready) this.post({ type: 'theme', kind: themeKind(kind) });
+  }
+
+  reveal(node: string): void {
+    if (this.ready) this.post({ type: 'revealNode', nodeName: node });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The "Layer Costs" tree: the current model's profile grouped by op type or name scope, each node with its
+ * p50 latency, share of the total and memory; the suggestions about a node as its children. Selecting a node
+ * reveals it in the graph (onnxTuner.revealNode).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes, formatCount } from '../../engine/report/format';
+import type { ProfileStore } from '../profileStore';
+import {
+  groupLayerCosts,
+  type CostGroup,
+  type GroupBy,
+  type LayerCost,
+  type SortKey,
+  type Suggestion,
+} from './layerCostModel';
+
+export type LayerCostElement =
+  | CostGroup
+  | { readonly kind: 'node'; readonly node: LayerCost }
+  | { readonly kind: 'suggestion'; readonly suggestion: Suggestion }
+  | { readonly kind: 'suggestions'; readonly list: readonly Suggestion[] };
+
+export const VIEW_ID = 'onnxTuner.layerCosts';
+
+export function formatMs(us: number): string {
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(us >= 100 ? 0 : 1)} µs`;
+}
+
+function costDescription(c: { p50Us: number; share: number; memoryBytes: number | null }): string {
+  return `${formatMs(c.p50Us)} · ${(c.share * 100).toFixed(1)}% · ${formatBytes(c.memoryBytes)}`;
+}
+
+export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostElement> {
+  private readonly changed = new vscode.EventEmitter<LayerCostElement | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  sortKey: SortKey = 'latency';
+  groupBy: GroupBy = 'op';
+
+  constructor(private readonly store: ProfileStore) {}
+
+  /** Registers the view and its sort/group commands; the Disposable also carries the provider and view. */
+  static register(store: ProfileStore): vscode.Disposable & {
+    readonly provider: LayerCostTreeProvider;
+    readonly view: vscode.TreeView<LayerCostElement>;
+  } {
+    const provider = new LayerCostTreeProvider(store);
+    const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+    const update = (): void => {
+      const r = store.currentReport;
+      view.message = r
+        ? `${path.basename(r.file)} · p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs · level ${r.optimizationLevel} · by ${provider.groupBy === 'op' ? 'op type' : 'name scope'}, sorted by ${provider.sortKey}`
+        : undefined;
+      provider.refresh();
+    };
+    const sort = (key: SortKey) => () => {
+      provider.sortKey = key;
+      update();
+    };
+    const group = (by: GroupBy) => () => {
+      provider.groupBy = by;
+      update();
+    };
+    const disposable = vscode.Disposable.from(
+      view,
+      provider.changed,
+      store.onDidChange(update),
+      vscode.commands.registerCommand('onnxTuner.layerCosts.sortByLatency', sort('latency')),
+      vscode.commands.registerCommand('onnxTuner.layerCosts.sortByMemory', sort('memory')),
+      vscode.commands.registerCommand('onnxTuner.layerCosts.sortByFlops', sort('flops')),
+      vscode.commands.registerCommand('onnxTuner.layerCosts.groupByOp', group('op')),
+      vscode.commands.registerCommand('onnxTuner.layerCosts.groupByScope', group('scope')),
+    );
+    return Object.assign(disposable, { provider, view });
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(element?: LayerCostElement): LayerCostElement[] {
+    const report = this.store.currentReport;
+    if (!report) return [];
+    if (!element) {
+      const modelWide = report.suggestions.filter((s) => !s.node);
+      const groups: LayerCostElement[] = groupLayerCosts(report.nodes, this.groupBy, this.sortKey);
+      return modelWide.length ? [{ kind: 'suggestions', list: modelWide }, ...groups] : groups;
+    }
+    switch (element.kind) {
+      case 'group':
+        return [...element.groups, ...element.nodes.map((node) => ({ kind: 'node' as const, node }))];
+      case 'node':
+        return report.suggestions
+          .filter((s) => s.node === element.node.name)
+          .map((suggestion) => ({ kind: 'suggestion' as const, suggestion }));
+      case 'suggestions':
+        return element.list.map((suggestion) => ({ kind: 'suggestion' as const, suggestion }));
+      case 'suggestion':
+        return [];
+    }
+  }
+
+  getTreeItem(element: LayerCostElement): vscode.TreeItem {
+    const report = this.store.currentReport;
+    const uri = this.store.currentUri;
+    switch (element.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = costDescription(element);
+        item.iconPath = new vscode.ThemeIcon(this.groupBy === 'op' ? 'symbol-class' : 'symbol-namespace');
+        item.tooltip = `${element.label}: ${costDescription(element)}, ${formatCount(element.flops)}FLOPs`;
+        item.contextValue = 'group';
+        return item;
+      }
+      case 'node': {
+        const n = element.node;
+        const hasSuggestions = report?.suggestions.some((s) => s.node === n.name) ?? false;
+        const item = new vscode.TreeItem(
+          n.name || n.op,
+          hasSuggestions ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = `node:${n.name}`;
+        item.description = costDescription(n);
+        item.iconPath = new vscode.ThemeIcon(hasSuggestions ? 'lightbulb' : 'circle-small-filled');
+        const tip = new vscode.MarkdownString();
+        tip.appendMarkdown(`**${n.op}** \`${n.name}\`\n\n`);
+        tip.appendMarkdown(`p50 ${formatMs(n.p50Us)} (${(n.share * 100).toFixed(1)}% of the model)  \n`);
+        tip.appendMarkdown(`memory ${formatBytes(n.memoryBytes)} · ${formatCount(n.flops)}FLOPs`);
+        item.tooltip = tip;
+        item.contextValue = 'node';
+        if (uri)
+          item.command = { command: 'onnxTuner.revealNode', title: 'Reveal Node in Graph', arguments: [uri, n.name] };
+        return item;
+      }
+      case 'suggestions': {
+        const item = new vscode.TreeItem('Suggestions', vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon('lightbulb');
+        item.description = String(element.list.length);
+        return item;
+      }
+      case 'suggestion': {
+        const s = element.suggestion;
+        const item = new vscode.TreeItem(s.title, vscode.TreeItemCollapsibleState.None);
+        item.description = s.detail;
+        item.tooltip = `${s.title}\n\n${s.detail}`;
+        item.iconPath = new vscode.ThemeIcon(s.severity === 'warning' ? 'warning' : 'info');
+        // The action runs from the inline button only: a click that starts an optimize would surprise.
+        item.contextValue = s.action ? 'suggestion-actionable' : 'suggestion';
+        return item;
+      }
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Page helpers for the VS Code workbench as code-server serves it. Selectors are VS Code's own roles and
+ * classes (explorer rows are treeitems, menus are menuitems in an open shadow root, webviews are nested
+ * iframes). Assertions are made on side effects — files, webview DOM, tree rows — not on toasts.
+ */
+import type { Frame, Locator, Page } from 'playwright-core';
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Waits until the workbench knows the extension's contributions: the ONNX Tuner activity-bar item appears
+ * once the remote extension host has scanned extensions. Opening a model before that opens it as text.
+ */
+export async function waitForExtension(page: Page): Promise<void> {
+  await page
+    .locator('.activitybar')
+    .getByRole('tab', { name: /ONNX Tuner/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
+}
+
+export function explorerRow(page: Page, name: string): Locator {
+  return page.locator('.explorer-folders-view').getByRole('treeitem', { name, exact: true });
+}
+
+/** The explorer row of `name`, with the explorer brought back first if another view (Layer Costs) holds the side bar. */
+export async function shownExplorerRow(page: Page, name: string): Promise<Locator> {
+  const row = explorerRow(page, name);
+  if (!(await row.isVisible()))
+    await page
+      .locator('.activitybar')
+      .getByRole('tab', { name: /^Explorer/ })
+      .first()
+      .click();
+  await row.waitFor({ timeout: 60_000 });
+  return row;
+}
+
+/**
+ * Right-clicks `row` until the menu shows `item`: contributions arrive only once the remote extension host
+ * has scanned extensions, which can be after the explorer is drawn.
+ */
+export async function contextMenuItem(page: Page, row: Locator, title: string, tries = 30): Promise<Locator> {
+  const item = page.getByRole('menuitem', { name: title });
+  for (let i = 0; i < tries; i++) {
+    await row.click({ button: 'right' });
+    try {
+      await item.waitFor({ timeout: 1000 });
+      // VS Code ignores a mouseup that comes too soon after the menu opened.
+      await page.waitForTimeout(300);
+      return item;
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`context menu item '${title}' never appeared`);
+}
+
+/** Runs a command from the palette by its full title ("ONNX Tuner: Profile Model"). */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 0; attempt < 20; attempt++) {
+    // Keys typed while a webview (graph, report) has focus stay in its iframe: give the workbench focus first.
+    // (A string: this project's type-check has no DOM lib.)
+    await page.evaluate('document.activeElement && document.activeElement.blur()');
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: 2000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ timeout: 1500 });
+      await row.click();
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+  throw new Error(`command '${title}' not in the palette`);
+}
+
+/** Picks a QuickPick entry by its label. */
+export async function pickQuickItem(page: Page, label: string): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}
+
+/**
+ * The content frame of the webview that shows `selector` (webviews are an outer iframe.webview holding
+ * iframe#active-frame; several can be open at once).
+ */
+export async function webviewFrameWith(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (f.name() !== 'active-frame' && !f.url().includes('fake.html') && !/index\.html/.test(f.url())) continue;
+      try {
+        if ((await f.locator(selector).count()) > 0) return f;
+      } catch {
+        // frame navigated or detached while looking
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview shows '${selector}' after ${timeoutMs} ms`);
+}
+
+/** Text of every row in a view's tree (label + description), e.g. the Layer Costs view. */
+export async function viewRows(page: Page, viewTitle: string): Promise<string[]> {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewTitle }) });
+  return pane.locator('.monaco-list-row').allInnerTexts();
+}
+
+/**
+ * Polls `expression` in `frame` until it is truthy. (Not frame.waitForFunction: its polling compiles the
+ * predicate with eval inside the page, which the webview's CSP rightly forbids; frame.evaluate goes
+ * through the DevTools protocol instead.)
+ */
+export async function waitInFrame(frame: Frame, expression: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      last = await frame.evaluate(expression);
+      if (last) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`'${expression}' still ${String(last)} after ${timeoutMs} ms`);
+}
