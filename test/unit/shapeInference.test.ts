@@ -3,7 +3,9 @@ import { inferShapes } from '../../src/engine/graph/shapeInference';
 import { readModel } from '../../src/engine/onnx/readModel';
 import type { ModelProto } from '../../src/engine/onnx/types';
 import { modelToBuffer } from '../../src/engine/onnx/writeModel';
+import { DataType } from '../../src/engine/onnx/types';
 import { bertEncoder, ifModel, mlp, tinyCnn } from '../support/models';
+import { GraphBuilder } from '../support/onnxBuilder';
 import { createSession, feedsFor } from '../support/ortRun';
 import { withAllOutputs } from '../support/probe';
 import { realModelsOrSkip } from '../support/realModels';
@@ -40,6 +42,40 @@ describe('shape inference', () => {
       assert.deepEqual(r.unknown, [], name);
       assert.ok(r.exact > 0);
     }
+  });
+
+  it('matches ORT on LSTM, GRU (bidirectional), Split, Squeeze, Slice and a ceil-mode pool', async () => {
+    const [seq, batch, inp, hidden] = [5, 2, 8, 16];
+    const g = new GraphBuilder('rnn');
+    g.input('x', [seq, batch, inp]);
+    g.init('lstm.W', [1, 4 * hidden, inp], new Float32Array(4 * hidden * inp).fill(0.01));
+    g.init('lstm.R', [1, 4 * hidden, hidden], new Float32Array(4 * hidden * hidden).fill(0.01));
+    g.node('LSTM', ['x', 'lstm.W', 'lstm.R'], ['lstm_y', 'lstm_h', 'lstm_c'], { hidden_size: hidden }, 'lstm');
+    g.init('gru.W', [2, 3 * hidden, inp], new Float32Array(2 * 3 * hidden * inp).fill(0.01));
+    g.init('gru.R', [2, 3 * hidden, hidden], new Float32Array(2 * 3 * hidden * hidden).fill(0.01));
+    g.node(
+      'GRU',
+      ['x', 'gru.W', 'gru.R'],
+      ['gru_y', 'gru_h'],
+      { hidden_size: hidden, direction: 'bidirectional' },
+      'gru',
+    );
+    g.init('split_sizes', [2], [2, 3], DataType.INT64);
+    g.node('Split', ['lstm_y', 'split_sizes'], ['part_a', 'part_b'], { axis: 0 }, 'split');
+    g.init('axis1', [1], [1], DataType.INT64);
+    g.node('Squeeze', ['part_b', 'axis1'], ['squeezed'], {}, 'squeeze');
+    g.init('starts', [1], [1], DataType.INT64);
+    g.init('ends', [1], [-1], DataType.INT64);
+    g.init('axes', [1], [2], DataType.INT64);
+    g.node('Slice', ['squeezed', 'starts', 'ends', 'axes'], ['sliced'], {}, 'slice');
+    g.init('shape4', [4], [1, 1, seq * 2 * batch, hidden], DataType.INT64);
+    g.node('Reshape', ['gru_y', 'shape4'], ['img'], {}, 'to_image');
+    g.node('MaxPool', ['img'], ['pooled'], { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }, 'pool');
+    for (const o of ['lstm_h', 'lstm_c', 'gru_h', 'part_a', 'sliced', 'pooled']) g.output(o);
+    const r = await compareWithOrt(g.model(13, 8), { shapes: { x: [seq, batch, inp] } });
+    assert.deepEqual(r.wrong, []);
+    assert.deepEqual(r.unknown, []);
+    assert.equal(r.exact, r.total);
   });
 
   it('keeps symbolic dims by name and resolves them from user values', () => {
