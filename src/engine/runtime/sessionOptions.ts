@@ -29,6 +29,8 @@ export function toSessionOptions(s: RuntimeSettings): InferenceSession.SessionOp
   const opts: InferenceSession.SessionOptions = {
     executionProviders: [s.executionProvider ?? 'cpu'],
     graphOptimizationLevel: s.optimizationLevel ?? 'all',
+    // Errors only: ORT's warnings (e.g. unused initializers it drops) are noise in a report or the editor log.
+    logSeverityLevel: 3,
     extra: {
       session: {
         intra_op: { allow_spinning: s.allowSpinning ? '1' : '0' },
