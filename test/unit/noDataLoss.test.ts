@@ -52,6 +52,8 @@ describe('no data loss', function () {
       ['optimize', model, '--quantize', 'dynamic', ...dims, '-o', path.join(dir, 'enc.int8.onnx')],
       ['optimize', model, '--simplify', ...dims, '-o', path.join(dir, 'enc.simple.onnx')],
       ['compare', model, path.join(dir, 'enc.int8.onnx'), ...dims, '--json'],
+      ['advise', model, ...dims, '--json'],
+      ['sweep', model, ...dims, '--threads', '1', '--batch', '1,2', '--runs', '2', '--json'],
     ];
     for (const argv of runs) {
       const io = captureIO();
