@@ -1,14 +1,7 @@
-/** Seeded pseudo-random numbers (mulberry32) so built models and synthetic inputs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random data for built models; the generator itself is the engine's (src/engine/runtime/seededRandom.ts). */
+import { seededRandom } from '../../src/engine/runtime/seededRandom';
+
+export { seededRandom };
 
 /** Normal(0, std) samples via Box–Muller. */
 export function randomNormal(count: number, std: number, seed: number): Float32Array {

@@ -5,22 +5,12 @@
  */
 import * as ort from 'onnxruntime-node';
 import { dimValue, type ModelInputSpec } from './modelInputs';
+import { seededRandom } from './seededRandom';
 
 export interface SyntheticInputs {
   readonly feeds: Record<string, ort.Tensor>;
   /** Symbolic dims that had no user value and were set to 1. */
   readonly assumed: string[];
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function normal(rnd: () => number): number {
@@ -35,7 +25,7 @@ export function synthesizeInputs(
   dims: Readonly<Record<string, number>> = {},
   seed = 42,
 ): SyntheticInputs {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const assumed = new Set<string>();
   const feeds: Record<string, ort.Tensor> = {};
   for (const spec of specs) {

@@ -5,6 +5,9 @@
  * spinning off (the default of toSessionOptions): a spinning pool steals the CPU from the other session.
  */
 import { throwIfCancelled } from '../cancel';
+import { quantile } from '../profile/stats';
+
+export { quantile };
 import type * as ort from 'onnxruntime-node';
 
 export interface LatencyComparison {
@@ -22,15 +25,6 @@ export interface LatencyOptions {
   readonly warmupRuns?: number;
   /** Stops the measurement between runs. */
   readonly signal?: AbortSignal;
-}
-
-export function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
 async function timeRun(s: ort.InferenceSession, feeds: ort.InferenceSession.FeedsType): Promise<number> {
