@@ -15,6 +15,7 @@ import { listRealModels } from '../support/realModels';
 import { launchBrowser } from './support/browser';
 import { installExtension, makeRunFolders, startCodeServer } from './support/codeServer';
 import { setE2eContext } from './support/context';
+import { checkPrerequisites } from './support/prerequisites';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MODEL = 'ppocr-det';
@@ -46,19 +47,30 @@ function makeWorkspace(dir: string, model: string): string {
   return copy;
 }
 
+/** The specs that need an untrusted workspace run in a round of their own, with workspace trust on. */
+const RESTRICTED_SPEC = 'restricted.e2e.ts';
+const RESTRICTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+};
+
 async function runOnce(
   vsix: string,
   model: string,
-  round: number,
+  round: number | 'restricted',
 ): Promise<{ passes: number; failures: number; shots: string }> {
   const t0 = Date.now();
   const log = (s: string): void => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
-  const run = makeRunFolders(path.join(ROOT, '.e2e', 'e2e', `run-${round}`));
+  const restricted = round === 'restricted';
+  const run = makeRunFolders(
+    path.join(ROOT, '.e2e', 'e2e', restricted ? 'restricted' : `run-${round}`),
+    restricted ? RESTRICTED_SETTINGS : {},
+  );
   const workspace = path.join(run.root, 'workspace');
   const modelCopy = makeWorkspace(workspace, model);
   installExtension(run, vsix);
   log('extension installed; starting code-server');
-  const server = await startCodeServer(run);
+  const server = await startCodeServer(run, { workspaceTrust: restricted });
   const browser = await launchBrowser(path.join(run.root, 'chrome'), (s) => {
     if (!/open-vsx|Failed to load resource|ENOTFOUND/.test(s)) log(s);
   });
@@ -71,7 +83,7 @@ async function runOnce(
     });
     for (const f of fs
       .readdirSync(__dirname)
-      .filter((n) => n.endsWith('.e2e.ts'))
+      .filter((n) => n.endsWith('.e2e.ts') && (n === RESTRICTED_SPEC) === restricted)
       .sort())
       mocha.addFile(path.join(__dirname, f));
     await mocha.loadFilesAsync();
@@ -96,6 +108,8 @@ async function runOnce(
 }
 
 async function main(): Promise<number> {
+  const stop = checkPrerequisites('test:e2e');
+  if (stop !== undefined) return stop;
   const model = listRealModels().find((m) => m.name === MODEL);
   if (!model) {
     console.error(`test:e2e needs the real model '${MODEL}': run ../shared/models/fetch-models.sh`);
@@ -121,10 +135,13 @@ async function main(): Promise<number> {
       `[e2e] round ${i}/${rounds}: ${r.passes} passing, ${r.failures} failing (${((Date.now() - r0) / 1000).toFixed(1)} s)`,
     );
   }
+  const r = await runOnce(vsix, model.file, 'restricted');
+  const restrictedOk = r.failures === 0 && r.passes > 0;
+  console.log(`[e2e] restricted mode: ${r.passes} passing, ${r.failures} failing`);
   console.log(
     `[e2e] ${passedRounds}/${rounds} rounds passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots: ${shots}`,
   );
-  return passedRounds === rounds ? 0 : 1;
+  return passedRounds === rounds && restrictedOk ? 0 : 1;
 }
 
 // Ctrl-C or a CI timeout: exit through process.exit so the 'exit' hook kills code-server's process group.

@@ -52,7 +52,7 @@ export interface RunFolders {
 }
 
 /** A fresh run folder with the isolated profile laid out; `root` is removed first. */
-export function makeRunFolders(root: string): RunFolders {
+export function makeRunFolders(root: string, extraSettings: Record<string, unknown> = {}): RunFolders {
   fs.rmSync(root, { recursive: true, force: true });
   const f: RunFolders = {
     root,
@@ -64,7 +64,10 @@ export function makeRunFolders(root: string): RunFolders {
   };
   for (const d of [f.home, f.tmp, path.join(f.userData, 'User'), f.extensions, f.shots])
     fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(path.join(f.userData, 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS, null, 2));
+  fs.writeFileSync(
+    path.join(f.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_SETTINGS, ...extraSettings }, null, 2),
+  );
   return f;
 }
 
@@ -125,7 +128,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startCodeServer(f: RunFolders): Promise<CodeServer> {
+/** `workspaceTrust`: keep VS Code's workspace trust on (for the Restricted Mode specs); off by default. */
+export async function startCodeServer(f: RunFolders, opts: { workspaceTrust?: boolean } = {}): Promise<CodeServer> {
   const port = await freePort();
   const log = path.join(f.root, 'code-server.log');
   const out = fs.openSync(log, 'w');
@@ -139,7 +143,7 @@ export async function startCodeServer(f: RunFolders): Promise<CodeServer> {
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
     ],
