@@ -41,7 +41,8 @@ Promise.all([
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['vscode', 'onnxruntime-node'],
+    // tsx is only the dev-time fallback for running the runtime process from source (runtimeClient.ts).
+    external: ['vscode', 'onnxruntime-node', 'tsx', 'tsx/*', 'esbuild'],
   }),
   webEntries.length
     ? build({ entryPoints: webEntries, platform: 'browser', target: 'es2022', format: 'iife' })

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from '../e2e/support/browser';
 import { makeRunFolders, startCodeServer } from '../e2e/support/codeServer';
+import { checkPrerequisites } from '../e2e/support/prerequisites';
 import { buildExtension, buildSuites, makeWorkspace, ROOT } from './prepare';
 
 const TIMEOUT_MS = 300_000;
@@ -17,6 +18,8 @@ const WORKBENCH_NOISE =
   /socket|connection token|builtin extensions cache|Service Worker|ChatSessionStore|open-vsx|^\s+at |%c/;
 
 async function main(): Promise<number> {
+  const stop = checkPrerequisites('test:integration');
+  if (stop !== undefined) return stop;
   const t0 = Date.now();
   const lap = (s: string): void => console.log(`[integration ${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
   buildExtension();
