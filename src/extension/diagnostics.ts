@@ -13,6 +13,7 @@ const ACTION_TITLES: Record<NonNullable<Suggestion['action']>, string> = {
   simplify: 'Simplify the graph into a new file',
   prune: 'Prune small weights into a new file',
   fp16: 'Convert to float16 into a new file',
+  advice: 'Run the suggested optimization into a new file',
 };
 
 function toDiagnostic(s: Suggestion): vscode.Diagnostic {
@@ -58,12 +59,22 @@ export class SuggestionDiagnostics implements vscode.CodeActionProvider {
     const seen = new Set<string>();
     for (const d of context.diagnostics) {
       if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-      const action = d.code.split(':')[1] as Suggestion['action'];
-      if (!action || !(action in ACTION_TITLES) || seen.has(action)) continue;
-      seen.add(action);
-      const a = new vscode.CodeAction(ACTION_TITLES[action], vscode.CodeActionKind.QuickFix);
+      const [id, rawAction] = d.code.split(':');
+      const action = rawAction as Suggestion['action'];
+      // Advice suggestions each carry their own configuration: one action per suggestion, found by its id.
+      const key = action === 'advice' ? `advice:${id}` : action;
+      if (!action || !(action in ACTION_TITLES) || !key || seen.has(key)) continue;
+      seen.add(key);
+      const a = new vscode.CodeAction(
+        action === 'advice' ? `${ACTION_TITLES[action]} (${d.message.split(' — ')[0]})` : ACTION_TITLES[action],
+        vscode.CodeActionKind.QuickFix,
+      );
       a.diagnostics = [d];
-      a.command = { command: 'onnxTuner.applySuggestion', title: a.title, arguments: [document.uri, action] };
+      a.command = {
+        command: 'onnxTuner.applySuggestion',
+        title: a.title,
+        arguments: action === 'advice' ? [document.uri, action, id] : [document.uri, action],
+      };
       actions.push(a);
     }
     return actions;

@@ -2,7 +2,8 @@
  * Profiling from the editor: the job runs in the runtime child process (runtimeClient.ts) so onnxruntime's
  * blocking `run()` and any native crash stay out of the extension host; progress shows in a cancellable
  * notification, and cancelling stops the job between runs (or kills the process after a short grace).
- * The static costs (FLOPs) come from a job worker and are joined to the measured rows.
+ * The static costs (FLOPs) come from a job worker and are joined to the measured rows; the suggestions come
+ * from the advice engine, run in a job worker after the profile (with the profile's latency shares).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,6 +13,7 @@ import type { JobRunner } from './jobs/jobRunner';
 import { log } from './log';
 import type { ProfileStore } from './profileStore';
 import { readSettings } from './settings';
+import { fromAdvice } from './views/adviceSuggestions';
 import { toLayerCostReport } from './views/profileAdapter';
 import type { LayerCostReport } from './views/layerCostModel';
 
@@ -67,7 +69,30 @@ export class ProfileService implements vscode.Disposable {
               },
             },
           );
-          const result = toLayerCostReport(report, await costs);
+          progress.report({ message: 'looking for optimizations' });
+          const advice = await this.jobs
+            .run(
+              'advise',
+              {
+                file: uri.fsPath,
+                runtime: {
+                  ...s.runtime,
+                  executionProvider: s.runtime.executionProvider ?? 'cpu',
+                  dims: s.dims,
+                  inputShapes: s.inputShapes,
+                },
+                profile: report,
+              },
+              { signal: abort.signal },
+            )
+            .then(fromAdvice)
+            .catch((e: unknown) => {
+              if (token.isCancellationRequested) throw e;
+              // The profile stands on its own: a failed advice run costs the suggestions, not the report.
+              log().warn(`advice for ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+              return [];
+            });
+          const result = toLayerCostReport(report, await costs, advice);
           this.store.set(uri, result);
           log().info(
             `profile ${name}: p50 ${result.totalP50Ms.toFixed(2)} ms, ${result.nodes.length} nodes, ${result.suggestions.length} suggestions`,

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { AVAILABLE_STEPS } from '../jobs/availableSteps';
 import type { OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
 import { JobCancelledError, type JobRunner } from '../jobs/jobRunner';
@@ -19,6 +20,8 @@ import { showComparison } from '../views/comparisonPanel';
 export interface OptimizeOptions {
   readonly steps: readonly OptimizeStepName[];
   readonly showReport?: boolean;
+  /** An advice suggestion's pre-filled configuration, applied after `steps`. */
+  readonly config?: OptimizeConfig;
 }
 
 const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
@@ -98,8 +101,10 @@ export async function optimizeModel(
   const steps = options?.steps ?? (await pickSteps());
   if (!steps) return undefined;
   const s = readSettings(uri);
-  const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffixFor(steps), fs.existsSync);
-  log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}`);
+  const config = options?.config;
+  const suffix = config?.quantize ? config.quantize.mode : suffixFor(steps);
+  const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
+  log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}${config ? ` ${JSON.stringify(config)}` : ''}`);
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -117,6 +122,7 @@ export async function optimizeModel(
             file: uri.fsPath,
             outFile,
             steps,
+            ...(config ? { config } : {}),
             runtime: {
               ...s.runtime,
               executionProvider: s.runtime.executionProvider ?? 'cpu',

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import type { JobRunner } from '../jobs/jobRunner';
 import { JobCancelledError } from '../jobs/jobRunner';
 import { log } from '../log';
@@ -20,6 +21,7 @@ import { MODEL_VIEW_TYPE } from '../views/viewTypes';
 import { exportReport } from './exportReport';
 import { modelTarget, pickModel, requireTrust } from './modelTarget';
 import { optimizeModel, type OptimizeOptions } from './optimizeCommand';
+import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
@@ -139,19 +141,39 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     await d.editors.reveal(uri, node);
   });
 
-  const applySuggestion = guarded('Apply Suggestion', async (arg: unknown, action?: Suggestion['action']) => {
-    let uri: vscode.Uri | undefined;
-    let step = action;
-    if (arg instanceof vscode.Uri) uri = arg;
-    else if (arg && typeof arg === 'object' && (arg as LayerCostElement).kind === 'suggestion') {
-      uri = store.currentUri;
-      step = (arg as Extract<LayerCostElement, { kind: 'suggestion' }>).suggestion.action;
-    }
-    if (!uri || !step || !requireTrust('Optimizing')) return undefined;
-    return optimizeModel(uri, jobs, context.extensionUri, { steps: [step] });
-  });
+  const applySuggestion = guarded(
+    'Apply Suggestion',
+    async (arg: unknown, action?: Suggestion['action'], suggestionId?: string) => {
+      let uri: vscode.Uri | undefined;
+      let step = action;
+      let id = suggestionId;
+      if (arg instanceof vscode.Uri) uri = arg;
+      else if (arg && typeof arg === 'object' && (arg as LayerCostElement).kind === 'suggestion') {
+        uri = store.currentUri;
+        const s = (arg as Extract<LayerCostElement, { kind: 'suggestion' }>).suggestion;
+        step = s.action;
+        id = s.id;
+      }
+      if (!uri || !step || !requireTrust('Optimizing')) return undefined;
+      if (step !== 'advice') return optimizeModel(uri, jobs, context.extensionUri, { steps: [step] });
+      // The configuration comes from the advice engine's result held by the store, never from the caller.
+      const config = store.get(uri)?.suggestions.find((s) => s.id === id)?.config as OptimizeConfig | undefined;
+      if (!config) throw new Error(`no current suggestion '${id ?? ''}': profile the model again`);
+      return optimizeModel(uri, jobs, context.extensionUri, { steps: [], config });
+    },
+  );
+
+  const runtimeSettings = guarded(
+    'Find Best Runtime Settings',
+    async (arg?: unknown, options?: SweepCommandOptions) => {
+      const uri = await modelTarget(arg, 'Find runtime settings for which model?', store.currentUri);
+      if (!uri || !requireTrust('Sweeping runtime settings')) return undefined;
+      return findRuntimeSettings(uri, jobs, options);
+    },
+  );
 
   return vscode.Disposable.from(
+    reg('onnxTuner.findRuntimeSettings', runtimeSettings),
     reg('onnxTuner.profileModel', profile),
     reg('onnxTuner.optimizeModel', optimize),
     reg('onnxTuner.compareModels', compareModels),

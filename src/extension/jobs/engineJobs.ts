@@ -3,6 +3,9 @@
  * src/engine for heavy work; it runs inside a job worker (jobWorker.ts), never on the extension host thread.
  */
 import * as path from 'node:path';
+import { stepsFromConfig } from '../../engine/advise/actions';
+import { advise } from '../../engine/advise/advise';
+import { sweep } from '../../engine/sweep/sweep';
 import { readModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { buildInspectReport } from '../../engine/report/inspectReport';
@@ -23,6 +26,7 @@ import type {
   OptimizeParams,
   OptimizeResult,
   OptimizeStepName,
+  SweepParams,
 } from './jobProtocol';
 import type { RuntimeSettings, ExecutionProvider } from '../../engine/runtime/sessionOptions';
 
@@ -79,6 +83,14 @@ async function optimize(p: OptimizeParams, progress: Progress): Promise<Optimize
     model = r.model;
     steps.push({ name: step, summary: summarizeChanges(r.changes) });
   }
+  // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
+  const runtime = toRuntimeSettings(p.runtime);
+  for (const step of p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime }) : []) {
+    progress(`Applying ${step.name}`, (p.steps.length + 0.5) / (p.steps.length + 3));
+    const r = await step.run(model);
+    model = r.model;
+    steps.push({ name: step.name, summary: summarizeChanges(r.changes) });
+  }
   progress(`Writing ${path.basename(p.outFile)}`, (p.steps.length + 1) / (p.steps.length + 3));
   // writeModel writes a temporary file and renames it; it refuses to overwrite (the caller picked a free name).
   const written = writeModel(model, p.outFile, { sourceFile: p.file });
@@ -124,6 +136,26 @@ export async function runEngineJob(request: JobRequest, progress: Progress): Pro
           latencyRuns: p.runs,
         }),
       );
+    }
+    case 'advise': {
+      const p = request.params as JobKinds['advise']['params'];
+      progress('Looking for optimizations');
+      const loaded = readModel(p.file);
+      const result = await advise(loaded.proto, {
+        modelBytes: loaded.fileBytes + loaded.externalBytes,
+        dims: p.runtime.dims,
+        inputShapes: p.runtime.inputShapes,
+        runtime: toRuntimeSettings(p.runtime),
+        // What ORT fuses and the per-layer int8 error: a few seconds on small models; no trial runs.
+        runtimeChecks: true,
+        ...(p.profile ? { profile: p.profile } : {}),
+      });
+      return result.suggestions;
+    }
+    case 'sweep': {
+      const { file, ...options } = request.params as SweepParams;
+      // Cancelling terminates this worker (jobRunner.ts), so the sweep needs no AbortSignal here.
+      return sweep(file, { ...options, onProgress: (m) => progress(m) });
     }
     case 'profile':
       throw new Error('profile runs in the runtime process, not in a job worker');

@@ -3,6 +3,9 @@
  * thread). One request per worker: the host starts a worker for a job and terminates it when the job ends or
  * is cancelled, so cancelling never waits for the engine to notice a flag.
  */
+import type { OptimizeConfig, Suggestion as AdviceSuggestion } from '../../engine/advise/adviceTypes';
+import type { ProfileReport } from '../../engine/report/profileReport';
+import type { SweepResult } from '../../engine/sweep/sweep';
 import type { LayerCostReport } from '../views/layerCostModel';
 import type { GraphView } from './graphView';
 
@@ -24,6 +27,8 @@ export interface OptimizeParams {
   /** Unstructured magnitude pruning ratio when 'prune' is a step (0–1). */
   readonly pruneRatio: number;
   readonly compareRuns: number;
+  /** A suggestion's pre-filled configuration (advice engine), applied after `steps`. */
+  readonly config?: OptimizeConfig;
 }
 
 export interface OptimizeResult {
@@ -62,6 +67,24 @@ export interface JobKinds {
     params: { a: string; b: string; runtime: JobRuntime; runs: number };
     result: ComparisonSummary;
   };
+  advise: {
+    params: { file: string; runtime: JobRuntime; profile?: ProfileReport };
+    result: readonly AdviceSuggestion[];
+  };
+  sweep: { params: SweepParams; result: SweepResult };
+}
+
+/** The sweep's options that cross the thread boundary (engine SweepOptions minus the callbacks). */
+export interface SweepParams {
+  readonly file: string;
+  readonly threads?: readonly number[];
+  readonly batches?: readonly number[];
+  readonly maxBatch?: number;
+  readonly runs: number;
+  readonly warmupRuns: number;
+  readonly dims: Readonly<Record<string, number>>;
+  readonly inputShapes: Readonly<Record<string, readonly number[]>>;
+  readonly budgetMs?: number;
 }
 
 export type JobKind = keyof JobKinds;

@@ -22,7 +22,7 @@ export interface JobCallbacks {
 }
 
 /** Kinds with one job in flight at a time (DESIGN.md): a second one replaces the first. Reads run side by side. */
-const EXCLUSIVE: ReadonlySet<JobKind> = new Set<JobKind>(['optimize', 'compare', 'profile']);
+const EXCLUSIVE: ReadonlySet<JobKind> = new Set<JobKind>(['optimize', 'compare', 'profile', 'sweep', 'advise']);
 
 export class JobRunner {
   private readonly running = new Map<JobKind, Worker>();

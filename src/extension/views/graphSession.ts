@@ -123,8 +123,8 @@ export class GraphSession {
       }
       case 'applySuggestion': {
         const name = this.view?.graph.nodes[m.nodeId]?.name;
-        const action = this.profile?.suggestions.find((s) => s.node === name && s.action)?.action;
-        if (action) void vscode.commands.executeCommand('onnxTuner.applySuggestion', this.uri, action);
+        const s = this.profile?.suggestions.find((x) => x.node === name && x.action);
+        if (s?.action) void vscode.commands.executeCommand('onnxTuner.applySuggestion', this.uri, s.action, s.id);
         return;
       }
       default:

@@ -26,8 +26,15 @@ export interface Suggestion {
   readonly severity: 'info' | 'warning';
   /** Node the suggestion is about; absent for model-wide suggestions. */
   readonly node?: string;
-  /** The optimize step that acts on it, when there is one (drives the code action). */
-  readonly action?: 'quantize-dynamic' | 'simplify' | 'prune' | 'fp16';
+  /**
+   * The optimize step that acts on it, when there is one (drives the code action); 'advice' runs the
+   * suggestion's own pre-filled configuration (`config`).
+   */
+  readonly action?: 'quantize-dynamic' | 'simplify' | 'prune' | 'fp16' | 'advice';
+  /** The advice engine's rule that produced it (src/engine/advise), when it came from there. */
+  readonly rule?: string;
+  /** The advice engine's optimize configuration (plain JSON) that `action: 'advice'` runs. */
+  readonly config?: unknown;
 }
 
 export interface LayerCostReport {

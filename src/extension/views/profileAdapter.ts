@@ -2,9 +2,8 @@
  * Turns the engine's ProfileReport (the versioned report contract) into the Layer Costs view's rows, joined
  * with the static cost model's FLOPs, plus the suggestions the view and the Problems panel show.
  *
- * The suggestion rules here are a stop-gap until src/engine/advise exists: each one is a plain reading of
- * the profile (which op types dominate, whether their weights are still float) and names the optimize step
- * that acts on it.
+ * The suggestions come from the advice engine (src/engine/advise, run in a job worker after the profile and
+ * converted by adviceSuggestions.ts); this file adds only what the profile itself says about its coverage.
  */
 import type { ProfileReport } from '../../engine/report/profileReport';
 import type { LayerCost, LayerCostReport, Suggestion } from './layerCostModel';
@@ -14,34 +13,9 @@ export type StaticCosts = Readonly<
   Record<string, { readonly flops: number | null; readonly outputBytes: number | null }>
 >;
 
-const QUANTIZABLE = new Set(['MatMul', 'Gemm', 'Conv', 'FusedConv', 'FusedMatMul', 'FusedGemm']);
-const QUANTIZED = /Integer|QLinear|DynamicQuantize|DequantizeLinear|MatMulNBits/;
-
-export function profileSuggestions(report: ProfileReport): Suggestion[] {
+/** What the profile says about itself (not advice): how much of a run its node table explains. */
+export function profileNotes(report: ProfileReport): Suggestion[] {
   const out: Suggestion[] = [];
-  const quantizable = report.nodes.filter((n) => QUANTIZABLE.has(n.op));
-  const alreadyQuantized = report.nodes.some((n) => QUANTIZED.test(n.op));
-  const share = quantizable.reduce((a, n) => a + n.share, 0);
-  if (!alreadyQuantized && share >= 0.3) {
-    out.push({
-      id: 'quantize-dynamic',
-      title: 'Quantize weights to int8',
-      // Honest about speed: int8 MatMul/Gemm ran ~2× faster here (VNNI), but ConvInteger can be slower than
-      // float Conv on CPU (ppocr-det: 4× slower) — the comparison report after Optimize measures it.
-      detail: `${quantizable.length} MatMul/Gemm/Conv nodes take ${(share * 100).toFixed(0)}% of the time with float weights. Dynamic int8 makes their weights ~4× smaller; MatMul/Gemm usually run faster, Conv may not — the comparison report measures it.`,
-      severity: 'warning',
-      action: 'quantize-dynamic',
-    });
-    for (const n of quantizable.slice(0, 3))
-      out.push({
-        id: `quantize-node:${n.name}`,
-        title: 'Heavy float layer',
-        detail: `${(n.share * 100).toFixed(1)}% of the time; a candidate for int8.`,
-        severity: 'info',
-        node: n.nodes[0] ?? n.name,
-        action: 'quantize-dynamic',
-      });
-  }
   if (report.attribution.coverage < 0.8 && report.attribution.coverage > 0)
     out.push({
       id: 'coverage',
@@ -52,7 +26,11 @@ export function profileSuggestions(report: ProfileReport): Suggestion[] {
   return out;
 }
 
-export function toLayerCostReport(report: ProfileReport, costs: StaticCosts = {}): LayerCostReport {
+export function toLayerCostReport(
+  report: ProfileReport,
+  costs: StaticCosts = {},
+  advice: readonly Suggestion[] = [],
+): LayerCostReport {
   const totalP50 = report.nodes.reduce((a, n) => a + n.p50Ms, 0);
   const nodes: LayerCost[] = report.nodes.map((n) => {
     // A fused node covers several file nodes: show it under the first one's name (the graph can reveal it),
@@ -80,7 +58,7 @@ export function toLayerCostReport(report: ProfileReport, costs: StaticCosts = {}
     totalP50Ms: report.latency.modelRun.p50,
     optimizationLevel: report.settings.optimizationLevel,
     nodes,
-    suggestions: profileSuggestions(report),
+    suggestions: [...advice, ...profileNotes(report)],
     source: report,
   };
 }

@@ -86,10 +86,25 @@ describe('profile', () => {
       new vscode.Range(0, 0, 0, 0),
       context,
     );
-    // One quick fix per distinct optimize step, each running Apply Suggestion on this model.
+    // One quick fix per distinct optimize step, each running Apply Suggestion on this model; advice
+    // suggestions (their own configurations) get one each, naming the suggestion.
+    const summary = actions.map((a) => [
+      a.command?.command,
+      a.command?.arguments?.[0]?.toString(),
+      a.command?.arguments?.[1],
+      a.command?.arguments?.[2],
+    ]);
     assert.deepStrictEqual(
-      actions.map((a) => [a.command?.command, a.command?.arguments?.[0]?.toString(), a.command?.arguments?.[1]]),
-      [['onnxTuner.applySuggestion', uri.toString(), 'quantize-dynamic']],
+      summary.filter((a) => a[2] !== 'advice'),
+      [['onnxTuner.applySuggestion', uri.toString(), 'quantize-dynamic', undefined]],
+    );
+    const adviceIds = [...new Set(report.suggestions.filter((s) => s.action === 'advice').map((s) => s.id))];
+    assert.deepStrictEqual(
+      summary
+        .filter((a) => a[2] === 'advice')
+        .map((a) => `${String(a[0])} ${String(a[1])} ${String(a[3])}`)
+        .sort(),
+      adviceIds.map((id) => `onnxTuner.applySuggestion ${uri.toString()} ${id}`).sort(),
     );
   });
 
