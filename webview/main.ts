@@ -17,7 +17,7 @@ import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
 import { nodeCosts, unitHeat, type HeatMetric } from './view/heatMap';
-import { showGroup, showNode } from './view/propertiesPane';
+import { showGroup, showNode, type NodeSuggestions } from './view/propertiesPane';
 import { Overview } from './view/overview';
 import { readTheme } from './view/theme';
 import { initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
@@ -53,6 +53,8 @@ let expanded = new Set<string>();
 let overlay: ProfileOverlay | undefined;
 let metric: HeatMetric = 'latency';
 let badgeNames = new Set<string>();
+/** Suggestion titles by node name, for the properties pane. */
+let badgeTitles = new Map<string, string[]>();
 let selected = -1;
 let matches = new Set<number>();
 let detailsRequest = 0;
@@ -103,7 +105,7 @@ function onHostMessage(m: HostToWebview): void {
     case 'nodeDetails':
       details.set(m.details.nodeId, m.details);
       if (graph && view?.units[selected]?.nodeId === m.details.nodeId)
-        showNode(pane, graph, m.details.nodeId, m.details);
+        showNode(pane, graph, m.details.nodeId, m.details, suggestionsFor(m.details.nodeId));
       break;
     case 'profileOverlay':
       overlay = m.overlay;
@@ -112,6 +114,9 @@ function onHostMessage(m: HostToWebview): void {
       break;
     case 'suggestions':
       badgeNames = new Set(m.badges.map((b) => b.nodeName));
+      badgeTitles = new Map();
+      for (const b of m.badges) badgeTitles.set(b.nodeName, [...(badgeTitles.get(b.nodeName) ?? []), b.title]);
+      showSelectedNode();
       redraw();
       break;
     case 'revealNode': {
@@ -176,6 +181,18 @@ function redraw(): void {
   renderer.requestFrame();
 }
 
+function suggestionsFor(nodeId: number): NodeSuggestions | undefined {
+  const name = graph?.nodes[nodeId]?.name;
+  const titles = name ? badgeTitles.get(name) : undefined;
+  return titles ? { titles, apply: (id) => post({ type: 'applySuggestion', nodeId: id }) } : undefined;
+}
+
+/** Re-shows the selected node's properties (when its suggestions change). */
+function showSelectedNode(): void {
+  const id = view?.units[selected]?.nodeId ?? -1;
+  if (graph && id >= 0) showNode(pane, graph, id, details.get(id), suggestionsFor(id));
+}
+
 function select(u: number, centre: boolean): void {
   if (!graph || !view) return;
   selected = u;
@@ -183,7 +200,7 @@ function select(u: number, centre: boolean): void {
   if (!unit) return;
   if (unit.nodeId < 0) showGroup(pane, unit.key, unit.members.length);
   else {
-    showNode(pane, graph, unit.nodeId, details.get(unit.nodeId));
+    showNode(pane, graph, unit.nodeId, details.get(unit.nodeId), suggestionsFor(unit.nodeId));
     post({ type: 'selectNode', nodeId: unit.nodeId });
     if (!details.has(unit.nodeId))
       post({ type: 'nodeDetailsRequest', requestId: ++detailsRequest, nodeId: unit.nodeId });

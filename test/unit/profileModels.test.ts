@@ -122,10 +122,11 @@ describe('profiling', function () {
 
     it('ranks the same top-5 nodes in two consecutive profiles (up to near-ties)', () => {
       // Ranks come from p50s, and a node's p50 moved 11–17% between sessions here (DESIGN.md), so two nodes
-      // whose p50s are within 15% of each other are a statistical tie and may swap at rank 5. A node may leave
-      // the top 5 only for such a tie: in the other profile its p50 must be at least 85% of that profile's
-      // 5th-ranked p50 (within one profile, so a busy machine slowing a whole profile does not matter). At most
-      // one node may swap out. Anything else is a real change in the ranking.
+      // whose p50s are within 20% of each other (the documented 17% plus a margin) are a statistical tie and
+      // may swap at rank 5. (15% was tried first and failed twice in ~8 runs, both times at 16% while other
+      // jobs loaded the machine.) A node may leave the top 5 only for such a tie: in the other profile its p50
+      // must be at least 80% of that profile's 5th-ranked p50 (within one profile, so a busy machine slowing a
+      // whole profile does not matter). At most one node may swap out. Anything else is a real change.
       for (const [x, y] of [
         [a, b],
         [b, a],
@@ -135,7 +136,7 @@ describe('profiling', function () {
         assert.ok(left.length <= 1, `top 5 changed by ${left.length}: ${top5(x).join(', ')} vs ${top5(y).join(', ')}`);
         for (const name of left) {
           const there = y.nodes.find((n) => n.name === name)?.p50Ms ?? 0;
-          assert.ok(there >= 0.85 * fifth, `${name}: p50 ${there.toFixed(3)} ms vs 5th ${fifth.toFixed(3)} ms`);
+          assert.ok(there >= 0.8 * fifth, `${name}: p50 ${there.toFixed(3)} ms vs 5th ${fifth.toFixed(3)} ms`);
         }
       }
       // The top 2 (two large Convs, ~10% each) must agree exactly as a set.

@@ -125,6 +125,25 @@ describe('graph webview (headless Chromium)', function () {
     assert.equal(await heat(a), 100 / 800);
   });
 
+  it("lists a node's suggestions in the properties pane (as text) and asks the host to apply them", async () => {
+    const graph = syntheticGraph(40);
+    const page = await open('suggest', graph);
+    const target = graph.nodes[7]!;
+    const title = 'Quantize <b>Conv</b> to int8 (static QDQ)';
+    await sendHost(page, { type: 'suggestions', badges: [{ nodeName: target.name, title }] });
+    await sendHost(page, { type: 'revealNode', nodeName: target.name });
+    assert.equal(await page.textContent('#properties .suggestions li'), title);
+    assert.equal(await page.locator('#properties b').count(), 0, 'the title is text, not markup');
+    await page.click('#properties .apply-suggestion');
+    const sent = await sentByWebview(page);
+    const apply = sent.find((m) => m.type === 'applySuggestion');
+    assert.ok(apply && apply.type === 'applySuggestion' && apply.nodeId === target.id);
+    assert.deepEqual(validateWebviewMessage(apply, graph.nodes.length), apply);
+    // A node without suggestions shows no such section.
+    await sendHost(page, { type: 'revealNode', nodeName: graph.nodes[8]!.name });
+    assert.equal(await page.locator('#properties .suggestions').count(), 0);
+  });
+
   it('shows node names containing HTML and script as inert text', async () => {
     const g = new GraphBuilder('xss');
     const evil = [

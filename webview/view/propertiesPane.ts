@@ -21,11 +21,18 @@ function row(dl: HTMLElement, key: string, value: string): void {
   dl.append(el('dt', key), el('dd', value));
 }
 
+/** Suggestions for the shown node, and how to apply them (the host runs the pre-filled optimize action). */
+export interface NodeSuggestions {
+  readonly titles: readonly string[];
+  readonly apply: (nodeId: number) => void;
+}
+
 export function showNode(
   pane: HTMLElement,
   graph: CompactGraph,
   nodeId: number,
   details: NodeDetails | undefined,
+  suggestions?: NodeSuggestions,
 ): void {
   const node = graph.nodes[nodeId];
   pane.replaceChildren();
@@ -45,6 +52,15 @@ export function showNode(
     for (const t of tensors) ul.append(el('li', tensorText(t, graph)));
     pane.append(ul);
   };
+  if (suggestions?.titles.length) {
+    pane.append(el('h3', 'Suggestions'));
+    const ul = el('ul', undefined, 'suggestions');
+    for (const title of suggestions.titles) ul.append(el('li', title));
+    const apply = el('button', 'Apply suggestion…', 'apply-suggestion') as HTMLButtonElement;
+    apply.type = 'button';
+    apply.addEventListener('click', () => suggestions.apply(nodeId));
+    pane.append(ul, apply);
+  }
   list('Inputs', details?.inputs ?? node.inputs.filter(Boolean).map((name) => ({ name })));
   list('Outputs', details?.outputs ?? node.outputs.filter(Boolean).map((name) => ({ name })));
   if (details?.attributes.length) {
