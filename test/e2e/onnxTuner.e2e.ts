@@ -68,15 +68,8 @@ function graphViewInstalled(): boolean {
 async function openModel(): Promise<void> {
   const { page, model } = e2e();
   const name = path.basename(model);
-  const row = explorerRow(page, name);
-  // Another view (Layer Costs) may hold the side bar: bring the explorer back first.
-  if (!(await row.isVisible()))
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^Explorer/ })
-      .first()
-      .click();
-  await row.waitFor({ timeout: 60_000 });
+  // Another view (Layer Costs) may hold the side bar: shownExplorerRow brings the explorer back first.
+  const row = await shownExplorerRow(page, name);
   await row.dblclick();
   await page
     .locator('.tabs-container')

@@ -8,15 +8,15 @@ import type { SweepPoint, SweepResult } from './sweep';
 
 const mb = (b: number | null): string => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)}`);
 
-function batchDimText(r: SweepResult): string {
-  const bd = r.batchDim;
-  if (!bd) return 'batch: fixed by the model';
-  return `batch dim: first dim of ${bd.inputs.join(', ')}${bd.symbol ? ` ('${bd.symbol}')` : ' (unnamed)'}`;
-}
+/** Column headings of the sweep table, and one point's cells in that order (text, HTML and the extension). */
+export const SWEEP_COLUMNS = ['ep', 'threads', 'batch', 'p50 ms', 'p90 ms', 'items/s', 'RSS+ MiB', 'est MiB'];
 
-export function renderSweepText(r: SweepResult): string {
-  const head = ['ep', 'threads', 'batch', 'p50 ms', 'p90 ms', 'items/s', 'RSS+ MiB', 'est MiB'];
-  const rows = r.points.map((p) => [
+/** The HTML table head matching `sweepPointCells` (longer labels than the text table's). */
+export const SWEEP_TABLE_HEAD =
+  '<thead><tr><th>EP</th><th>threads</th><th>batch</th><th>p50 ms</th><th>p90 ms</th><th>items/s</th><th>peak RSS growth MiB</th><th>estimated MiB</th></tr></thead>';
+
+export function sweepPointCells(p: SweepPoint): string[] {
+  return [
     p.provider,
     String(p.threads),
     String(p.batch),
@@ -25,7 +25,18 @@ export function renderSweepText(r: SweepResult): string {
     p.throughput.toFixed(1),
     mb(p.peakRssGrowthBytes),
     mb(p.estimatedBytes),
-  ]);
+  ];
+}
+
+function batchDimText(r: SweepResult): string {
+  const bd = r.batchDim;
+  if (!bd) return 'batch: fixed by the model';
+  return `batch dim: first dim of ${bd.inputs.join(', ')}${bd.symbol ? ` ('${bd.symbol}')` : ' (unnamed)'}`;
+}
+
+export function renderSweepText(r: SweepResult): string {
+  const head = SWEEP_COLUMNS;
+  const rows = r.points.map(sweepPointCells);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   const lines = [
@@ -107,7 +118,9 @@ export function renderSweepHtml(r: SweepResult, modelLabel: string): string {
   const rows = r.points
     .map(
       (p) =>
-        `<tr><td>${escapeHtml(p.provider)}</td><td>${p.threads}</td><td>${p.batch}</td><td>${p.p50Ms.toFixed(2)}</td><td>${p.p90Ms.toFixed(2)}</td><td>${p.throughput.toFixed(1)}</td><td>${mb(p.peakRssGrowthBytes)}</td><td>${mb(p.estimatedBytes)}</td></tr>`,
+        `<tr>${sweepPointCells(p)
+          .map((c) => `<td>${escapeHtml(c)}</td>`)
+          .join('')}</tr>`,
     )
     .join('\n');
   const skipped = r.skipped
@@ -126,7 +139,7 @@ export function renderSweepHtml(r: SweepResult, modelLabel: string): string {
 <p>${escapeHtml(modelLabel)} — ${escapeHtml(batchDimText(r))}; ${r.runs} measured runs per point.</p>
 <p><strong>Recommendation:</strong> ${escapeHtml(r.recommendation.reason)}</p>
 ${sweepChartSvg(r.points, r.budgetMs)}
-<table><thead><tr><th>EP</th><th>threads</th><th>batch</th><th>p50 ms</th><th>p90 ms</th><th>items/s</th><th>peak RSS growth MiB</th><th>estimated MiB</th></tr></thead>
+<table>${SWEEP_TABLE_HEAD}
 <tbody>
 ${rows}
 </tbody></table>

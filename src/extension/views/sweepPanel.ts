@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SweepPoint, SweepResult } from '../../engine/sweep/sweep';
-import { sweepChartSvg } from '../../engine/sweep/sweepRender';
+import { SWEEP_TABLE_HEAD, sweepChartSvg, sweepPointCells } from '../../engine/sweep/sweepRender';
 import { log } from '../log';
 import { escapeHtml, nonce } from './webviewHtml';
 
@@ -37,19 +37,8 @@ const SCRIPT = `const vscode = acquireVsCodeApi();
 const b = document.getElementById('save');
 if (b) b.addEventListener('click', () => vscode.postMessage({ type: 'saveSettings' }));`;
 
-const mib = (b: number | null): string => (b === null ? '–' : (b / 2 ** 20).toFixed(1));
-
 function tableRow(p: SweepPoint, recommended: SweepPoint | null): string {
-  const cells = [
-    p.provider,
-    String(p.threads),
-    String(p.batch),
-    p.p50Ms.toFixed(2),
-    p.p90Ms.toFixed(2),
-    p.throughput.toFixed(1),
-    mib(p.peakRssGrowthBytes),
-    mib(p.estimatedBytes),
-  ];
+  const cells = sweepPointCells(p);
   return `<tr${p === recommended ? ' class="recommended"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
 }
 
@@ -74,7 +63,7 @@ export function sweepReportHtml(r: SweepResult, modelLabel: string): string {
 <p><strong>Recommendation:</strong> ${escapeHtml(r.recommendation.reason)}</p>
 ${save}
 ${sweepChartSvg(r.points, r.budgetMs)}
-<table><thead><tr><th>EP</th><th>threads</th><th>batch</th><th>p50 ms</th><th>p90 ms</th><th>items/s</th><th>peak RSS growth MiB</th><th>estimated MiB</th></tr></thead>
+<table>${SWEEP_TABLE_HEAD}
 <tbody>
 ${r.points.map((p) => tableRow(p, point)).join('\n')}
 </tbody></table>

@@ -2,10 +2,11 @@
  * Debian's Chromium driven by playwright-core: headless, fresh profile, and every request that is not to
  * loopback aborted (and recorded), so a test never waits on the network and never leaks to it.
  */
+import { CHROMIUM, CHROMIUM_ARGS } from '../../support/chromium';
 import * as fs from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
 
 export interface Browser {
   readonly context: BrowserContext;
@@ -23,15 +24,7 @@ export async function launchBrowser(profileDir: string, log: (s: string) => void
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const external = new Set<string>();
   await context.route(

@@ -3,6 +3,7 @@
  * 127.0.0.1 and drives it in headless Chromium with playwright-core. Every non-loopback request is aborted, so
  * tests and benchmarks never touch the network. `close()` kills the browser and the server.
  */
+import { CHROMIUM, CHROMIUM_ARGS } from '../../support/chromium';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -12,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { graphViewHtml } from '../../../src/protocol/webviewHtml';
 import type { CompactGraph, GraphSettings } from '../../../src/protocol/webviewProtocol';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
 const ROOT = path.resolve(__dirname, '../../..');
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -76,16 +77,7 @@ export async function startHarness(opts: { launchBrowser?: boolean } = {}): Prom
   const browser = launch
     ? await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: ['--headless', ...CHROMIUM_ARGS],
       })
     : undefined;
   return {

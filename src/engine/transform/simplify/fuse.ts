@@ -31,6 +31,19 @@ function readerCounts(g: GraphProto): Map<string, number> {
 const isF32 = (t: TensorProto | undefined): t is TensorProto =>
   !!t && t.data_type === DataType.FLOAT && t.data_location !== 1;
 
+/** What every fold below looks up: the nodes, how often each value is read, graph outputs, producers. */
+function fusionIndex(g: GraphProto): {
+  nodes: NodeProto[];
+  readers: ReturnType<typeof readerCounts>;
+  outputs: Set<string>;
+  producer: Map<string, NodeProto>;
+} {
+  const nodes = g.node ?? [];
+  const producer = new Map<string, NodeProto>();
+  for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
+  return { nodes, readers: readerCounts(g), outputs: new Set((g.output ?? []).map((v) => v.name ?? '')), producer };
+}
+
 /**
  * Conv → BatchNormalization becomes one Conv (inference BN is a per-channel affine map, ONNX
  * BatchNormalization: y = scale·(x − mean)/√(var + ε) + B, so it folds into the Conv's weights and bias:
@@ -42,11 +55,7 @@ export function foldConvBatchNorm(
   taken: Set<string>,
   changes: TransformChange[],
 ): number {
-  const nodes = g.node ?? [];
-  const readers = readerCounts(g);
-  const outputs = new Set((g.output ?? []).map((v) => v.name ?? ''));
-  const producer = new Map<string, NodeProto>();
-  for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
+  const { nodes, readers, outputs, producer } = fusionIndex(g);
   const removed = new Set<NodeProto>();
   nodes.forEach((bn, idx) => {
     if (bn.op_type !== 'BatchNormalization' || !isDefault(bn)) return;
@@ -114,11 +123,7 @@ export function fuseMatMulAdd(
   changes: TransformChange[],
 ): number {
   if (opset < 9 || !types) return 0;
-  const nodes = g.node ?? [];
-  const readers = readerCounts(g);
-  const outputs = new Set((g.output ?? []).map((v) => v.name ?? ''));
-  const producer = new Map<string, NodeProto>();
-  for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
+  const { nodes, readers, outputs, producer } = fusionIndex(g);
   const removed = new Set<NodeProto>();
   nodes.forEach((add, idx) => {
     if (add.op_type !== 'Add' || !isDefault(add)) return;
@@ -179,11 +184,7 @@ export function foldConvAffine(
   taken: Set<string>,
   changes: TransformChange[],
 ): number {
-  const nodes = g.node ?? [];
-  const readers = readerCounts(g);
-  const outputs = new Set((g.output ?? []).map((v) => v.name ?? ''));
-  const producer = new Map<string, NodeProto>();
-  for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
+  const { nodes, readers, outputs, producer } = fusionIndex(g);
   const removed = new Set<NodeProto>();
   nodes.forEach((op, idx) => {
     if ((op.op_type !== 'Mul' && op.op_type !== 'Add') || !isDefault(op)) return;
