@@ -2,7 +2,9 @@
  * What each job kind does, in terms of engine calls. This is the only file of the extension that calls into
  * src/engine for heavy work; it runs inside a job worker (jobWorker.ts), never on the extension host thread.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CancelledError, throwIfCancelled } from '../../engine/cancel';
 import { stepsFromConfig } from '../../engine/advise/actions';
 import { advise } from '../../engine/advise/advise';
 import { sweep } from '../../engine/sweep/sweep';
@@ -73,11 +75,12 @@ async function applyStep(step: OptimizeStepName, model: ModelProto, p: OptimizeP
   }
 }
 
-async function optimize(p: OptimizeParams, progress: Progress): Promise<OptimizeResult> {
+async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSignal): Promise<OptimizeResult> {
   progress(`Reading ${path.basename(p.file)}`, 0);
   let model = readModel(p.file).proto;
   const steps: { name: string; summary: string }[] = [];
   for (const [i, step] of p.steps.entries()) {
+    throwIfCancelled(signal, 'optimize');
     progress(`Applying ${step}`, (i + 1) / (p.steps.length + 3));
     const r = await applyStep(step, model, p);
     model = r.model;
@@ -86,12 +89,14 @@ async function optimize(p: OptimizeParams, progress: Progress): Promise<Optimize
   // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
   const runtime = toRuntimeSettings(p.runtime);
   for (const step of p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime }) : []) {
+    throwIfCancelled(signal, 'optimize');
     progress(`Applying ${step.name}`, (p.steps.length + 0.5) / (p.steps.length + 3));
     const r = await step.run(model);
     model = r.model;
     steps.push({ name: step.name, summary: summarizeChanges(r.changes) });
   }
   progress(`Writing ${path.basename(p.outFile)}`, (p.steps.length + 1) / (p.steps.length + 3));
+  throwIfCancelled(signal, 'optimize');
   // writeModel writes a temporary file and renames it; it refuses to overwrite (the caller picked a free name).
   const written = writeModel(model, p.outFile, { sourceFile: p.file });
   progress('Comparing outputs and latency', (p.steps.length + 2) / (p.steps.length + 3));
@@ -103,9 +108,15 @@ async function optimize(p: OptimizeParams, progress: Progress): Promise<Optimize
         dims: p.runtime.dims,
         inputShapes: p.runtime.inputShapes,
         latencyRuns: p.compareRuns,
+        signal,
       }),
     );
   } catch (e) {
+    if (e instanceof CancelledError) {
+      // Cancelled while comparing: the user asked for nothing to be left behind.
+      for (const f of [written.file, written.dataFile]) if (f) fs.rmSync(f, { force: true });
+      throw e;
+    }
     // The file is written and valid ONNX; a comparison failure (e.g. an input that cannot be synthesised) is
     // reported with the result rather than losing it.
     steps.push({ name: 'compare', summary: `not compared: ${(e as Error).message}` });
@@ -113,7 +124,8 @@ async function optimize(p: OptimizeParams, progress: Progress): Promise<Optimize
   return { outFile: written.file, bytes: written.bytes + (written.dataBytes ?? 0), steps, comparison };
 }
 
-export async function runEngineJob(request: JobRequest, progress: Progress): Promise<unknown> {
+/** Runs one job; `signal` stops it at the engine's next check between runs (CancelledError). */
+export async function runEngineJob(request: JobRequest, progress: Progress, signal?: AbortSignal): Promise<unknown> {
   switch (request.kind) {
     case 'graph': {
       const p = request.params as JobKinds['graph']['params'];
@@ -124,7 +136,7 @@ export async function runEngineJob(request: JobRequest, progress: Progress): Pro
       return { text: renderInspectText(buildInspectReport(readModel(p.file), { dims: p.dims })) };
     }
     case 'optimize':
-      return optimize(request.params as OptimizeParams, progress);
+      return optimize(request.params as OptimizeParams, progress, signal);
     case 'compare': {
       const p = request.params as JobKinds['compare']['params'];
       progress('Comparing outputs and latency');
@@ -134,6 +146,7 @@ export async function runEngineJob(request: JobRequest, progress: Progress): Pro
           dims: p.runtime.dims,
           inputShapes: p.runtime.inputShapes,
           latencyRuns: p.runs,
+          signal,
         }),
       );
     }
@@ -148,14 +161,14 @@ export async function runEngineJob(request: JobRequest, progress: Progress): Pro
         runtime: toRuntimeSettings(p.runtime),
         // What ORT fuses and the per-layer int8 error: a few seconds on small models; no trial runs.
         runtimeChecks: true,
+        signal,
         ...(p.profile ? { profile: p.profile } : {}),
       });
       return result.suggestions;
     }
     case 'sweep': {
       const { file, ...options } = request.params as SweepParams;
-      // Cancelling terminates this worker (jobRunner.ts), so the sweep needs no AbortSignal here.
-      return sweep(file, { ...options, onProgress: (m) => progress(m) });
+      return sweep(file, { ...options, onProgress: (m) => progress(m), signal });
     }
     case 'profile':
       throw new Error('profile runs in the runtime process, not in a job worker');

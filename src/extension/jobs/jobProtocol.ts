@@ -98,7 +98,11 @@ export interface JobRequest<K extends JobKind = JobKind> {
 export type JobMessage =
   | { readonly type: 'progress'; readonly message: string; readonly fraction?: number }
   | { readonly type: 'done'; readonly result: unknown }
+  | { readonly type: 'cancelled' }
   | { readonly type: 'failed'; readonly message: string };
+
+/** Host → worker: stop at the next check between runs (the worker then posts 'cancelled'). */
+export type HostToJobWorker = { readonly type: 'cancel' };
 
 /** The marker in `workerData` that makes dist/extension.js run as a job worker instead of an extension. */
 export const JOB_WORKER_MARKER = 'onnxTunerJobWorker';
