@@ -12,6 +12,8 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/engine/runtime/runtimeProcess.ts', out: 'runtimeProcess' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/cli/commandProcess.ts', out: 'commandProcess' },
+  { in: 'src/extension/jobs/jobProcess.ts', out: 'jobProcess' },
 ].filter((e) => fs.existsSync(path.join(__dirname, e.in)));
 
 /** Browser targets: the graph webview. */

@@ -1,55 +1,141 @@
 #!/usr/bin/env node
 /**
- * `onnx-tuner` command line: a thin front end over src/engine. Each subcommand lives in commands/<name>.ts.
- * Every failure becomes one line naming the file and the problem, exit code 2; the stack only with --verbose.
+ * `onnx-tuner` command line. This process only reads the command name and its global options; the command
+ * itself runs in a supervised command process (commandProcess.ts) under a memory cap, a wall-clock timeout
+ * and cancel, so this process never loads onnxruntime and never dies with a model: a native crash or an
+ * exhausted V8 heap there becomes one line here, and the files the command had written are removed.
+ * Every failure is one line naming the file and the problem, exit code 2; the stack only with --verbose.
  */
-import { CancelledError } from '../engine/cancel';
 import { ModelError } from '../engine/onnx/errors';
-import { RuntimeError } from '../engine/runtime/runtimeClient';
-import { UsageError } from './args';
-import { commands } from './commands';
+import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
+import { COMMAND_SUMMARIES, isCommandName } from './commandList';
 import { processIO, type CliIO } from './io';
 
 const USAGE = `usage: onnx-tuner <command> [options]
 
 commands:
-${Object.entries(commands)
-  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+${Object.entries(COMMAND_SUMMARIES)
+  .map(([name, summary]) => `  ${name.padEnd(9)} ${summary}`)
   .join('\n')}
 
-Run 'onnx-tuner <command> --help' for a command's options.`;
+global options:
+  --timeout SECONDS  stop the command after this long (default ${defaultTimeoutSeconds()} s; env ONNX_TUNER_TIMEOUT)
+
+Run 'onnx-tuner <command> --help' for a command's options.
+Exit codes: 0 done, 2 bad input or failure, 3 nothing improved the model, 124 timed out, 130 cancelled (Ctrl-C),
+143 stopped (SIGTERM).`;
+
+function defaultTimeoutSeconds(): number {
+  const env = Number(process.env['ONNX_TUNER_TIMEOUT']);
+  return Number.isFinite(env) && env > 0 ? env : 3600;
+}
+
+/** Takes `--timeout N` / `--timeout=N` out of the command's arguments. */
+export function takeTimeout(argv: readonly string[]): { argv: string[]; seconds: number } | string {
+  const rest: string[] = [];
+  let seconds = defaultTimeoutSeconds();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a !== '--timeout' && !a.startsWith('--timeout=')) {
+      rest.push(a);
+      continue;
+    }
+    const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n <= 0) return `--timeout expects a positive number of seconds`;
+    seconds = n;
+  }
+  return { argv: rest, seconds };
+}
+
+/** Closest command name by edit distance, for "did you mean". */
+function closest(name: string, names: readonly string[]): string | undefined {
+  const dist = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  const best = names.map((n) => ({ n, d: dist(name, n) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.n : undefined;
+}
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
-  const [name, ...rest] = argv;
-  const verbose = rest.includes('--verbose');
+  const [name, ...given] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
-    io.err(`onnx-tuner: unknown command '${name}'\n${USAGE}`);
+  if (!isCommandName(name)) {
+    const guess = closest(name, Object.keys(COMMAND_SUMMARIES));
+    io.err(
+      `onnx-tuner: unknown command '${name}'${guess ? ` — did you mean '${guess}'?` : ''} (run 'onnx-tuner --help' for the list)`,
+    );
     return 2;
   }
-  if (rest.includes('--help')) {
-    io.out(command.usage);
-    return 0;
+  const parsed = takeTimeout(given);
+  if (typeof parsed === 'string') {
+    io.err(`onnx-tuner ${name}: ${parsed}`);
+    return 2;
   }
+  const file = parsed.argv.find((a) => !a.startsWith('-')) ?? name;
+  const client = new RuntimeClient({ entryName: 'commandProcess' });
+  const abort = new AbortController();
+  let stopSignal: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSignal = (s: 'SIGINT' | 'SIGTERM'): void => {
+    stopSignal ??= s;
+    if (s === 'SIGTERM') client.dispose(); // asked to go now: kill the command process and its files at once
+    abort.abort();
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   try {
-    return await command.run(rest, io);
+    const { exitCode } = await client.request(
+      'command',
+      {
+        name,
+        argv: parsed.argv,
+        cwd: process.cwd(),
+        interactive: io.interactive,
+        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+      },
+      {
+        signal: abort.signal,
+        timeoutMs: parsed.seconds * 1000,
+        onOutput: (stream, text) => (stream === 'out' ? io.out(text) : io.err(text)),
+      },
+    );
+    return exitCode;
   } catch (e) {
-    if (e instanceof CancelledError || (e instanceof RuntimeError && e.code === 'cancelled')) {
-      io.err(`onnx-tuner ${name}: cancelled`);
-      return 130; // the shell's code for a command stopped by Ctrl-C
+    if (stopSignal === 'SIGTERM') {
+      io.err(`onnx-tuner ${name}: stopped (SIGTERM); nothing was left behind`);
+      return 143;
     }
-    if (e instanceof UsageError) {
-      io.err(`onnx-tuner ${name}: ${e.message}\n${command.usage}`);
+    if (e instanceof RuntimeError && e.code === 'cancelled') {
+      io.err(`onnx-tuner ${name}: cancelled; nothing was left behind`);
+      return 130;
+    }
+    if (e instanceof RuntimeError && e.code === 'timeout') {
+      io.err(
+        `onnx-tuner ${name}: ${file}: stopped after ${parsed.seconds} s (raise it with --timeout SECONDS); nothing was left behind`,
+      );
+      return 124;
+    }
+    if (e instanceof ModelError) {
+      io.err(`onnx-tuner ${name}: ${e.message}`);
       return 2;
     }
-    const message = e instanceof ModelError ? e.message : `${(e as Error)?.message ?? String(e)}`;
+    const message = e instanceof RuntimeError ? `${file}: ${e.message.replace(/ during 'command'/, '')}` : String(e);
     io.err(`onnx-tuner ${name}: ${message}`);
-    if (verbose && e instanceof Error && e.stack) io.err(e.stack);
     return 2;
+  } finally {
+    process.removeListener('SIGINT', onInt);
+    process.removeListener('SIGTERM', onTerm);
+    client.dispose();
   }
 }
 

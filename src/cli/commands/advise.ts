@@ -11,6 +11,7 @@ import type { ProfileReport } from '../../engine/report/profileReport';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
 import { intOption, parseArgs, parseDims, UsageError } from '../args';
 import { runtimeFromArgs, shapesFromArgs } from './compare';
+import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner advise MODEL [--trial] [--profile] [--json] [--dims a=1,b=2] [options]
@@ -48,7 +49,7 @@ async function profileFor(
 }
 
 export const adviseCommand: CommandEntry = {
-  summary: 'suggest optimizations with evidence and estimated gains; --trial measures them',
+  summary: COMMAND_SUMMARIES.advise,
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, {

@@ -9,6 +9,7 @@ import { localizeError, type NodeError } from '../../engine/verify/localize';
 import { createSession } from '../../engine/verify/modelSource';
 import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
 export const RUNTIME_OPTIONS_USAGE = `  --dims a=1,b=2     values for symbolic dims
@@ -76,7 +77,7 @@ ${RUNTIME_OPTIONS_USAGE}
   --localize N       also list the N nodes of A whose outputs diverge most in B (per-node error)`;
 
 export const compareCommand: CommandEntry = {
-  summary: 'compare two models: output error, A/B latency, size, node counts',
+  summary: COMMAND_SUMMARIES.compare,
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, { booleans: ['json'], values: [...RUNTIME_VALUE_OPTIONS, 'html', 'localize'] });

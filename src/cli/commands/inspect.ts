@@ -3,6 +3,7 @@ import { readModel } from '../../engine/onnx/readModel';
 import { buildInspectReport } from '../../engine/report/inspectReport';
 import { renderInspectText } from '../../engine/report/inspectText';
 import { parseArgs, parseDims, UsageError } from '../args';
+import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner inspect MODEL [--dims batch=1,seq=128] [--json] [--verbose]
@@ -13,7 +14,7 @@ dtype, the top-10 nodes by FLOPs and by activation bytes, and a peak-memory esti
   --json   print the versioned JSON report instead of text`;
 
 export const inspectCommand: CommandEntry = {
-  summary: 'show a model: I/O, ops, parameters, FLOPs, peak-memory estimate',
+  summary: COMMAND_SUMMARIES.inspect,
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, { booleans: ['json'], values: ['dims'] });

@@ -27,6 +27,7 @@ import { inputSpecs } from '../../engine/runtime/modelInputs';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from './compare';
 import type { CliIO } from '../io';
+import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner optimize MODEL [--simplify] [--prune SPEC] [--quantize dynamic|static|fp16|int4] [options] [-o OUT]
@@ -160,7 +161,7 @@ export async function buildOptimizeSteps(
 }
 
 export const optimizeCommand: CommandEntry = {
-  summary: 'simplify, prune and/or quantize a model (int8, fp16, int4) into a new file and verify it',
+  summary: COMMAND_SUMMARIES.optimize,
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, {

@@ -8,6 +8,7 @@ import { renderProfileHtml } from '../../engine/report/html/profileHtml';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
 import type { ExecutionProvider, OptimizationLevel } from '../../engine/runtime/sessionOptions';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner profile MODEL [--runs 20] [--warmup 5] [--threads N] [--ep cpu]
@@ -67,7 +68,7 @@ function choice<T extends string>(args: ParsedArgs, key: string, allowed: readon
 }
 
 export const profileCommand: CommandEntry = {
-  summary: 'measure per-node latency and memory with onnxruntime',
+  summary: COMMAND_SUMMARIES.profile,
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, {

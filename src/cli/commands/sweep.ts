@@ -10,6 +10,7 @@ import { sweep } from '../../engine/sweep/sweep';
 import { renderSweepHtml, renderSweepText } from '../../engine/sweep/sweepRender';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { shapesFromArgs } from './compare';
+import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner sweep MODEL [--threads 1,2] [--batch 1,2,4,8] [--ep cpu] [--budget-ms MS] [--runs N] [--json | --html OUT]
@@ -43,7 +44,7 @@ function intList(args: ParsedArgs, key: string): number[] | undefined {
 }
 
 export const sweepCommand: CommandEntry = {
-  summary: 'measure latency/throughput/memory over threads, batch sizes and providers; recommend one',
+  summary: COMMAND_SUMMARIES.sweep,
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, {

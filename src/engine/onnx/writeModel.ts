@@ -3,6 +3,7 @@
  * in the target folder, fsync, then rename, so a crash leaves either no file or a whole one under the final
  * name; never overwrite an existing file unless the caller says so.
  */
+import { announceArtifact } from './artifacts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -106,6 +107,7 @@ export function writeFileAtomic(file: string, chunks: Iterable<Uint8Array>, over
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(tmp, file);
+    announceArtifact(file);
     return bytes;
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);

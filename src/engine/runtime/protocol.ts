@@ -45,8 +45,33 @@ export interface CancelParams {
   readonly target: number;
 }
 
-/** Job kind → [params, result]. */
+/**
+ * A CLI command run inside a job process (src/cli/commandProcess.ts), so the CLI's own process never loads
+ * onnxruntime: the command's printed lines come back as 'output' messages, its exit code as the result.
+ */
+export interface CommandParams {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  /** Whether the user's stderr is a terminal (progress lines are shown only then). */
+  readonly interactive: boolean;
+  readonly columns?: number;
+}
+
+/**
+ * One of the extension's engine jobs (optimize, compare, advise, sweep, graph, summary) run inside a job
+ * process (src/extension/jobs/jobProcess.ts). Typed by the extension's own JobKinds; plain data here so this
+ * file does not depend on the extension layer.
+ */
+export interface EngineJobParams {
+  readonly kind: string;
+  readonly params: unknown;
+}
+
+/** Job kind → [params, result]. Each job process serves a subset (runtime: load/run/profile; CLI: command). */
 export interface RuntimeJobs {
+  command: [CommandParams, { exitCode: number }];
+  engine: [EngineJobParams, unknown];
   load: [LoadParams, LoadResult];
   run: [RunParams, RunResult];
   profile: [ProfileRequest, ProfileResult];
@@ -71,12 +96,18 @@ export interface ProgressInfo {
 
 /** A failure, with a code the host can act on. */
 export interface JobFailure {
-  readonly code: 'cancelled' | 'model' | 'input' | 'runtime' | 'unknown-session' | 'internal';
+  readonly code: 'cancelled' | 'model' | 'input' | 'usage' | 'runtime' | 'unknown-session' | 'internal';
   readonly message: string;
+  /** For 'model' failures: the ModelError's own code, file and hint, so the host can rebuild it. */
+  readonly model?: { readonly code: string; readonly file: string; readonly detail: string; readonly hint?: string };
 }
 
 export type RuntimeMessage =
   | { readonly type: 'ready'; readonly pid: number }
+  /** A line a job printed (CLI commands); the host writes it where the user sees it. */
+  | { readonly type: 'output'; readonly id: number; readonly stream: 'out' | 'err'; readonly text: string }
+  /** A file the job has just created: the host removes it if the process dies before the job ends. */
+  | { readonly type: 'artifact'; readonly id: number; readonly path: string }
   | { readonly type: 'result'; readonly id: number; readonly kind: JobKind; readonly result: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: JobFailure }
   | { readonly type: 'progress'; readonly id: number; readonly progress: ProgressInfo };

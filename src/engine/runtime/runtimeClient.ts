@@ -8,6 +8,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { ModelError, type ModelErrorCode } from '../onnx/errors';
+import { JOB_TEMP_PREFIX, jobTempDir } from './jobTemp';
 import { defaultMemoryCapBytes, watchMemory, type MemoryWatchdog } from './memoryWatchdog';
 import type { JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest, JobFailure } from './protocol';
 import { assertNever } from './protocol';
@@ -27,9 +29,19 @@ export class RuntimeError extends Error {
   }
 }
 
+/** The job process entries, by bundle name → source file (relative to the repository root, for tsx runs). */
+export const JOB_ENTRIES = {
+  runtimeProcess: 'src/engine/runtime/runtimeProcess.ts',
+  commandProcess: 'src/cli/commandProcess.ts',
+  jobProcess: 'src/extension/jobs/jobProcess.ts',
+} as const;
+export type JobEntryName = keyof typeof JOB_ENTRIES;
+
 export interface RuntimeClientOptions {
-  /** The process entry; by default runtimeProcess.js beside this file (bundled), else runtimeProcess.ts via tsx. */
+  /** The process entry file; by default `entryName` (runtimeProcess) bundled beside this file, else its source via tsx. */
   readonly entry?: string;
+  /** Which job process to start when `entry` is not given. */
+  readonly entryName?: JobEntryName;
   /** How long a cancelled job may take to stop on its own before the process is killed. */
   readonly cancelGraceMs?: number;
   /** Resident-memory cap for the runtime process (default 75% of physical memory); past it the process is killed. */
@@ -39,6 +51,8 @@ export interface RuntimeClientOptions {
 export interface RequestOptions {
   readonly timeoutMs?: number;
   readonly onProgress?: (p: ProgressInfo) => void;
+  /** Lines the job printed (CLI commands run in a job process). */
+  readonly onOutput?: (stream: 'out' | 'err', text: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -47,18 +61,60 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
   readonly onProgress?: (p: ProgressInfo) => void;
+  readonly onOutput?: (stream: 'out' | 'err', text: string) => void;
+  /** Files the job created; removed if the job does not end with a result. */
+  readonly artifacts: string[];
   /** Set when the caller cancelled or timed out: a process exit then reads as that, not as a crash. */
   stopReason?: RuntimeError;
   timers: NodeJS.Timeout[];
 }
 
-function defaultEntry(): { file: string; execArgv: string[] } {
-  const js = path.join(__dirname, 'runtimeProcess.js');
+function defaultEntry(name: JobEntryName): { file: string; execArgv: string[] } {
+  // Bundled: every entry sits beside the bundle that loaded this file (dist/).
+  const js = path.join(__dirname, `${name}.js`);
   if (fs.existsSync(js)) return { file: js, execArgv: [] };
-  const ts = path.join(__dirname, 'runtimeProcess.ts');
+  // From source (tests, `npm run cli`): this file is src/engine/runtime/runtimeClient.ts.
+  const ts = path.join(__dirname, '..', '..', '..', JOB_ENTRIES[name]);
   if (fs.existsSync(ts)) return { file: ts, execArgv: ['--require', require.resolve('tsx/cjs')] };
-  throw new Error(`runtime process entry not found beside ${__dirname} (run 'npm run build')`);
+  throw new Error(`job process entry '${name}' not found beside ${__dirname} (run 'npm run build')`);
 }
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp folders of job processes that died without cleaning up (SIGKILL, power loss). */
+export function sweepDeadJobFolders(base = os.tmpdir()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(base);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(JOB_TEMP_PREFIX)) continue;
+    const pid = Number(name.slice(JOB_TEMP_PREFIX.length));
+    if (!Number.isInteger(pid) || isAlive(pid)) continue;
+    fs.rmSync(path.join(base, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/** Rebuilds a typed error from a job process's failure, so callers can test `instanceof ModelError`. */
+function errorFromFailure(f: JobFailure): Error {
+  if (f.code === 'model' && f.model)
+    return new ModelError(f.model.code as ModelErrorCode, f.model.file, f.model.detail, f.model.hint);
+  return new RuntimeError(f.code, f.message);
+}
+
+let sweptOnce = false;
 
 const STDERR_TAIL = 2000;
 
@@ -94,6 +150,8 @@ export class RuntimeClient {
         resolve: resolve as (v: unknown) => void,
         reject,
         onProgress: opts.onProgress,
+        onOutput: opts.onOutput,
+        artifacts: [],
         timers: [],
       };
       this.pending.set(id, p);
@@ -111,7 +169,7 @@ export class RuntimeClient {
     });
   }
 
-  /** Rejects everything in flight and ends the process. */
+  /** Rejects everything in flight (removing the files those jobs wrote) and ends the process. */
   dispose(): void {
     this.disposed = true;
     this.rejectAll(() => new RuntimeError('disposed', 'the runtime client was disposed'));
@@ -139,12 +197,16 @@ export class RuntimeClient {
 
   private ensureChild(): ChildProcess {
     if (this.child) return this.child;
+    if (!sweptOnce) {
+      sweptOnce = true;
+      sweepDeadJobFolders();
+    }
     const entry = this.options.entry
       ? {
           file: this.options.entry,
           execArgv: this.options.entry.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [],
         }
-      : defaultEntry();
+      : defaultEntry(this.options.entryName ?? 'runtimeProcess');
     const child = fork(entry.file, [], {
       execArgv: entry.execArgv,
       serialization: 'advanced',
@@ -180,6 +242,12 @@ export class RuntimeClient {
       case 'progress':
         this.pending.get(m.id)?.onProgress?.(m.progress);
         return;
+      case 'output':
+        this.pending.get(m.id)?.onOutput?.(m.stream, m.text);
+        return;
+      case 'artifact':
+        this.pending.get(m.id)?.artifacts.push(m.path);
+        return;
       case 'result': {
         const p = this.settle(m.id);
         if (p && p.kind !== m.kind)
@@ -189,9 +257,10 @@ export class RuntimeClient {
       }
       case 'error': {
         const p = this.settle(m.id);
-        p?.reject(
-          m.error.code === 'cancelled' && p.stopReason ? p.stopReason : new RuntimeError(m.error.code, m.error.message),
-        );
+        if (!p) return;
+        // A job that failed or was cancelled leaves no output behind.
+        removeArtifacts(p);
+        p.reject(m.error.code === 'cancelled' && p.stopReason ? p.stopReason : errorFromFailure(m.error));
         return;
       }
       default:
@@ -201,6 +270,8 @@ export class RuntimeClient {
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child === child) this.child = undefined;
+    // A killed process cannot clean its own temp folder.
+    if (child.pid !== undefined) fs.rmSync(jobTempDir(os.tmpdir(), child.pid), { recursive: true, force: true });
     const watchdog = this.watchdog;
     watchdog?.stop();
     this.watchdog = undefined;
@@ -222,7 +293,14 @@ export class RuntimeClient {
       signal === 'SIGKILL'
         ? ' — most likely out of memory (the OOM killer sends SIGKILL); try smaller inputs or fewer threads'
         : ' — a native crash in onnxruntime';
-    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
+    // onnxruntime's own log lines (coloured, multi-line) are summarised: plain text, the last three lines.
+    const tail = this.stderrTail
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|[\x00-\x08\x0b-\x1f\x7f]/g, '')
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' | ');
     this.rejectAll(
       (p) =>
         p.stopReason ??
@@ -236,7 +314,13 @@ export class RuntimeClient {
   private rejectAll(reason: (p: Pending) => RuntimeError): void {
     for (const id of [...this.pending.keys()]) {
       const p = this.settle(id)!;
+      removeArtifacts(p);
       p.reject(reason(p));
     }
   }
+}
+
+/** A job that did not end with a result leaves nothing behind: its files go (best effort). */
+function removeArtifacts(p: Pending): void {
+  for (const f of p.artifacts) fs.rmSync(f, { force: true });
 }

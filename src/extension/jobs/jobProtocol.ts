@@ -1,7 +1,7 @@
 /**
- * Messages between the extension host and its job workers (worker threads running engine work off the host
- * thread). One request per worker: the host starts a worker for a job and terminates it when the job ends or
- * is cancelled, so cancelling never waits for the engine to notice a flag.
+ * The extension's engine jobs: what each kind takes and gives. They run in a job process (jobProcess.ts),
+ * one per job, started and supervised by JobRunner; params and results are plain data (they cross a process
+ * boundary with structured clone).
  */
 import type { OptimizeConfig, Suggestion as AdviceSuggestion } from '../../engine/advise/adviceTypes';
 import type { ProfileReport } from '../../engine/report/profileReport';
@@ -93,16 +93,3 @@ export interface JobRequest<K extends JobKind = JobKind> {
   readonly kind: K;
   readonly params: JobKinds[K]['params'];
 }
-
-/** Worker → host. */
-export type JobMessage =
-  | { readonly type: 'progress'; readonly message: string; readonly fraction?: number }
-  | { readonly type: 'done'; readonly result: unknown }
-  | { readonly type: 'cancelled' }
-  | { readonly type: 'failed'; readonly message: string };
-
-/** Host → worker: stop at the next check between runs (the worker then posts 'cancelled'). */
-export type HostToJobWorker = { readonly type: 'cancel' };
-
-/** The marker in `workerData` that makes dist/extension.js run as a job worker instead of an extension. */
-export const JOB_WORKER_MARKER = 'onnxTunerJobWorker';

@@ -1,22 +1,15 @@
 /**
- * Runs engine jobs in worker threads so parsing, transforms and onnxruntime's synchronous `run()` never block
- * the extension host (DESIGN.md). Each job gets its own worker, started from this extension's own bundle
- * (extension.ts turns into the job worker when it sees JOB_WORKER_MARKER), and terminated once the job has
- * ended. Cancelling rejects the job's promise at once and asks the worker to stop (its engine loops check an
- * AbortSignal between runs); the worker is terminated only after it has stopped. Terminating a worker in the
- * middle of onnxruntime's native work aborts the whole extension host ("terminate called after throwing an
- * instance of 'Napi::Error'", seen here), so a running worker is never terminated, only asked to stop.
+ * Runs engine jobs in job processes (jobProcess.ts), one process per job, so parsing, transforms and
+ * onnxruntime's synchronous `run()` never block or endanger the extension host (DESIGN.md). A process is
+ * supervised by RuntimeClient: memory cap, wall-clock timeout, crash isolation, and parent-death detection on
+ * its side. Cancelling rejects the job's promise at once; the process stops at its next check between runs,
+ * or is killed after a short grace when it is stuck in native code — killing a process, unlike terminating a
+ * worker thread mid-run, cannot take the extension host down.
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import {
-  JOB_WORKER_MARKER,
-  type HostToJobWorker,
-  type JobKind,
-  type JobKinds,
-  type JobMessage,
-  type JobRequest,
-} from './jobProtocol';
+import { ModelError } from '../../engine/onnx/errors';
+import { RuntimeClient, RuntimeError } from '../../engine/runtime/runtimeClient';
+import type { JobKind, JobKinds, JobRequest } from './jobProtocol';
 
 export class JobCancelledError extends Error {
   override readonly name = 'JobCancelledError';
@@ -29,75 +22,71 @@ export interface JobCallbacks {
   readonly onProgress?: (message: string, fraction?: number) => void;
   /** Resolves/aborts through an AbortSignal so this file stays free of `vscode` (testable in plain Node). */
   readonly signal?: AbortSignal;
+  /** Wall-clock limit; past it the job process is killed and the job rejects. */
+  readonly timeoutMs?: number;
 }
+
+/** A job that runs longer than this is stopped (30 minutes: a sweep of a large model fits). */
+export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** Kinds with one job in flight at a time (DESIGN.md): a second one replaces the first. Reads run side by side. */
 const EXCLUSIVE: ReadonlySet<JobKind> = new Set<JobKind>(['optimize', 'compare', 'profile', 'sweep', 'advise']);
 
 export class JobRunner {
-  private readonly running = new Map<JobKind, Worker>();
-  private readonly all = new Set<Worker>();
+  private readonly running = new Map<JobKind, AbortController>();
+  private readonly all = new Set<RuntimeClient>();
 
-  constructor(private readonly bundleFile: string) {}
+  /** `entry`: the job process script (dist/jobProcess.js in the extension; its source in tests). */
+  constructor(private readonly entry?: string) {}
 
   static forExtension(extensionPath: string): JobRunner {
-    return new JobRunner(path.join(extensionPath, 'dist', 'extension.js'));
+    return new JobRunner(path.join(extensionPath, 'dist', 'jobProcess.js'));
   }
 
-  run<K extends JobKind>(
+  async run<K extends JobKind>(
     kind: K,
     params: JobKinds[K]['params'],
     cb: JobCallbacks = {},
   ): Promise<JobKinds[K]['result']> {
     const request: JobRequest<K> = { kind, params };
-    const exclusive = EXCLUSIVE.has(kind);
-    if (exclusive) this.running.get(kind)?.postMessage({ type: 'cancel' } satisfies HostToJobWorker);
-    const worker = new Worker(this.bundleFile, { workerData: { [JOB_WORKER_MARKER]: request } });
-    this.all.add(worker);
-    if (exclusive) this.running.set(kind, worker);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      /** Settles the promise once (a cancel settles it before the worker has stopped). */
-      const settle = (f: () => void): void => {
-        if (settled) return;
-        settled = true;
-        cb.signal?.removeEventListener('abort', onAbort);
-        if (this.running.get(kind) === worker) this.running.delete(kind);
-        f();
-      };
-      /** The worker has stopped computing: it may be terminated safely now. */
-      const stopped = (f: () => void): void => {
-        this.all.delete(worker);
-        void worker.terminate();
-        settle(f);
-      };
-      const onAbort = (): void => {
-        worker.postMessage({ type: 'cancel' } satisfies HostToJobWorker);
-        settle(() => reject(new JobCancelledError(kind)));
-      };
-      if (cb.signal?.aborted) return onAbort();
-      cb.signal?.addEventListener('abort', onAbort);
-      worker.on('message', (m: JobMessage) => {
-        if (m.type === 'progress') {
-          if (!settled) cb.onProgress?.(m.message, m.fraction);
-        } else if (m.type === 'done') stopped(() => resolve(m.result as JobKinds[K]['result']));
-        else if (m.type === 'cancelled') stopped(() => reject(new JobCancelledError(kind)));
-        else stopped(() => reject(new Error(m.message)));
-      });
-      worker.on('error', (e) => stopped(() => reject(e)));
-      worker.on('exit', (code) => {
-        // A worker replaced by a newer job of its kind was cancelled; any other early exit is a crash.
-        const replaced = exclusive && this.running.get(kind) !== worker;
-        stopped(() =>
-          reject(replaced ? new JobCancelledError(kind) : new Error(`${kind} worker stopped (exit code ${code})`)),
-        );
-      });
-    });
+    const stop = new AbortController();
+    if (EXCLUSIVE.has(kind)) {
+      this.running.get(kind)?.abort();
+      this.running.set(kind, stop);
+    }
+    if (cb.signal?.aborted) stop.abort();
+    const onAbort = (): void => stop.abort();
+    cb.signal?.addEventListener('abort', onAbort);
+    const client = new RuntimeClient(this.entry ? { entry: this.entry } : { entryName: 'jobProcess' });
+    this.all.add(client);
+    try {
+      return (await client.request(
+        'engine',
+        { kind, params: request.params },
+        {
+          signal: stop.signal,
+          timeoutMs: cb.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS,
+          onProgress: (p) => cb.onProgress?.(p.phase, p.total > 0 ? p.done / p.total : undefined),
+        },
+      )) as JobKinds[K]['result'];
+    } catch (e) {
+      if (e instanceof RuntimeError && (e.code === 'cancelled' || e.code === 'disposed'))
+        throw new JobCancelledError(kind);
+      if (e instanceof ModelError) throw e;
+      const message = e instanceof Error ? e.message : String(e);
+      throw new Error(message.replace(/during 'engine'/, `during '${kind}'`), { cause: e });
+    } finally {
+      cb.signal?.removeEventListener('abort', onAbort);
+      if (this.running.get(kind) === stop) this.running.delete(kind);
+      this.all.delete(client);
+      client.dispose();
+    }
   }
 
-  /** Asks every worker to stop; each is terminated once it reports back (never mid-run, see above). */
+  /** Stops every job (their processes end; nothing they wrote is left behind). */
   dispose(): void {
-    for (const w of this.all) w.postMessage({ type: 'cancel' } satisfies HostToJobWorker);
+    for (const c of this.all) c.dispose();
+    this.all.clear();
     this.running.clear();
   }
 }

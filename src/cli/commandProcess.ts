@@ -1,0 +1,41 @@
+/**
+ * Entry of the CLI's command process (bundled to dist/commandProcess.js). `onnx-tuner` (main.ts) parses only
+ * the command name and starts this process for the command itself, so every onnxruntime session, every
+ * model parse and every transform runs here, under the host's memory cap, wall-clock timeout and cancel:
+ * a hostile model that crashes onnxruntime or exhausts V8 ends this process, never the user's shell session
+ * with a half-written file. Printed lines travel back to main.ts as 'output' messages.
+ */
+import * as fs from 'node:fs';
+import { serveJobs, UsageFailure } from '../engine/runtime/jobServer';
+import { assertNever } from '../engine/runtime/protocol';
+import type { CliIO } from './io';
+import { runCommand } from './runCommand';
+
+serveJobs(async (req, ctx) => {
+  switch (req.kind) {
+    case 'command': {
+      const { name, argv, cwd, interactive } = req.params;
+      process.chdir(cwd);
+      const io: CliIO = {
+        out: (t) => ctx.output('out', t),
+        err: (t) => ctx.output('err', t),
+        interactive,
+      };
+      // The commands stop cooperatively on SIGINT (between runs); a cancel from the host reads the same.
+      ctx.signal.addEventListener('abort', () => process.emit('SIGINT'), { once: true });
+      const exitCode = await runCommand(name, argv, io);
+      // A command that failed or was cancelled leaves nothing behind (the host does the same if we die).
+      if (exitCode === 2 || exitCode === 130) for (const f of ctx.artifacts) fs.rmSync(f, { force: true });
+      return { exitCode };
+    }
+    case 'engine':
+    case 'load':
+    case 'run':
+    case 'profile':
+    case 'dispose':
+    case 'cancel':
+      throw new UsageFailure(`the command process does not serve '${req.kind}' jobs`);
+    default:
+      return assertNever(req, 'command request');
+  }
+});

@@ -1,0 +1,38 @@
+/**
+ * Runs one CLI command and turns every failure into one line and an exit code (2 for bad input, 130 for a
+ * cancel); the stack only with --verbose. Runs inside the command process (commandProcess.ts).
+ */
+import { CancelledError } from '../engine/cancel';
+import { ModelError } from '../engine/onnx/errors';
+import { RuntimeError } from '../engine/runtime/runtimeClient';
+import { UsageError } from './args';
+import { commands } from './commands';
+import type { CliIO } from './io';
+
+export async function runCommand(name: string, argv: readonly string[], io: CliIO): Promise<number> {
+  const command = commands[name];
+  if (!command) {
+    io.err(`onnx-tuner: unknown command '${name}'`);
+    return 2;
+  }
+  if (argv.includes('--help')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run([...argv], io);
+  } catch (e) {
+    if (e instanceof CancelledError || (e instanceof RuntimeError && e.code === 'cancelled')) {
+      io.err(`onnx-tuner ${name}: cancelled`);
+      return 130; // the shell's code for a command stopped by Ctrl-C
+    }
+    if (e instanceof UsageError) {
+      io.err(`onnx-tuner ${name}: ${e.message}\n${command.usage}`);
+      return 2;
+    }
+    const message = e instanceof ModelError ? e.message : `${(e as Error)?.message ?? String(e)}`;
+    io.err(`onnx-tuner ${name}: ${message}`);
+    if (argv.includes('--verbose') && e instanceof Error && e.stack) io.err(e.stack);
+    return 2;
+  }
+}
