@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { writeModel } from '../../src/engine/onnx/writeModel';
+import { sliceStepZeroModel } from '../support/hostileModels';
 import { tinyCnn } from '../support/models';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -37,10 +38,11 @@ export function buildSuites(): string {
   return path.join(OUT, 'index.js');
 }
 
-/** A fresh workspace folder with the tiny CNN (the suites know its nodes) and nothing else. */
+/** A fresh workspace folder with the tiny CNN (the suites know its nodes) and one hostile model. */
 export function makeWorkspace(dir: string): string {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   writeModel(tinyCnn(1), path.join(dir, 'tiny-cnn.onnx'));
+  writeModel(sliceStepZeroModel(), path.join(dir, 'slice-step-zero.onnx'));
   return dir;
 }

@@ -41,12 +41,15 @@ export function endlessLoopModel(): ModelProto {
  */
 export function sliceStepZeroModel(): ModelProto {
   const g = new GraphBuilder('slice_step_zero');
-  g.input('x', [4, 8]);
+  g.input('x', [8]);
+  // The sliced tensor is a constant, so shape inference evaluates the Slice itself (to track constant values).
+  g.init('data', [8], [0, 1, 2, 3, 4, 5, 6, 7]);
   g.init('starts', [1], [0], DataType.INT64);
   g.init('ends', [1], [8], DataType.INT64);
-  g.init('axes', [1], [1], DataType.INT64);
+  g.init('axes', [1], [0], DataType.INT64);
   g.init('steps', [1], [0], DataType.INT64);
-  g.node('Slice', ['x', 'starts', 'ends', 'axes', 'steps'], ['y'], {}, 'slice_step_zero');
+  g.node('Slice', ['data', 'starts', 'ends', 'axes', 'steps'], ['sliced'], {}, 'slice_step_zero');
+  g.node('Add', ['x', 'sliced'], ['y'], {}, 'add');
   g.output('y');
   return g.model(17);
 }

@@ -31,4 +31,21 @@ describe('custom editor', () => {
     assert.match(text, /Conv\s+2\b/);
     assert.match(text, /Gemm\s+1\b/);
   });
+
+  it('survives a hostile model (Slice with step 0): the host still answers afterwards', async () => {
+    // The model is parsed in a job process: whatever the model does to it, the extension host is not touched.
+    await vscode.commands.executeCommand('vscode.open', workspaceFile('slice-step-zero.onnx'));
+    await waitFor('the hostile model tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputCustom && input.uri.fsPath.endsWith('slice-step-zero.onnx')
+        ? input
+        : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const doc = (await vscode.commands.executeCommand('onnxTuner.openTextSummary', workspaceFile('tiny-cnn.onnx'))) as
+      vscode.TextDocument | undefined;
+    assert.match(doc?.getText() ?? '', /logits: float32 \[1, 10\]/);
+    const { ext } = await activeExtension();
+    assert.ok(ext.isActive);
+  });
 });
