@@ -2,8 +2,8 @@
  * Profiling from the editor: the job runs in the runtime child process (runtimeClient.ts) so onnxruntime's
  * blocking `run()` and any native crash stay out of the extension host; progress shows in a cancellable
  * notification, and cancelling stops the job between runs (or kills the process after a short grace).
- * The static costs (FLOPs) come from a job worker and are joined to the measured rows; the suggestions come
- * from the advice engine, run in a job worker after the profile (with the profile's latency shares).
+ * The static costs (FLOPs) come from a job process and are joined to the measured rows; the suggestions come
+ * from the advice engine, run in a job process after the profile (with the profile's latency shares).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';

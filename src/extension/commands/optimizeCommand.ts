@@ -1,8 +1,8 @@
 /**
  * "Optimize Model…": a QuickPick wizard (presets with sensible defaults, or a custom list of steps), then the
- * transform in a job worker under a cancellable progress notification. The result is a NEW file next to the
+ * transform in a job process under a cancellable progress notification. The result is a NEW file next to the
  * original (which is never touched), revealed in the explorer, and its comparison report opens beside it.
- * Cancelling terminates the worker and removes anything it had started to write.
+ * Cancelling ends the job process and removes anything it had started to write.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * "Find Best Runtime Settings": asks for an optional latency budget, runs the compute-scaling sweep
- * (src/engine/sweep) in a job worker under a cancellable progress notification (cancelling terminates the
- * worker at once), and opens the report with its "Save these settings" button.
+ * (src/engine/sweep) in a job process under a cancellable progress notification (cancelling ends the
+ * job process at once), and opens the report with its "Save these settings" button.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';

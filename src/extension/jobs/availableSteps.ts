@@ -1,6 +1,6 @@
 /**
  * The optimize steps this build of the engine provides, in pipeline order. Kept apart from engineJobs.ts so
- * the host can list them without loading the engine (engineJobs runs only in job workers).
+ * the host can list them without loading the engine (engineJobs runs only in job processes).
  */
 import type { OptimizeStepName } from './jobProtocol';
 

@@ -1,6 +1,6 @@
 /**
  * What each job kind does, in terms of engine calls. This is the only file of the extension that calls into
- * src/engine for heavy work; it runs inside a job worker (jobWorker.ts), never on the extension host thread.
+ * src/engine for heavy work; it runs inside a job process (jobProcess.ts), never on the extension host thread.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -171,6 +171,6 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
       return sweep(file, { ...options, onProgress: (m) => progress(m), signal });
     }
     case 'profile':
-      throw new Error('profile runs in the runtime process, not in a job worker');
+      throw new Error('profile runs in the runtime process, not in a job process');
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What the graph job returns for an opened model: the webview's compact graph (no weights), the static
  * per-node details the webview pulls on demand, and the static costs (FLOPs, output bytes) that the Layer
- * Costs view joins to measured rows. Built inside a job worker.
+ * Costs view joins to measured rows. Built inside a job process.
  */
 import * as path from 'node:path';
 import { costModel } from '../../engine/graph/costModel';

@@ -1,6 +1,6 @@
 /**
  * The webview's CompactGraph (src/protocol/webviewProtocol.ts) and the per-node details it pulls lazily, built
- * in a job worker from a loaded model and its shape inference. Structure and types only: no weights, and
+ * in a job process from a loaded model and its shape inference. Structure and types only: no weights, and
  * attribute values shortened to what a details panel shows.
  * The graph itself comes from the engine's compactGraph(); this file adds the details.
  */

@@ -1,6 +1,6 @@
 /**
  * The `.onnx` editor: a CustomReadonlyEditorProvider (results of any change are new files; the model is never
- * edited in place). The model is parsed in a job worker, the webview gets the compact graph (no weights) after
+ * edited in place). The model is parsed in a job process, the webview gets the compact graph (no weights) after
  * it says it is ready, node details are pulled on demand, and the profile heat map follows the ProfileStore.
  * Every message from the webview is validated before use.
  */
@@ -66,7 +66,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     webview.html = graphHtml(webview, this.context.extensionUri);
     const key = document.uri.toString();
     const settings = readSettings(document.uri);
-    // Parsing starts now, in a worker, while the webview loads; the graph goes out when the page is ready.
+    // Parsing starts now, in a job process, while the webview loads; the graph goes out when the page is ready.
     const graph: Promise<GraphView> = this.jobs.run('graph', { file: document.uri.fsPath, dims: settings.dims });
     const session = new GraphSession(
       webview,

@@ -2,7 +2,7 @@
  * Turns the engine's ProfileReport (the versioned report contract) into the Layer Costs view's rows, joined
  * with the static cost model's FLOPs, plus the suggestions the view and the Problems panel show.
  *
- * The suggestions come from the advice engine (src/engine/advise, run in a job worker after the profile and
+ * The suggestions come from the advice engine (src/engine/advise, run in a job process after the profile and
  * converted by adviceSuggestions.ts); this file adds only what the profile itself says about its coverage.
  */
 import type { ProfileReport } from '../../engine/report/profileReport';

@@ -81,7 +81,7 @@ describe('find best runtime settings', () => {
     }
   });
 
-  it('a cancelled sweep stops within a second (its worker is asked to stop, then ends)', async () => {
+  it('a cancelled sweep stops within a second (its job process is asked to stop, then ends)', async () => {
     const { ext } = await activeExtension();
     const jobs = JobRunner.forExtension(ext.extensionPath);
     const abort = new AbortController();
