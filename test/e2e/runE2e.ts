@@ -112,8 +112,13 @@ async function main(): Promise<number> {
   if (stop !== undefined) return stop;
   const model = listRealModels().find((m) => m.name === MODEL);
   if (!model) {
-    console.error(`test:e2e needs the real model '${MODEL}': run ../shared/models/fetch-models.sh`);
-    return 1;
+    const what = `test:e2e: the real model '${MODEL}' is not fetched; run 'npm run models' (scripts/fetch-models.sh)`;
+    if (process.env.CI) {
+      console.error(`${what} (required in CI)`);
+      return 1;
+    }
+    console.log(`skipped ${what}`);
+    return 0;
   }
   const t0 = Date.now();
   const vsix = packageVsix();

@@ -1,5 +1,5 @@
 /**
- * The real trained models fetched by ../shared/models/fetch-models.sh. Tests that need them call
+ * The real trained models fetched by scripts/fetch-models.sh (`npm run models`). Tests that need them call
  * `realModelsOrSkip(this)` and are skipped with a clear message when the cache is empty (CI fetches them).
  */
 import * as fs from 'node:fs';
@@ -32,7 +32,7 @@ export function listRealModels(): RealModel[] {
     .filter((r) => fs.existsSync(r.file));
 }
 
-export const SKIP_MESSAGE = `real models not fetched: run ../shared/models/fetch-models.sh (cache: ${realModelsDir()})`;
+export const SKIP_MESSAGE = `real models not fetched: run 'npm run models' (scripts/fetch-models.sh; cache: ${realModelsDir()})`;
 
 /** The fetched models, or skips the calling mocha test/hook when there are none. */
 export function realModelsOrSkip(ctx: Mocha.Context): RealModel[] {
