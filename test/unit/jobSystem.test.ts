@@ -106,8 +106,8 @@ describe('one job system', function () {
     const r = await c.done;
     assert.equal(r.code, 124, r.stderr);
     assert.match(r.stderr, /endless\.onnx: stopped after 3 s.*--timeout/);
-    await waitFor('job processes to end', () => pids.every((p) => !isAlive(p)));
-    await waitFor('temp folders to go', () => sysTmpEntries().length === 0);
+    await waitFor('job processes to end', () => pids.every((p) => !isAlive(p)), 30_000);
+    await waitFor('temp folders to go', () => sysTmpEntries().length === 0, 30_000);
     console.log(`      timeout: CLI exited ${r.ms} ms after start (limit 3000 ms)`);
   });
 
@@ -121,8 +121,8 @@ describe('one job system', function () {
     const stopMs = Date.now() - t0;
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /cancelled/);
-    await waitFor('job processes to end', () => pids.every((p) => !isAlive(p)));
-    await waitFor('temp folders to go', () => sysTmpEntries().length === 0);
+    await waitFor('job processes to end', () => pids.every((p) => !isAlive(p)), 30_000);
+    await waitFor('temp folders to go', () => sysTmpEntries().length === 0, 30_000);
     console.log(`      cancel: CLI exited ${stopMs} ms after SIGINT`);
   });
 
@@ -136,8 +136,8 @@ describe('one job system', function () {
       if (signal === 'SIGTERM') assert.equal(r.code, 143, r.stderr);
       // The command process and the runtime process below it notice their parent is gone, even while blocked
       // in onnxruntime's native run, and end; their temp folders go with them.
-      await waitFor(`job processes to end after ${signal}`, () => pids.every((p) => !isAlive(p)));
-      await waitFor('temp folders to go', () => sysTmpEntries().length === 0);
+      await waitFor(`job processes to end after ${signal}`, () => pids.every((p) => !isAlive(p)), 30_000);
+      await waitFor('temp folders to go', () => sysTmpEntries().length === 0, 30_000);
     });
 
   it('a command process killed after writing its output leaves no output behind and reports one line', async () => {

@@ -10,11 +10,12 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../cancel';
 import { ModelError } from '../onnx/errors';
 import { setArtifactListener } from '../onnx/artifacts';
-import { jobTempDir } from './jobTemp';
+import { JOB_TEMP_PREFIX, jobTempDir } from './jobTemp';
 import { InputFileError } from './npyFormat';
 import type { JobFailure, ProgressInfo, RuntimeMessage, RuntimeRequest } from './protocol';
 
@@ -66,8 +67,7 @@ function send(message: RuntimeMessage): void {
 }
 
 /** Kills this process from a side thread when the parent pid changes (the parent died, we were re-parented). */
-function watchParent(tempDir: string): void {
-  const parent = process.ppid;
+function watchParent(parent: number, tempDir: string): void {
   const code = `
     const { workerData } = require('node:worker_threads');
     const fs = require('node:fs');
@@ -85,12 +85,23 @@ function watchParent(tempDir: string): void {
 export function serveJobs(dispatch: Dispatch): void {
   if (!process.send) return;
   const base = process.env['ONNX_TUNER_TMP_BASE'] ?? os.tmpdir();
+  // The host names itself (it may legitimately be pid 1 in a container); if our parent is already someone
+  // else, the host died while we loaded: nothing to serve, nothing to create.
+  const parent = Number(process.env['ONNX_TUNER_PARENT_PID']) || process.ppid;
+  if (process.ppid !== parent) process.exit(0);
   const tempDir = jobTempDir(base, process.pid);
-  fs.mkdirSync(tempDir, { recursive: true });
+  try {
+    // Inside another job process's folder (a runtime process started by a command process), never recreate
+    // that folder: if it is gone, its owner has ended and so must we.
+    fs.mkdirSync(tempDir, { recursive: !path.basename(base).startsWith(JOB_TEMP_PREFIX) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') process.exit(0);
+    throw e;
+  }
   // os.tmpdir() reads TMPDIR on every call: every temp folder of this process's jobs lands inside tempDir.
   process.env['TMPDIR'] = tempDir;
   process.on('exit', () => fs.rmSync(tempDir, { recursive: true, force: true }));
-  watchParent(tempDir);
+  watchParent(parent, tempDir);
 
   const running = new Map<number, AbortController>();
   let current: { id: number; artifacts: string[] } | undefined;

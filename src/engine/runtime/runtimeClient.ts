@@ -209,6 +209,7 @@ export class RuntimeClient {
       : defaultEntry(this.options.entryName ?? 'runtimeProcess');
     const child = fork(entry.file, [], {
       execArgv: entry.execArgv,
+      env: { ...process.env, ONNX_TUNER_PARENT_PID: String(process.pid) },
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
