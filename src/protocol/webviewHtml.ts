@@ -44,8 +44,9 @@ function webviewCsp(cspSource: string, nonce: string): string {
 
 export function webviewShellHtml(o: WebviewShellOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) throw new Error('webviewShellHtml: nonce must be 16+ base64 chars');
-  // Checked rather than escaped, so the policy reads as written and cannot gain a directive.
-  if (/["'<>&;]/.test(o.cspSource)) throw new Error('webviewShellHtml: cspSource must be a list of sources');
+  // Checked rather than escaped, so the policy reads as written and cannot gain a directive. Quoted keywords
+  // stay allowed: VS Code's cspSource can be `'self' https://*.vscode-cdn.net`.
+  if (/["<>&;\n]/.test(o.cspSource)) throw new Error('webviewShellHtml: cspSource must be a list of sources');
   const e = escapeHtml;
   const attrs = Object.entries(o.bodyAttributes ?? {})
     .map(([k, v]) => ` ${k}="${e(v)}"`)

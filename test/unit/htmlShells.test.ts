@@ -45,7 +45,9 @@ describe('HTML shells', () => {
     assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
   });
 
-  it('webview shell: refuses a CSP source that could add a directive', () => {
+  it("webview shell: accepts VS Code's quoted CSP source, refuses one that could add a directive", () => {
+    const html = webviewShellHtml({ cspSource: "'self' https://*.vscode-cdn.net", nonce: NONCE, title: 't' });
+    assert.match(html, /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'unsafe-inline';/);
     assert.throws(() => webviewShellHtml({ cspSource: "x; script-src 'unsafe-inline'", nonce: NONCE, title: 't' }));
   });
 
