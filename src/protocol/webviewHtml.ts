@@ -93,7 +93,7 @@ export interface GraphViewHtmlOptions {
 export const GRAPH_VIEW_BODY = `    <div id="toolbar">
       <vscode-textfield id="search" placeholder="Search name, op or tensor (/)" aria-label="Search nodes"></vscode-textfield>
       <vscode-button id="fit" secondary>Fit</vscode-button>
-      <vscode-checkbox id="heat-toggle" label="Heat map">Heat map</vscode-checkbox>
+      <vscode-checkbox id="heat-toggle">Heat map</vscode-checkbox>
       <vscode-button id="heat-metric" secondary>Metric: latency</vscode-button>
       <span id="status" role="status"></span>
     </div>
