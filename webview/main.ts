@@ -7,8 +7,11 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
   assertNever,
+  HEAT_MAP_METRICS,
+  isHeatMapMetric,
   type CompactGraph,
   type GraphSettings,
+  type HeatMapMetric,
   type HostToWebview,
   type NodeDetails,
   type ProfileOverlay,
@@ -16,7 +19,7 @@ import {
 import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
-import { nodeCosts, unitHeat, type HeatMetric } from './view/heatMap';
+import { METRIC_LABELS, nodeCosts, unitHeat } from './view/heatMap';
 import { showGroup, showNode, type NodeSuggestions } from './view/propertiesPane';
 import { Overview } from './view/overview';
 import { readTheme } from './view/theme';
@@ -51,7 +54,7 @@ let graph: CompactGraph | undefined;
 let view: VisibleGraph | undefined;
 let expanded = new Set<string>();
 let overlay: ProfileOverlay | undefined;
-let metric: HeatMetric = 'latency';
+let metric: HeatMapMetric = 'latency';
 let badgeNames = new Set<string>();
 /** Suggestion titles by node name, for the properties pane. */
 let badgeTitles = new Map<string, string[]>();
@@ -139,7 +142,7 @@ function onHostMessage(m: HostToWebview): void {
 
 async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
   graph = g;
-  metric = settings.heatMapMetric === 'memory' ? 'memory' : 'latency';
+  metric = isHeatMapMetric(settings.heatMapMetric) ? settings.heatMapMetric : 'latency';
   metricButton.textContent = `Metric: ${metric}`;
   expanded = initialExpanded(g, settings.collapseAbove);
   await relayout(true);
@@ -177,7 +180,7 @@ function redraw(): void {
   s.matches = matches;
   legend.hidden = !s.heat;
   overview.invalidate();
-  $('legend-label').textContent = metric === 'latency' ? 'share of latency' : 'memory (activations + params)';
+  $('legend-label').textContent = METRIC_LABELS[metric];
   renderer.requestFrame();
 }
 
@@ -298,7 +301,7 @@ searchBox.addEventListener('input', () => {
 });
 heatToggle.addEventListener('change', redraw);
 metricButton.addEventListener('click', () => {
-  metric = metric === 'latency' ? 'memory' : 'latency';
+  metric = HEAT_MAP_METRICS[(HEAT_MAP_METRICS.indexOf(metric) + 1) % HEAT_MAP_METRICS.length]!;
   metricButton.textContent = `Metric: ${metric}`;
   redraw();
 });

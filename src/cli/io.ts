@@ -14,3 +14,10 @@ export const processIO: CliIO = {
 
 /** A command: parses its own argv, returns the exit code. */
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+/** One CLI subcommand, as the registry (commands/index.ts) lists it. */
+export interface CommandEntry {
+  readonly summary: string;
+  readonly usage: string;
+  readonly run: Command;
+}

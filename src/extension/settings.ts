@@ -4,8 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExecutionProvider, RuntimeSettings } from '../engine/runtime/sessionOptions';
-
-export type HeatMapMetric = 'latency' | 'memory' | 'flops';
+import { isHeatMapMetric, type HeatMapMetric } from '../protocol/webviewProtocol';
 
 export interface TunerSettings {
   readonly runtime: RuntimeSettings;
@@ -58,6 +57,6 @@ export function readSettings(scope?: vscode.Uri): TunerSettings {
     dims,
     inputShapes: shapeRecord(c.get('inputShapes')),
     outputNaming: c.get<string>('output.naming', '${name}.${suffix}.onnx'),
-    heatMapMetric: metric === 'memory' || metric === 'flops' ? metric : 'latency',
+    heatMapMetric: isHeatMapMetric(metric) ? metric : 'latency',
   };
 }

@@ -43,8 +43,16 @@ export interface CompactGraph {
   readonly tensors: Readonly<Record<string, TensorInfo>>;
 }
 
+/** What the heat map (and the Layer Costs tree's sort) ranks nodes by: the one declaration of it. */
+export const HEAT_MAP_METRICS = ['latency', 'memory', 'flops'] as const;
+export type HeatMapMetric = (typeof HEAT_MAP_METRICS)[number];
+
+export function isHeatMapMetric(x: unknown): x is HeatMapMetric {
+  return (HEAT_MAP_METRICS as readonly unknown[]).includes(x);
+}
+
 export interface GraphSettings {
-  readonly heatMapMetric: 'latency' | 'memory' | 'flops';
+  readonly heatMapMetric: HeatMapMetric;
   /** Collapse name-scope groups when the graph has more nodes than this. */
   readonly collapseAbove: number;
 }
@@ -57,6 +65,8 @@ export interface ProfileOverlayNode {
   readonly share: number;
   readonly activationBytes: number;
   readonly paramBytes: number;
+  /** Floating-point operations from the cost model; absent where it does not know the op. */
+  readonly flops?: number;
 }
 
 export interface ProfileOverlay {

@@ -107,8 +107,8 @@ describe('graph webview (headless Chromium)', function () {
       type: 'profileOverlay',
       overlay: {
         nodes: [
-          { name: a, p50Ms: 2, share: 0.5, activationBytes: 100, paramBytes: 0 },
-          { name: b, p50Ms: 1, share: 0.25, activationBytes: 400, paramBytes: 400 },
+          { name: a, p50Ms: 2, share: 0.5, activationBytes: 100, paramBytes: 0, flops: 3000 },
+          { name: b, p50Ms: 1, share: 0.25, activationBytes: 400, paramBytes: 400, flops: 12000 },
           { name: c, p50Ms: 0.2, share: 0.05, activationBytes: 0, paramBytes: 0 },
         ],
       },
@@ -123,6 +123,36 @@ describe('graph webview (headless Chromium)', function () {
     await page.click('#heat-metric');
     assert.equal(await heat(b), 1); // 800 B of 800 B max
     assert.equal(await heat(a), 100 / 800);
+    assert.equal(await page.textContent('#legend-label'), 'memory (activations + params)');
+    await page.click('#heat-metric');
+    assert.equal(await page.textContent('#heat-metric'), 'Metric: flops');
+    assert.equal(await page.textContent('#legend-label'), 'FLOPs');
+    assert.equal(await heat(b), 1); // 12000 of 12000 max
+    assert.equal(await heat(a), 3000 / 12000);
+    assert.ok(Number.isNaN(await heat(c)), 'FLOPs unknown: uncoloured, not zero');
+    await page.click('#heat-metric');
+    assert.equal(await page.textContent('#heat-metric'), 'Metric: latency');
+  });
+
+  it('starts on the heat-map metric from the settings, flops included', async () => {
+    const graph = syntheticGraph(20);
+    harness.addGraph('flops-setting', graph, { heatMapMetric: 'flops', collapseAbove: 1500 });
+    const page = await harness.open('flops-setting');
+    pages.push(page);
+    assert.equal(await page.textContent('#heat-metric'), 'Metric: flops');
+    const [a, b] = [graph.nodes[2]!.name, graph.nodes[5]!.name];
+    await sendHost(page, {
+      type: 'profileOverlay',
+      overlay: {
+        nodes: [
+          { name: a, p50Ms: 2, share: 0.9, activationBytes: 0, paramBytes: 0, flops: 50 },
+          { name: b, p50Ms: 1, share: 0.1, activationBytes: 0, paramBytes: 0, flops: 200 },
+        ],
+      },
+    });
+    await page.waitForSelector('#legend', { state: 'visible' });
+    assert.equal(await page.textContent('#legend-label'), 'FLOPs');
+    assert.equal(await hook<number>(page, `heat(${JSON.stringify(a)})`), 0.25);
   });
 
   it("lists a node's suggestions in the properties pane (as text) and asks the host to apply them", async () => {

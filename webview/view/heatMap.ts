@@ -3,9 +3,25 @@
  * The ramp is fixed (not themed) so "hot" reads the same in light, dark and high-contrast themes; text on it
  * is always drawn dark.
  */
-import type { ProfileOverlay } from '../../src/protocol/webviewProtocol';
+import type { HeatMapMetric, ProfileOverlay, ProfileOverlayNode } from '../../src/protocol/webviewProtocol';
 
-export type HeatMetric = 'latency' | 'memory';
+/** Legend text per metric. */
+export const METRIC_LABELS: Readonly<Record<HeatMapMetric, string>> = {
+  latency: 'share of latency',
+  memory: 'memory (activations + params)',
+  flops: 'FLOPs',
+};
+
+function cost(n: ProfileOverlayNode, metric: HeatMapMetric): number | undefined {
+  switch (metric) {
+    case 'latency':
+      return n.share;
+    case 'memory':
+      return n.activationBytes + n.paramBytes;
+    case 'flops':
+      return n.flops;
+  }
+}
 
 /**
  * Colour for t in [0,1]: hue 55° (yellow) down to 0° (red). The square root spreads the many small values
@@ -16,10 +32,14 @@ export function heatColour(t: number): string {
   return `hsl(${Math.round(55 - 55 * c)}, 90%, ${Math.round(70 - 20 * c)}%)`;
 }
 
-/** Cost per node name for the chosen metric. */
-export function nodeCosts(overlay: ProfileOverlay, metric: HeatMetric): Map<string, number> {
+/** Cost per node name for the chosen metric; a node whose cost is unknown (FLOPs of an op the cost model
+ * does not know) is left out, so it stays uncoloured instead of reading as free. */
+export function nodeCosts(overlay: ProfileOverlay, metric: HeatMapMetric): Map<string, number> {
   const costs = new Map<string, number>();
-  for (const n of overlay.nodes) costs.set(n.name, metric === 'latency' ? n.share : n.activationBytes + n.paramBytes);
+  for (const n of overlay.nodes) {
+    const c = cost(n, metric);
+    if (c !== undefined) costs.set(n.name, c);
+  }
   return costs;
 }
 

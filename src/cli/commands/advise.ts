@@ -9,10 +9,9 @@ import { readModel } from '../../engine/onnx/readModel';
 import { runProfile } from '../../engine/profile/runProfile';
 import type { ProfileReport } from '../../engine/report/profileReport';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
-import { intOption, parseArgs, parseDims, UsageError } from '../args';
-import { runtimeFromArgs, shapesFromArgs } from './compare';
+import { intOption, parseArgs, parseDims, runtimeFromArgs, shapesFromArgs, UsageError } from '../args';
+import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
-import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner advise MODEL [--trial] [--profile] [--json] [--dims a=1,b=2] [options]
 

@@ -1,52 +1,26 @@
 /** `onnx-tuner compare A.onnx B.onnx`: output error metrics, A/B latency, size and node counts. */
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../engine/onnx/writeModel';
-import type { OptimizationLevel, RuntimeSettings } from '../../engine/runtime/sessionOptions';
 import { readModel } from '../../engine/onnx/readModel';
 import { compare } from '../../engine/verify/compare';
 import { synthesizeFeeds } from '../../engine/verify/feeds';
 import { localizeError, type NodeError } from '../../engine/verify/localize';
 import { createSession } from '../../engine/verify/modelSource';
 import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
-import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import {
+  intOption,
+  optionValue,
+  parseArgs,
+  parseDims,
+  RUNTIME_OPTIONS_USAGE,
+  RUNTIME_VALUE_OPTIONS,
+  runtimeFromArgs,
+  shapesFromArgs,
+  UsageError,
+  type ParsedArgs,
+} from '../args';
+import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
-import type { CommandEntry } from './index';
-
-export const RUNTIME_OPTIONS_USAGE = `  --dims a=1,b=2     values for symbolic dims
-  --shape x=1,3,48,320  a full input shape (repeatable; for inputs with unnamed dims)
-  --threads N        intra-op threads for both sessions (default 2)
-  --level L          ORT graph optimization level: disabled|basic|extended|all (default all)
-  --runs N           measured alternating A/B runs (default 20; 0 skips latency)`;
-
-export const RUNTIME_VALUE_OPTIONS = ['dims', 'shape', 'threads', 'level', 'runs'] as const;
-
-const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
-
-export function runtimeFromArgs(args: ParsedArgs): RuntimeSettings {
-  const level = optionValue(args, 'level') ?? 'all';
-  if (!LEVELS.includes(level as OptimizationLevel)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
-  return {
-    intraOpThreads: intOption(args, 'threads', 2),
-    optimizationLevel: level as OptimizationLevel,
-    dims: parseDims(args),
-  };
-}
-
-/** `--shape x=1,3,48,320` (repeatable) → { x: [1, 3, 48, 320] }. */
-export function shapesFromArgs(args: ParsedArgs): Record<string, number[]> {
-  const shapes: Record<string, number[]> = {};
-  for (const s of args.values.get('shape') ?? []) {
-    const eq = s.indexOf('=');
-    const dims = s
-      .slice(eq + 1)
-      .split(/[,x]/)
-      .map(Number);
-    if (eq < 1 || dims.some((d) => !Number.isInteger(d) || d < 1))
-      throw new UsageError(`--shape expects name=d1,d2,... with positive integers, got '${s}'`);
-    shapes[s.slice(0, eq)] = dims;
-  }
-  return shapes;
-}
 
 async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number): Promise<NodeError[]> {
   const A = readModel(a).proto;

@@ -3,8 +3,8 @@ import { readModel } from '../../engine/onnx/readModel';
 import { buildInspectReport } from '../../engine/report/inspectReport';
 import { renderInspectText } from '../../engine/report/inspectText';
 import { parseArgs, parseDims, UsageError } from '../args';
+import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
-import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner inspect MODEL [--dims batch=1,seq=128] [--json] [--verbose]
 

@@ -24,11 +24,21 @@ import { createSession } from '../../engine/verify/modelSource';
 import { pruneStep } from '../../engine/transform/prune';
 import { simplifyStep } from '../../engine/transform/simplify';
 import { inputSpecs } from '../../engine/runtime/modelInputs';
-import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
-import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from './compare';
+import {
+  intOption,
+  optionValue,
+  parseArgs,
+  parseDims,
+  RUNTIME_OPTIONS_USAGE,
+  RUNTIME_VALUE_OPTIONS,
+  runtimeFromArgs,
+  shapesFromArgs,
+  UsageError,
+  type ParsedArgs,
+} from '../args';
 import type { CliIO } from '../io';
+import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
-import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner optimize MODEL [--simplify] [--prune SPEC] [--quantize dynamic|static|fp16|int4] [options] [-o OUT]
 

@@ -8,8 +8,8 @@ import { renderProfileHtml } from '../../engine/report/html/profileHtml';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
 import type { ExecutionProvider, OptimizationLevel } from '../../engine/runtime/sessionOptions';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
-import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner profile MODEL [--runs 20] [--warmup 5] [--threads N] [--ep cpu]
        [--level disabled|basic|extended|all] [--dims batch=1] [--shape x=1x3x320x320] [--value sr=16000]

@@ -8,10 +8,9 @@ import { writeFileAtomic } from '../../engine/onnx/writeModel';
 import type { ExecutionProvider } from '../../engine/runtime/sessionOptions';
 import { sweep } from '../../engine/sweep/sweep';
 import { renderSweepHtml, renderSweepText } from '../../engine/sweep/sweepRender';
-import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
-import { shapesFromArgs } from './compare';
+import { intOption, optionValue, parseArgs, parseDims, shapesFromArgs, UsageError, type ParsedArgs } from '../args';
+import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
-import type { CommandEntry } from './index';
 
 const usage = `usage: onnx-tuner sweep MODEL [--threads 1,2] [--batch 1,2,4,8] [--ep cpu] [--budget-ms MS] [--runs N] [--json | --html OUT]
 

@@ -3,7 +3,7 @@
  * threads, then the most throughput among those), and the max-throughput one within it. Without a budget:
  * the max-throughput configuration, and the lowest-latency one.
  */
-import type { SweepPoint } from './sweep';
+import type { SweepPoint } from './sweepPoint';
 
 export interface Recommendation {
   /** What `point` is: within the budget at least cost, the fastest overall, or nothing meets the budget. */

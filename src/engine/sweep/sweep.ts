@@ -21,6 +21,9 @@ import { startPeakMemoryWindow } from '../runtime/processMemory';
 import type { ExecutionProvider, OptimizationLevel } from '../runtime/sessionOptions';
 import { atBatch, findBatchDim, type BatchDim } from './batchDim';
 import { recommend, type Recommendation } from './recommend';
+import type { SweepPoint } from './sweepPoint';
+
+export type { SweepPoint };
 
 export interface SweepOptions {
   /** Intra-op thread counts (default 1 … the number of cores). */
@@ -39,24 +42,6 @@ export interface SweepOptions {
   readonly optimizationLevel?: OptimizationLevel;
   readonly signal?: AbortSignal;
   readonly onProgress?: (message: string) => void;
-}
-
-export interface SweepPoint {
-  readonly provider: ExecutionProvider;
-  readonly threads: number;
-  readonly batch: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  /** Items per second at the median latency: batch · 1000 / p50. */
-  readonly throughput: number;
-  /**
-   * Growth of this process's peak RSS (VmHWM) from before the session was created to the end of its runs
-   * (weights, arena, activations); null off Linux. Memory the allocator kept from earlier points is reused
-   * without growing RSS, so later points can read low.
-   */
-  readonly peakRssGrowthBytes: number | null;
-  /** The cost model's estimate for this batch: weights + activation peak (a lower bound). */
-  readonly estimatedBytes: number | null;
 }
 
 export interface SweepSkip {

@@ -3,7 +3,8 @@
  * against throughput, one line per provider and thread count, points labelled by batch size). Every string
  * from the model or the system goes through escapeHtml.
  */
-import { escapeHtml } from '../report/html/escapeHtml';
+import { escapeHtml } from '../../protocol/escapeHtml';
+import { reportPageHtml } from '../report/html/reportPage';
 import type { SweepPoint, SweepResult } from './sweep';
 
 const mb = (b: number | null): string => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)}`);
@@ -129,13 +130,11 @@ export function renderSweepHtml(r: SweepResult, modelLabel: string): string {
         `<li>${escapeHtml(`${s.provider}${s.threads ? ` threads=${s.threads}` : ''}${s.batch ? ` batch=${s.batch}` : ''}: ${s.reason}`)}</li>`,
     )
     .join('');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Sweep: ${escapeHtml(modelLabel)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}</style>
-</head><body>
-<h1>Compute-scaling sweep</h1>
+  return reportPageHtml({
+    title: `Sweep: ${modelLabel}`,
+    style:
+      'body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}th{background:#f4f4f4}',
+    body: `<h1>Compute-scaling sweep</h1>
 <p>${escapeHtml(modelLabel)} — ${escapeHtml(batchDimText(r))}; ${r.runs} measured runs per point.</p>
 <p><strong>Recommendation:</strong> ${escapeHtml(r.recommendation.reason)}</p>
 ${sweepChartSvg(r.points, r.budgetMs)}
@@ -144,7 +143,6 @@ ${sweepChartSvg(r.points, r.budgetMs)}
 ${rows}
 </tbody></table>
 <p>${escapeHtml(r.memoryNote)}</p>
-${skipped ? `<ul>${skipped}</ul>` : ''}
-</body></html>
-`;
+${skipped ? `<ul>${skipped}</ul>` : ''}`,
+  });
 }

@@ -1,4 +1,6 @@
 /** Renderings of a CompareReport: plain text for the terminal, and a self-contained HTML page. */
+import { escapeHtml } from '../../protocol/escapeHtml';
+import { reportPageHtml } from '../report/html/reportPage';
 import type { CompareReport } from './compare';
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
@@ -29,9 +31,6 @@ export function renderCompareText(r: CompareReport): string {
   return lines.join('\n');
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 export function renderCompareHtml(r: CompareReport): string {
   const row = (cells: string[]): string => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
   const outputs = r.outputs
@@ -55,12 +54,11 @@ export function renderCompareHtml(r: CompareReport): string {
         `${r.latency.ratio.toFixed(3)}× (IQR ${r.latency.spread[0].toFixed(3)}–${r.latency.spread[1].toFixed(3)})`,
       ])
     : '';
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>ONNX Tuner comparison</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
-</head><body>
-<h1>Comparison</h1>
+  return reportPageHtml({
+    title: 'ONNX Tuner comparison',
+    style:
+      'body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}',
+    body: `<h1>Comparison</h1>
 <p>A: ${escapeHtml(r.a)}<br>B: ${escapeHtml(r.b)}</p>
 <table><tr><th></th><th>A</th><th>B</th><th>B/A</th></tr>
 ${row(['size', mb(r.size.a), mb(r.size.b), `${r.size.ratio.toFixed(3)}×`])}${lat}${row(['nodes', String(r.nodes.a), String(r.nodes.b), ''])}
@@ -68,7 +66,6 @@ ${row(['size', mb(r.size.a), mb(r.size.b), `${r.size.ratio.toFixed(3)}×`])}${la
 <h2>Outputs (${r.inputSets} input sets)</h2>
 <table><tr><th>output</th><th>min cosine</th><th>SNR dB</th><th>max abs</th><th>mean abs</th><th>argmax agreement</th></tr>${outputs}</table>
 <h2>Node count changes</h2>
-<table><tr><th>op</th><th>A</th><th>B</th></tr>${ops}</table>
-</body></html>
-`;
+<table><tr><th>op</th><th>A</th><th>B</th></tr>${ops}</table>`,
+  });
 }

@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../../engine/report/format';
 import { renderProfileHtml } from '../../engine/report/html/profileHtml';
+import { reportPageHtml } from '../../engine/report/html/reportPage';
 import type { ProfileReport } from '../../engine/report/profileReport';
+import { escapeHtml } from '../../protocol/escapeHtml';
 import { log } from '../log';
-import { escapeHtml } from '../views/webviewHtml';
 import { formatMs } from '../views/layerCostTree';
 import type { LayerCostReport } from '../views/layerCostModel';
 
@@ -73,19 +74,18 @@ export function renderHtml(r: LayerCostReport): string {
         `<li><b>${escapeHtml(s.title)}</b>${s.node ? ` (<code>${escapeHtml(s.node)}</code>)` : ''}: ${escapeHtml(s.detail)}</li>`,
     )
     .join('');
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Profile of ${escapeHtml(path.basename(r.file))}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}</style>
-</head><body>
-<h1>Profile of ${escapeHtml(path.basename(r.file))}</h1>
+  return reportPageHtml({
+    title: `Profile of ${path.basename(r.file)}`,
+    style:
+      'body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}',
+    body: `<h1>Profile of ${escapeHtml(path.basename(r.file))}</h1>
 <p>p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs (optimization level ${escapeHtml(r.optimizationLevel)}).</p>
 ${suggestions ? `<h2>Suggestions</h2><ul>${suggestions}</ul>` : ''}
 <h2>Layers</h2>
 <table><thead><tr>${HEADER.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
 ${body}
-</tbody></table></body></html>
-`;
+</tbody></table>`,
+  });
 }
 
 export function renderReport(r: LayerCostReport, format: ReportFormat): string {

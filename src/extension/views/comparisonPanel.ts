@@ -6,13 +6,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../engine/report/format';
 import type { ComparisonSummary, OptimizeResult } from '../jobs/jobProtocol';
-import { escapeHtml, webviewShell } from './webviewHtml';
+import { escapeHtml } from '../../protocol/escapeHtml';
+import { webviewShell } from './webviewHtml';
 
 export const COMPARISON_VIEW_TYPE = 'onnxTuner.comparison';
 
 /** Extension-authored styles (the CSP allows inline styles, never inline scripts). */
-const STYLE = `<style>
-body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
+const STYLE = `body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px; }
 h1 { font-size: 1.4em; font-weight: 600; }
 h2 { font-size: 1.1em; font-weight: 600; margin-top: 1.5em; }
 table { border-collapse: collapse; margin: 8px 0; }
@@ -24,8 +24,7 @@ tbody th { font-weight: normal; font-family: var(--vscode-editor-font-family); }
 .verdict { padding: 6px 10px; border-left: 4px solid; background: var(--vscode-textBlockQuote-background); }
 .verdict.good { border-color: var(--vscode-testing-iconPassed, #388a34); }
 .verdict.warn { border-color: var(--vscode-editorWarning-foreground, #bf8803); }
-.verdict.bad { border-color: var(--vscode-editorError-foreground, #e51400); }
-</style>`;
+.verdict.bad { border-color: var(--vscode-editorError-foreground, #e51400); }`;
 
 function row(label: string, a: string, b: string, change: string): string {
   return `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td><td>${escapeHtml(change)}</td></tr>`;
@@ -112,7 +111,8 @@ export function showComparison(
   );
   panel.webview.html = webviewShell(panel.webview, extensionUri, {
     title: 'Comparison',
-    body: STYLE + comparisonBody(c, steps),
+    inlineStyle: STYLE,
+    body: comparisonBody(c, steps),
   });
   return panel;
 }

@@ -9,11 +9,11 @@ import type { GraphView } from '../jobs/graphView';
 import {
   assertNever,
   validateWebviewMessage,
+  type HeatMapMetric,
   type HostToWebview,
   type ProfileOverlay,
   type ThemeKind,
 } from '../../protocol/webviewProtocol';
-import type { HeatMapMetric } from '../settings';
 import type { LayerCostReport } from './layerCostModel';
 
 /** Above this many nodes the view starts with name-scope groups collapsed. */
@@ -40,6 +40,7 @@ export function profileOverlay(report: LayerCostReport): ProfileOverlay {
       share: n.share,
       activationBytes: n.memoryBytes ?? 0,
       paramBytes: n.paramBytes,
+      ...(n.flops === null ? {} : { flops: n.flops }),
     })),
   };
 }

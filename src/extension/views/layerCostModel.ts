@@ -3,6 +3,7 @@
  * (by op type, or by the exporter's name scopes such as `/backbone/stage1/conv`) and sorting the tree shows.
  * Kept free of `vscode` imports so the grouping can be tested in plain Node.
  */
+import type { HeatMapMetric } from '../../protocol/webviewProtocol';
 
 export interface LayerCost {
   /** Node name as in the model file (the graph view's node id). */
@@ -49,7 +50,8 @@ export interface LayerCostReport {
   readonly source: unknown;
 }
 
-export type SortKey = 'latency' | 'memory' | 'flops';
+/** The tree sorts by the heat map's metrics. */
+export type SortKey = HeatMapMetric;
 export type GroupBy = 'op' | 'scope';
 
 export interface CostGroup {

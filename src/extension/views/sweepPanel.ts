@@ -12,7 +12,9 @@ import * as vscode from 'vscode';
 import type { SweepPoint, SweepResult } from '../../engine/sweep/sweep';
 import { SWEEP_TABLE_HEAD, sweepChartSvg, sweepPointCells } from '../../engine/sweep/sweepRender';
 import { log } from '../log';
-import { escapeHtml, nonce } from './webviewHtml';
+import { escapeHtml } from '../../protocol/escapeHtml';
+import { webviewShellHtml } from '../../protocol/webviewHtml';
+import { nonce } from './webviewHtml';
 
 export const SWEEP_VIEW_TYPE = 'onnxTuner.sweepReport';
 
@@ -42,8 +44,7 @@ function tableRow(p: SweepPoint, recommended: SweepPoint | null): string {
   return `<tr${p === recommended ? ' class="recommended"' : ''}>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
 }
 
-export function sweepReportHtml(r: SweepResult, modelLabel: string): string {
-  const n = nonce();
+export function sweepReportHtml(r: SweepResult, modelLabel: string, cspSource: string): string {
   const point = r.recommendation.point;
   const save = point
     ? `<p><button id="save">Save these settings</button> <span class="note">writes onnxTuner.threads = ${point.threads} and onnxTuner.executionProvider = ${escapeHtml(point.provider)} to the workspace settings</span></p>`
@@ -52,14 +53,13 @@ export function sweepReportHtml(r: SweepResult, modelLabel: string): string {
     (s) =>
       `<li>${escapeHtml(`${s.provider}${s.threads ? ` threads=${s.threads}` : ''}${s.batch ? ` batch=${s.batch}` : ''}: ${s.reason}`)}</li>`,
   );
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${n}'">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Runtime settings: ${escapeHtml(modelLabel)}</title>
-<style>${STYLE}</style>
-</head><body>
-<h1>Best runtime settings: ${escapeHtml(modelLabel)}</h1>
+  return webviewShellHtml({
+    cspSource,
+    nonce: nonce(),
+    title: `Runtime settings: ${modelLabel}`,
+    inlineStyle: STYLE,
+    inlineScript: SCRIPT,
+    body: `<h1>Best runtime settings: ${escapeHtml(modelLabel)}</h1>
 <p><strong>Recommendation:</strong> ${escapeHtml(r.recommendation.reason)}</p>
 ${save}
 ${sweepChartSvg(r.points, r.budgetMs)}
@@ -68,9 +68,8 @@ ${sweepChartSvg(r.points, r.budgetMs)}
 ${r.points.map((p) => tableRow(p, point)).join('\n')}
 </tbody></table>
 <p class="note">${r.runs} measured runs per point. ${escapeHtml(r.memoryNote)}</p>
-${skipped.length ? `<ul>${skipped.join('')}</ul>` : ''}
-<script nonce="${n}">${SCRIPT}</script>
-</body></html>`;
+${skipped.length ? `<ul>${skipped.join('')}</ul>` : ''}`,
+  });
 }
 
 /** The open report: tests drive `handleMessage` the way the page does. */
@@ -115,7 +114,7 @@ export function showSweepReport(result: SweepResult, modelUri: vscode.Uri): Swee
     { enableScripts: true, localResourceRoots: [] },
   );
   const report = new SweepReport(panel, result, modelUri);
-  panel.webview.html = sweepReportHtml(result, label);
+  panel.webview.html = sweepReportHtml(result, label, panel.webview.cspSource);
   panel.webview.onDidReceiveMessage((m: unknown) => void report.handleMessage(m));
   return report;
 }

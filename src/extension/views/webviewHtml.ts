@@ -1,10 +1,10 @@
 /**
- * The HTML shell of the extension's webviews. Security (DESIGN.md): a Content-Security-Policy that allows only
- * this webview's own resources and one script by nonce, no inline or remote scripts, and no model data in the
- * HTML — the page receives its data by message after it says it is ready.
+ * The extension's side of the one webview shell (src/protocol/webviewHtml.ts): a fresh nonce per render,
+ * resource paths turned into asWebviewUri() URLs, and the webview options every view shares.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewShellHtml, type WebviewShellOptions } from '../../protocol/webviewHtml';
 
 export function nonce(): string {
   return randomBytes(18)
@@ -20,47 +20,26 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-export interface ShellOptions {
-  readonly title: string;
-  /** Script path relative to the extension root (e.g. 'dist/webview.js'); loaded with the nonce. */
-  readonly script?: string;
-  readonly styles?: readonly string[];
-  /** Static, extension-authored markup (never model data; escape anything derived from user files). */
-  readonly body?: string;
-  /** Extra attributes for <body>, already escaped (e.g. ` data-layout-worker="…"`). */
-  readonly bodyAttributes?: string;
+/** A path relative to the extension root (`dist/webview.js`) as this webview's resource URL. */
+export function resourceUri(webview: vscode.Webview, extensionUri: vscode.Uri, rel: string): string {
+  return webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...rel.split('/'))).toString();
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export interface ShellOptions extends Omit<WebviewShellOptions, 'cspSource' | 'nonce' | 'styleUris' | 'scriptUris'> {
+  /** Script paths relative to the extension root (e.g. 'dist/webview.js'); loaded with the nonce. */
+  readonly scripts?: readonly string[];
+  /** Stylesheet paths relative to the extension root (e.g. 'media/graph.css'). */
+  readonly styles?: readonly string[];
 }
 
 export function webviewShell(webview: vscode.Webview, extensionUri: vscode.Uri, o: ShellOptions): string {
-  const n = nonce();
-  const src = (p: string): string =>
-    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p.split('/'))).toString();
-  const csp = [
-    `default-src 'none'`,
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${n}'`,
-    // Graph layout runs in a web worker started from a blob of the bundled script, fetched first.
-    `worker-src ${webview.cspSource} blob:`,
-    `connect-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(o.title)}</title>
-${(o.styles ?? []).map((s) => `<link rel="stylesheet" href="${src(s)}">`).join('\n')}
-</head>
-<body${o.bodyAttributes ?? ''}>
-${o.body ?? ''}
-${o.script ? `<script nonce="${n}" src="${src(o.script)}"></script>` : ''}
-</body>
-</html>`;
+  const { scripts, styles, ...rest } = o;
+  const uri = (p: string): string => resourceUri(webview, extensionUri, p);
+  return webviewShellHtml({
+    ...rest,
+    cspSource: webview.cspSource,
+    nonce: nonce(),
+    scriptUris: (scripts ?? []).map(uri),
+    styleUris: (styles ?? []).map(uri),
+  });
 }

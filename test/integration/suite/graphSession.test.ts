@@ -81,7 +81,11 @@ describe('graph webview protocol (host side)', () => {
       runs: 1,
       totalP50Ms: 1,
       optimizationLevel: 'basic',
-      nodes: [{ name: 'conv1', op: 'Conv', p50Us: 750, share: 0.75, memoryBytes: 32768, flops: 1, paramBytes: 896 }],
+      nodes: [
+        { name: 'conv1', op: 'Conv', p50Us: 750, share: 0.75, memoryBytes: 32768, flops: 1_769_472, paramBytes: 896 },
+        // FLOPs unknown to the cost model: the overlay leaves the field out (the heat map leaves it uncoloured).
+        { name: 'relu1', op: 'Relu', p50Us: 250, share: 0.25, memoryBytes: null, flops: null, paramBytes: 0 },
+      ],
       suggestions: [{ id: 'x', title: 'Heavy float layer', detail: '', severity: 'info', node: 'conv1' }],
       source: {},
     };
@@ -92,7 +96,12 @@ describe('graph webview protocol (host side)', () => {
       [
         {
           type: 'profileOverlay',
-          overlay: { nodes: [{ name: 'conv1', p50Ms: 0.75, share: 0.75, activationBytes: 32768, paramBytes: 896 }] },
+          overlay: {
+            nodes: [
+              { name: 'conv1', p50Ms: 0.75, share: 0.75, activationBytes: 32768, paramBytes: 896, flops: 1_769_472 },
+              { name: 'relu1', p50Ms: 0.25, share: 0.25, activationBytes: 0, paramBytes: 0 },
+            ],
+          },
         },
         { type: 'suggestions', badges: [{ nodeName: 'conv1', title: 'Heavy float layer' }] },
         { type: 'revealNode', nodeName: 'conv2' },

@@ -4,14 +4,13 @@
  * tests and benchmarks never touch the network. `close()` kills the browser and the server.
  */
 import { CHROMIUM, CHROMIUM_ARGS } from '../../support/chromium';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { graphViewHtml } from '../../../src/protocol/webviewHtml';
 import type { CompactGraph, GraphSettings } from '../../../src/protocol/webviewProtocol';
+import { standalonePage } from './standalonePage';
 
 export { CHROMIUM };
 const ROOT = path.resolve(__dirname, '../../..');
@@ -36,18 +35,6 @@ export interface Harness {
     beforeLoad?: (page: Page) => void,
   ): Promise<Page>;
   close(): Promise<void>;
-}
-
-/** The extension's own HTML shell and CSP (fresh nonce), plus the stub host loaded before the webview. */
-export function standalonePage(origin: string): string {
-  return graphViewHtml({
-    cspSource: origin,
-    nonce: randomBytes(18).toString('base64'),
-    scriptUri: '/dist/webview.js',
-    layoutWorkerUri: '/dist/webviewLayout.js',
-    styleUri: '/media/graph.css',
-    preloadScriptUris: ['/dist/webviewStub.js'],
-  });
 }
 
 export async function startHarness(opts: { launchBrowser?: boolean } = {}): Promise<Harness> {

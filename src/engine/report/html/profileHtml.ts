@@ -4,7 +4,8 @@
  * comes from the model or the user (names, ops, paths) is escaped.
  */
 import type { ProfileReport } from '../profileReport';
-import { escapeHtml as e } from './escapeHtml';
+import { escapeHtml as e } from '../../../protocol/escapeHtml';
+import { reportPageHtml } from './reportPage';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(v >= 0.1 ? 2 : 3));
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
@@ -73,11 +74,9 @@ export function renderProfileHtml(r: ProfileReport): string {
     ['peak RSS growth', r.memory.peakRssGrowthBytes === null ? 'unavailable' : `${mb(r.memory.peakRssGrowthBytes)} MB`],
     ['created', r.createdAt],
   ];
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Profile: ${e(r.file)}</title>
-<style>
+  return reportPageHtml({
+    title: `Profile: ${r.file}`,
+    style: `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
 table { border-collapse: collapse; font-size: 13px; }
 td, th { padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
@@ -85,15 +84,13 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.name, td.covers { font-family: ui-monospace, monospace; word-break: break-all; max-width: 480px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dt { color: #666; }
-</style></head>
-<body>
-<h1>Profile</h1>
+`,
+    body: `<h1>Profile</h1>
 <dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
 <h2>Time per op type</h2>
 ${opChart(r)}
 <h2>Nodes by p50 (${r.nodes.length})</h2>
 ${nodeTable(r)}
-<p>Report schema version ${r.schemaVersion}.</p>
-</body></html>
-`;
+<p>Report schema version ${r.schemaVersion}.</p>`,
+  });
 }
