@@ -14,7 +14,7 @@
  * on such models few nodes fuse and the QDQ model runs slower than float (bench/quantize.bench.ts).
  */
 import { attrInt } from '../../graph/attributes';
-import { indexGraph } from '../../graph/graphIndex';
+import { indexGraph, type GraphIndex } from '../../graph/graphIndex';
 import { DataType, type ModelProto, type NodeProto } from '../../onnx/types';
 import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
 import { GraphEditor, makeNode } from '../common/graphEdit';
@@ -92,9 +92,23 @@ function findTargets(model: ModelProto, opts: StaticQuantOptions): Target[] {
   return out;
 }
 
+/**
+ * The tensor whose Q/DQ pair covers a quantized node's output: past a Relu/Clip that is the output's only
+ * reader, so ORT fuses Conv+Relu into one QLinearConv (its QDQ selector folds the activation in) instead of
+ * leaving a float Relu between two pairs.
+ */
+function coveredOutput(idx: GraphIndex, node: NodeProto): string {
+  const y = node.output![0]!;
+  const readers = idx.consumers.get(y) ?? [];
+  if (readers.length !== 1 || idx.graphOutputs.has(y)) return y;
+  const next = idx.nodes[readers[0]!]!;
+  return (next.domain ?? '') === '' && (next.op_type === 'Relu' || next.op_type === 'Clip') ? next.output![0]! : y;
+}
+
 /** The activations to calibrate: inputs and outputs of the nodes `quantizeStatic` will quantize. */
 export function staticQuantTargets(model: ModelProto, opts: StaticQuantOptions = {}): string[] {
   const targets = findTargets(model, opts);
+  const idx = indexGraph(model.graph ?? {});
   const skip = makeSelector(
     opts,
     targets.map((t) => t.node),
@@ -109,7 +123,7 @@ export function staticQuantTargets(model: ModelProto, opts: StaticQuantOptions =
     )
       continue;
     if (!t.weightOnly) names.add(t.node.input![0]!);
-    if (!t.weightOnly && opts.quantizeOutputs) names.add(t.node.output![0]!);
+    if (!t.weightOnly && opts.quantizeOutputs) names.add(coveredOutput(idx, t.node));
   }
   return [...names];
 }
@@ -247,7 +261,7 @@ export function quantizeStatic(
       changes.push({ kind: 'skipped', node: label, detail: `no calibrated range for input '${x}'` });
       continue;
     }
-    if (xp && opts.quantizeOutputs) quantizeActivation(t.node.output![0]!);
+    if (xp && opts.quantizeOutputs) quantizeActivation(coveredOutput(idx, t.node));
     const axis = perChannel ? weightAxis(t.node, t.weight.dims.length) : undefined;
     const base = t.weight.name;
     const w = store.get({
