@@ -49,7 +49,10 @@ describe('CLI optimize: verdict and exit codes', () => {
     const io = captureIO();
     assert.equal(await main(['optimize', model, '--runs', '0', '--min-cosine', '1.01'], io), 3);
     assert.match(io.stdout[0]!, /^verdict: nothing improved the model .*— no file written$/);
-    assert.match(io.stdout.join('\n'), /dynamic int8 +0\.\d\d× size, min cosine 0\.99\d+ — not kept: min cosine .* < 1\.01/);
+    assert.match(
+      io.stdout.join('\n'),
+      /dynamic int8 +0\.\d\d× size, min cosine 0\.99\d+ — not kept: min cosine .* < 1\.01/,
+    );
     assert.deepEqual(files(), ['mlp.onnx']);
   });
 
@@ -70,9 +73,15 @@ describe('CLI optimize: verdict and exit codes', () => {
 
   it('explicit and accurate, but --min-cosine above what int8 reaches: exit 3; JSON says output null', async () => {
     const io = captureIO();
-    const code = await main(['optimize', model, '--quantize', 'dynamic', '--runs', '0', '--min-cosine', '1.01', '--json'], io);
+    const code = await main(
+      ['optimize', model, '--quantize', 'dynamic', '--runs', '0', '--min-cosine', '1.01', '--json'],
+      io,
+    );
     assert.equal(code, 3);
-    const j = JSON.parse(io.stdout.join('\n')) as { output: string | null; verdict: { write: boolean; exitCode: number } };
+    const j = JSON.parse(io.stdout.join('\n')) as {
+      output: string | null;
+      verdict: { write: boolean; exitCode: number };
+    };
     assert.equal(j.output, null);
     assert.deepEqual([j.verdict.write, j.verdict.exitCode], [false, 3]);
     assert.deepEqual(files(), ['mlp.onnx']);
@@ -81,7 +90,10 @@ describe('CLI optimize: verdict and exit codes', () => {
   it('--html carries the verdict and the localized error', async () => {
     const html = path.join(dir, 'report.html');
     const io = captureIO();
-    const code = await main(['optimize', model, '--quantize', 'dynamic', '--runs', '0', '--html', html, '--localize', '2'], io);
+    const code = await main(
+      ['optimize', model, '--quantize', 'dynamic', '--runs', '0', '--html', html, '--localize', '2'],
+      io,
+    );
     assert.equal(code, 0, io.stderr.join('\n'));
     const page = fs.readFileSync(html, 'utf8');
     assert.match(page, /Verdict: 0\.\d\d× size, min cosine 0\.99\d+ — kept/);

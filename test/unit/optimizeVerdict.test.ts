@@ -37,6 +37,11 @@ describe('optimize verdict (pure: given measurements)', () => {
     );
     assert.equal(arg.write, false);
     assert.match(arg.line, /argmax agrees on 90\.0% < 99\.0% \(output 'logits'\)/);
+    const map = decideVerdict(
+      { latencyRatio: 0.5, sizeRatio: 0.3, outputs: [{ name: 'prob', cosine: 0.999, argmaxAgreement: 0.8, dims: [1, 1, 8, 8] }] },
+      auto,
+    );
+    assert.equal(map.better, true, 'argmax over a 4-D map is not a classification');
     const nan = decideVerdict({ latencyRatio: 0.5, sizeRatio: 0.3, outputs: good(NaN) }, auto);
     assert.equal(nan.accurate, false);
     assert.match(nan.line, /min cosine NaN/);
@@ -53,14 +58,23 @@ describe('optimize verdict (pure: given measurements)', () => {
   it('explicit but worse: written, exit 0, and the line says WORSE first', () => {
     const v = decideVerdict({ latencyRatio: 4.6, sizeRatio: 0.26, outputs: good(0.64) }, explicit);
     assert.deepEqual([v.better, v.write, v.exitCode], [false, true, 0]);
-    assert.match(v.line, /^WORSE than the original: min cosine 0\.6400 < 0\.99 \(output 'y'\); 4\.6× slower — written as asked/);
+    assert.match(
+      v.line,
+      /^WORSE than the original: min cosine 0\.6400 < 0\.99 \(output 'y'\); 4\.6× slower — written as asked/,
+    );
   });
 
   it('explicit with --require-faster / --min-cosine: refused → nothing written, exit 3', () => {
-    const slow = decideVerdict({ latencyRatio: 1.0, sizeRatio: 0.26, outputs: good() }, { ...explicit, requireFaster: true });
+    const slow = decideVerdict(
+      { latencyRatio: 1.0, sizeRatio: 0.26, outputs: good() },
+      { ...explicit, requireFaster: true },
+    );
     assert.deepEqual([slow.write, slow.exitCode], [false, 3]);
     assert.match(slow.line, /not kept: .*not faster \(--require-faster\)/);
-    const fast = decideVerdict({ latencyRatio: 0.5, sizeRatio: 0.26, outputs: good() }, { ...explicit, requireFaster: true });
+    const fast = decideVerdict(
+      { latencyRatio: 0.5, sizeRatio: 0.26, outputs: good() },
+      { ...explicit, requireFaster: true },
+    );
     assert.deepEqual([fast.write, fast.exitCode], [true, 0]);
     const gate = { gate: { ...DEFAULT_GATE, minCosine: 1.01 }, explicit: true, enforceGate: true };
     const inexact = decideVerdict({ latencyRatio: 0.5, sizeRatio: 0.26, outputs: good() }, gate);

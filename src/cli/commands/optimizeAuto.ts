@@ -8,6 +8,7 @@ import type { LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { autoOptimize } from '../../engine/optimize/autoOptimize';
 import { renderCompareText } from '../../engine/verify/compareRender';
+import { coverageText } from '../../engine/verify/optimizedGraph';
 import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '../args';
 import type { CliIO } from '../io';
 import { runtimeFromArgs, shapesFromArgs } from './compare';
@@ -44,7 +45,9 @@ export async function optimizeAuto(
       : `verdict: nothing improved the model (gate: min cosine ${gate.minCosine}, argmax ${(gate.minArgmaxAgreement * 100).toFixed(1)}%) — no file written`,
   );
   for (const r of result.results)
-    lines.push(`  ${r.candidate.name.padEnd(20)} ${r.verdict ? r.verdict.line : `not measured: ${r.skipped}`}`);
+    lines.push(
+      `  ${r.candidate.name.padEnd(20)} ${r.verdict ? r.verdict.line : `not measured: ${r.skipped}`}${r.coverage?.length ? ` [${coverageText(r.coverage)}]` : ''}`,
+    );
   let written: string | undefined;
   if (best?.pipeline && best.report) {
     const suffix =
@@ -72,6 +75,7 @@ export async function optimizeAuto(
             name: r.candidate.name,
             why: r.candidate.why,
             verdict: r.verdict,
+            int8Coverage: r.coverage,
             skipped: r.skipped,
             steps: r.pipeline?.steps,
             comparison: r.report,

@@ -11,6 +11,8 @@ import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quanti
 import { simplifyStep } from '../transform/simplify';
 import { compare, type CompareOptions, type CompareReport } from '../verify/compare';
 import { decideVerdict, verdictInput, type AccuracyGate, type Verdict } from '../verify/verdict';
+import { modelToBuffer } from '../onnx/writeModel';
+import { int8Coverage, optimizedOpCounts, type Int8Coverage } from '../verify/optimizedGraph';
 import { planCandidates, type Candidate } from './candidates';
 
 export interface AutoOptimizeOptions extends CompareOptions {
@@ -27,6 +29,8 @@ export interface CandidateResult {
   readonly pipeline?: PipelineResult;
   readonly report?: CompareReport;
   readonly verdict?: Verdict;
+  /** Quantized candidates: how many Conv/MatMul kernels ORT's optimized graph runs in int8. */
+  readonly coverage?: readonly Int8Coverage[];
   /** Why it was not measured: unchanged model, or the transform failed. */
   readonly skipped?: string;
 }
@@ -85,7 +89,10 @@ export async function autoOptimize(
     }
     const report = await compare(file, pipeline.model, opts);
     const verdict = decideVerdict(verdictInput(report), { gate: opts.gate, explicit: false });
-    results.push({ candidate, pipeline, report, verdict });
+    const coverage = candidate.quantize
+      ? int8Coverage(await optimizedOpCounts(modelToBuffer(pipeline.model), opts.runtime))
+      : undefined;
+    results.push({ candidate, pipeline, report, verdict, ...(coverage ? { coverage } : {}) });
   }
   let best: number | undefined;
   results.forEach((r, i) => {
