@@ -94,7 +94,7 @@ export function decideVerdict(m: VerdictInput, policy: VerdictPolicy): Verdict {
     accurate = false;
     reasons.push(`min cosine ${fmtCos(minCos)} < ${gate.minCosine} (output '${worstCos.name}')`);
   }
-  for (const o of m.outputs)
+  for (const o of m.outputs) {
     // Maps (ppocr-det's [1, 1, H, W] probabilities) are not classifications: saturated, tied values make
     // their row argmax flip on rounding noise (82% "agreement" at cosine 1.00000).
     const classifier = !o.dims || o.dims.length <= 3;
@@ -104,6 +104,7 @@ export function decideVerdict(m: VerdictInput, policy: VerdictPolicy): Verdict {
         `argmax agrees on ${(o.argmaxAgreement * 100).toFixed(1)}% < ${(gate.minArgmaxAgreement * 100).toFixed(1)}% (output '${o.name}')`,
       );
     }
+  }
   if (slower) reasons.push(speedText(m.latencyRatio!));
   // Slower is never "better", whatever the size: the issue's bar is "faster, or smaller at the same speed".
   const gain = !slower && (faster || smaller);
