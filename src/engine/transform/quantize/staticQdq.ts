@@ -92,14 +92,17 @@ function findTargets(model: ModelProto, opts: StaticQuantOptions): Target[] {
   return out;
 }
 
-/** Ops ORT has int8 kernels or QDQ fusions for on CPU: an output pair in front of them costs nothing extra. */
+/**
+ * Ops ORT has int8 kernels or QDQ fusions for on CPU: an output pair in front of them costs nothing extra.
+ * Not Mul: after a Conv it is usually an unfolded BatchNormalization scale, whose input range is far wider
+ * than what the rest of the chain resolves (the ppocr-det case below).
+ */
 const QDQ_READERS = new Set([
   'Conv',
   'ConvTranspose',
   'MatMul',
   'Gemm',
   'Add',
-  'Mul',
   'Concat',
   'MaxPool',
   'AveragePool',
