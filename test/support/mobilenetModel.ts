@@ -38,7 +38,11 @@ export function mobilenetModel(opts: MobilenetOptions = {}): { model: ModelProto
     const pad = (k - 1) / 2;
     const r = randomNormal(4 * cout, 1, seed++);
     const c = (name2: string, f: (i: number) => number): string =>
-      g.init(`${name}.bn.${name2}`, [cout], Float32Array.from({ length: cout }, (_, i) => f(i)));
+      g.init(
+        `${name}.bn.${name2}`,
+        [cout],
+        Float32Array.from({ length: cout }, (_, i) => f(i)),
+      );
     const y = g.op(
       'Conv',
       [x, w],

@@ -38,7 +38,11 @@ describe('optimize verdict (pure: given measurements)', () => {
     assert.equal(arg.write, false);
     assert.match(arg.line, /argmax agrees on 90\.0% < 99\.0% \(output 'logits'\)/);
     const map = decideVerdict(
-      { latencyRatio: 0.5, sizeRatio: 0.3, outputs: [{ name: 'prob', cosine: 0.999, argmaxAgreement: 0.8, dims: [1, 1, 8, 8] }] },
+      {
+        latencyRatio: 0.5,
+        sizeRatio: 0.3,
+        outputs: [{ name: 'prob', cosine: 0.999, argmaxAgreement: 0.8, dims: [1, 1, 8, 8] }],
+      },
       auto,
     );
     assert.equal(map.better, true, 'argmax over a 4-D map is not a classification');

@@ -10,6 +10,7 @@ import { runPipeline, type OptimizeStep, type PipelineResult } from '../transfor
 import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quantize';
 import { simplifyStep } from '../transform/simplify';
 import { compare, type CompareOptions, type CompareReport } from '../verify/compare';
+import type { ModelSource } from '../verify/modelSource';
 import { decideVerdict, verdictInput, type AccuracyGate, type Verdict } from '../verify/verdict';
 import { modelToBuffer } from '../onnx/writeModel';
 import { int8Coverage, optimizedOpCounts, type Int8Coverage } from '../verify/optimizedGraph';
@@ -65,8 +66,9 @@ function score(r: CandidateResult): [number, number] {
   return [r.report?.latency?.ratio ?? 1, r.report?.size.ratio ?? 1];
 }
 
+/** `original` is what the candidates are compared against (the file, so its size on disk counts). */
 export async function autoOptimize(
-  file: string,
+  original: ModelSource,
   model: ModelProto,
   opts: AutoOptimizeOptions,
 ): Promise<AutoOptimizeResult> {
@@ -87,7 +89,7 @@ export async function autoOptimize(
       results.push({ candidate, pipeline, skipped: 'left the model unchanged' });
       continue;
     }
-    const report = await compare(file, pipeline.model, opts);
+    const report = await compare(original, pipeline.model, opts);
     const verdict = decideVerdict(verdictInput(report), { gate: opts.gate, explicit: false });
     const coverage = candidate.quantize
       ? int8Coverage(await optimizedOpCounts(modelToBuffer(pipeline.model), opts.runtime))
