@@ -13,7 +13,7 @@ import type { ModelProto } from '../src/engine/onnx/types';
 import { quantizeDynamic } from '../src/engine/transform/quantize/dynamic';
 import { compare } from '../src/engine/verify/compare';
 import { coverageText } from '../src/engine/verify/optimizedGraph';
-import { DEFAULT_GATE, decideVerdict, verdictInput } from '../src/engine/verify/verdict';
+import { classifierOutputs, DEFAULT_GATE, decideVerdict, verdictInput } from '../src/engine/verify/verdict';
 import { bertEncoder } from '../test/support/models';
 import { mobilenetModel } from '../test/support/mobilenetModel';
 import { listRealModels, SKIP_MESSAGE } from '../test/support/realModels';
@@ -60,7 +60,7 @@ export async function bench(): Promise<void> {
   const q = quantizeDynamic(enc, { ops: ['MatMul', 'Gemm', 'Gather'] }).model;
   const rep = await compare(enc, q, { dims, runtime, latencyRuns: 40, warmupRuns: 3, inputSets: 2 });
   console.log(
-    `  dynamic int8         ${decideVerdict(verdictInput(rep), { gate: DEFAULT_GATE, explicit: false }).line}`,
+    `  dynamic int8         ${decideVerdict(verdictInput(rep, classifierOutputs(enc)), { gate: DEFAULT_GATE, explicit: false }).line}`,
   );
 
   const real = listRealModels();

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { planCandidates, weightProfile } from '../../src/engine/optimize/candidates';
-import { decideVerdict, DEFAULT_GATE, speedText, type VerdictInput } from '../../src/engine/verify/verdict';
+import {
+  classifierOutputs,
+  decideVerdict,
+  DEFAULT_GATE,
+  speedText,
+  type VerdictInput,
+} from '../../src/engine/verify/verdict';
 import { bertEncoder, mlp, tinyCnn } from '../support/models';
 import { resnetModel } from '../support/resnetModel';
 
@@ -32,7 +38,11 @@ describe('optimize verdict (pure: given measurements)', () => {
     assert.equal(cos.write, false);
     assert.match(cos.line, /not kept: min cosine 0\.6400 < 0\.99 \(output 'y'\)/);
     const arg = decideVerdict(
-      { latencyRatio: 0.5, sizeRatio: 0.3, outputs: [{ name: 'logits', cosine: 0.995, argmaxAgreement: 0.9 }] },
+      {
+        latencyRatio: 0.5,
+        sizeRatio: 0.3,
+        outputs: [{ name: 'logits', cosine: 0.995, argmaxAgreement: 0.9, dims: [4, 10] }],
+      },
       auto,
     );
     assert.equal(arg.write, false);
@@ -46,6 +56,15 @@ describe('optimize verdict (pure: given measurements)', () => {
       auto,
     );
     assert.equal(map.better, true, 'argmax over a 4-D map is not a classification');
+    const seq = { latencyRatio: 0.5, sizeRatio: 0.3 };
+    const hidden = [{ name: 'h', cosine: 0.9995, argmaxAgreement: 0.95, dims: [1, 128, 384] }];
+    assert.equal(
+      decideVerdict({ ...seq, outputs: hidden }, auto).better,
+      true,
+      'a hidden state is not a classification',
+    );
+    const chars = [{ ...hidden[0]!, classifier: true }];
+    assert.equal(decideVerdict({ ...seq, outputs: chars }, auto).better, false, 'per-step softmax is');
     const nan = decideVerdict({ latencyRatio: 0.5, sizeRatio: 0.3, outputs: good(NaN) }, auto);
     assert.equal(nan.accurate, false);
     assert.match(nan.line, /min cosine NaN/);
@@ -83,6 +102,22 @@ describe('optimize verdict (pure: given measurements)', () => {
     const gate = { gate: { ...DEFAULT_GATE, minCosine: 1.01 }, explicit: true, enforceGate: true };
     const inexact = decideVerdict({ latencyRatio: 0.5, sizeRatio: 0.26, outputs: good() }, gate);
     assert.deepEqual([inexact.write, inexact.exitCode], [false, 3]);
+  });
+
+  it('classifier outputs: those a Softmax/LogSoftmax produces', () => {
+    const names = [...classifierOutputs(bertEncoder())];
+    assert.deepEqual(names, []);
+    const m = mlp();
+    const y = m.graph!.output![0]!.name!;
+    const soft = {
+      ...m,
+      graph: {
+        ...m.graph!,
+        node: [...m.graph!.node!, { op_type: 'Softmax', input: [y], output: ['p'] }],
+        output: [{ name: 'p' }],
+      },
+    };
+    assert.deepEqual([...classifierOutputs(soft)], ['p']);
   });
 
   it('speed text: ratios below 1 read as "faster"', () => {

@@ -21,6 +21,7 @@ import type { QuantType } from '../../engine/transform/quantize/quantMath';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
 import {
+  classifierOutputs,
   decideVerdict,
   DEFAULT_GATE,
   verdictInput,
@@ -311,7 +312,7 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
     throw e;
   }
   const verdict = report
-    ? decideVerdict(verdictInput(report), {
+    ? decideVerdict(verdictInput(report, classifierOutputs(input.proto)), {
         gate: gateFromArgs(args),
         explicit: true,
         requireFaster: args.flags.has('require-faster'),

@@ -11,7 +11,7 @@ import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quanti
 import { simplifyStep } from '../transform/simplify';
 import { compare, type CompareOptions, type CompareReport } from '../verify/compare';
 import type { ModelSource } from '../verify/modelSource';
-import { decideVerdict, verdictInput, type AccuracyGate, type Verdict } from '../verify/verdict';
+import { classifierOutputs, decideVerdict, verdictInput, type AccuracyGate, type Verdict } from '../verify/verdict';
 import { modelToBuffer } from '../onnx/writeModel';
 import { int8Coverage, optimizedOpCounts, type Int8Coverage } from '../verify/optimizedGraph';
 import { planCandidates, type Candidate } from './candidates';
@@ -74,6 +74,7 @@ export async function autoOptimize(
 ): Promise<AutoOptimizeResult> {
   const candidates = planCandidates(model, opts.runtime?.executionProvider);
   const results: CandidateResult[] = [];
+  const classifiers = classifierOutputs(model);
   for (const [k, candidate] of candidates.entries()) {
     throwIfCancelled(opts.signal, 'optimize');
     opts.onCandidate?.(candidate, k, candidates.length);
@@ -90,7 +91,7 @@ export async function autoOptimize(
       continue;
     }
     const report = await compare(original, pipeline.model, opts);
-    const verdict = decideVerdict(verdictInput(report), { gate: opts.gate, explicit: false });
+    const verdict = decideVerdict(verdictInput(report, classifiers), { gate: opts.gate, explicit: false });
     const coverage = candidate.quantize
       ? int8Coverage(await optimizedOpCounts(modelToBuffer(pipeline.model), opts.runtime))
       : undefined;

@@ -4,6 +4,7 @@
  * timing anything. One line for people ("2.4× faster, 0.26× size, min cosine 0.9991 — kept") and the
  * decision the CLI and the extension act on (write the file or not, which exit code).
  */
+import type { ModelProto } from '../onnx/types';
 import type { CompareReport } from './compare';
 
 export interface AccuracyGate {
@@ -30,8 +31,12 @@ export interface VerdictInput {
     readonly name: string;
     readonly cosine: number;
     readonly argmaxAgreement?: number;
-    /** The argmax gate applies to classifier-like outputs only: [batch, classes] or [batch, steps, classes]. */
     readonly dims?: readonly number[];
+    /**
+     * The argmax gate applies to classifier outputs only (see `classifierOutputs`); when not given, to
+     * rank-2 [batch, classes] outputs.
+     */
+    readonly classifier?: boolean;
   }[];
   /** Outputs present in only one model: the optimized model does not compute the same thing. */
   readonly unmatchedOutputs?: readonly string[];
@@ -95,9 +100,9 @@ export function decideVerdict(m: VerdictInput, policy: VerdictPolicy): Verdict {
     reasons.push(`min cosine ${fmtCos(minCos)} < ${gate.minCosine} (output '${worstCos.name}')`);
   }
   for (const o of m.outputs) {
-    // Maps (ppocr-det's [1, 1, H, W] probabilities) are not classifications: saturated, tied values make
-    // their row argmax flip on rounding noise (82% "agreement" at cosine 1.00000).
-    const classifier = !o.dims || o.dims.length <= 3;
+    // Maps and hidden states are not classifications: ppocr-det's saturated [1, 1, H, W] probabilities and a
+    // BERT hidden state flip their row argmax on rounding noise (82% / 96% "agreement" at cosine ≥ 0.9995).
+    const classifier = o.classifier ?? o.dims?.length === 2;
     if (classifier && o.argmaxAgreement !== undefined && !(o.argmaxAgreement >= gate.minArgmaxAgreement)) {
       accurate = false;
       reasons.push(
@@ -141,12 +146,24 @@ function fmtCos(c: number): string {
   return c >= 0.999 ? c.toFixed(5) : c.toFixed(4);
 }
 
-/** The verdict's input from a comparison report. */
-export function verdictInput(report: CompareReport): VerdictInput {
+/** Outputs that are classifications: produced by Softmax/LogSoftmax (ppocr-rec's per-step characters). */
+export function classifierOutputs(model: ModelProto): Set<string> {
+  const out = new Set<string>();
+  const names = new Set((model.graph?.output ?? []).map((o) => o.name ?? ''));
+  for (const n of model.graph?.node ?? [])
+    if (/^(Log)?Softmax$/.test(n.op_type ?? '')) for (const y of n.output ?? []) if (names.has(y)) out.add(y);
+  return out;
+}
+
+/** The verdict's input from a comparison report; `classifiers` from `classifierOutputs` of the original. */
+export function verdictInput(report: CompareReport, classifiers?: ReadonlySet<string>): VerdictInput {
   return {
     latencyRatio: report.latency?.ratio,
     sizeRatio: report.size.ratio,
-    outputs: report.outputs,
+    outputs: report.outputs.map((o) => ({
+      ...o,
+      ...(classifiers ? { classifier: classifiers.has(o.name) || o.dims.length === 2 } : {}),
+    })),
     unmatchedOutputs: report.unmatchedOutputs,
   };
 }
