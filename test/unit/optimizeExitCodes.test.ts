@@ -103,6 +103,7 @@ describe('CLI optimize: verdict and exit codes', () => {
   it('bad input: exit 2 (missing file, bad --min-cosine, --require-faster without the comparison)', async () => {
     assert.equal(await main(['optimize', path.join(dir, 'missing.onnx')], captureIO()), 2);
     assert.equal(await main(['optimize', model, '--min-cosine', 'abc', '--runs', '0'], captureIO()), 2);
+    assert.equal(await main(['optimize', model, '--no-compare'], captureIO()), 2);
     const io = captureIO();
     assert.equal(await main(['optimize', model, '--quantize', 'dynamic', '--no-compare', '--require-faster'], io), 2);
     assert.deepEqual(files(), ['mlp.onnx']);

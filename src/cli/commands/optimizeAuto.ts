@@ -20,6 +20,8 @@ export async function optimizeAuto(
   io: CliIO,
   signal: AbortSignal,
 ): Promise<number> {
+  if (args.flags.has('no-compare'))
+    throw new UsageError('the automatic choice measures every candidate: drop --no-compare, or name a transform');
   const explicitOut = optionValue(args, 'output');
   const out = explicitOut ? path.resolve(explicitOut) : undefined;
   if (out === input.file) throw new UsageError('the output must be a new file, not the input model');
