@@ -5,7 +5,7 @@
  */
 export const COMMAND_SUMMARIES = {
   inspect: 'show a model: I/O, ops, parameters, FLOPs, peak-memory estimate',
-  optimize: 'simplify, prune and/or quantize a model (int8, fp16, int4) into a new file and verify it',
+  optimize: 'make a model faster or smaller (chosen and measured, or the transforms you name); prints a verdict',
   compare: 'compare two models: output error, A/B latency, size, node counts',
   profile: 'measure per-node latency and memory with onnxruntime',
   advise: 'suggest optimizations with evidence and estimated gains; --trial measures them',

@@ -22,7 +22,7 @@ import {
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
-async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number): Promise<NodeError[]> {
+export async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number): Promise<NodeError[]> {
   const A = readModel(a).proto;
   const s = await createSession(a, { optimizationLevel: 'disabled' });
   try {
@@ -33,7 +33,7 @@ async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number
   }
 }
 
-function renderLocalized(list: readonly NodeError[]): string {
+export function renderLocalized(list: readonly NodeError[]): string {
   const rows = list.map(
     (e) =>
       `  ${e.node.padEnd(40)} ${e.op.padEnd(16)} SNR ${e.snrDb.toFixed(1).padStart(6)} dB  cosine ${e.cosine.toFixed(5)}`,

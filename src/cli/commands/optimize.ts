@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readModel, type LoadedModel } from '../../engine/onnx/readModel';
-import { writeModel } from '../../engine/onnx/writeModel';
+import { writeFileAtomic, writeModel, type WriteResult } from '../../engine/onnx/writeModel';
 import { summarizeChanges } from '../../engine/transform/common/changes';
-import { runPipeline, type OptimizeStep } from '../../engine/transform/common/pipeline';
+import { runPipeline, type OptimizeStep, type PipelineResult } from '../../engine/transform/common/pipeline';
 import type { CalibrationMethod } from '../../engine/transform/quantize/calibrate';
 import { loadCalibrationInputs } from '../../engine/transform/quantize/calibInputs';
 import {
@@ -18,8 +18,16 @@ import {
   type QuantizeOptions,
 } from '../../engine/transform/quantize/quantize';
 import type { QuantType } from '../../engine/transform/quantize/quantMath';
-import { compare } from '../../engine/verify/compare';
-import { renderCompareText } from '../../engine/verify/compareRender';
+import { compare, type CompareReport } from '../../engine/verify/compare';
+import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
+import {
+  classifierOutputs,
+  decideVerdict,
+  DEFAULT_GATE,
+  verdictInput,
+  type AccuracyGate,
+  type Verdict,
+} from '../../engine/verify/verdict';
 import { createSession } from '../../engine/verify/modelSource';
 import { pruneStep } from '../../engine/transform/prune';
 import { simplifyStep } from '../../engine/transform/simplify';
@@ -36,11 +44,24 @@ import {
   UsageError,
   type ParsedArgs,
 } from '../args';
+import { localizeNodes } from './compare';
+import { optimizeAuto } from './optimizeAuto';
 import type { CliIO } from '../io';
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
 const usage = `usage: onnx-tuner optimize MODEL [--simplify] [--prune SPEC] [--quantize dynamic|static|fp16|int4] [options] [-o OUT]
+
+With no transform named, tries the ones that fit the model (simplify; static int8 for conv nets, dynamic
+int8 for MatMul-heavy graphs, int4 for large MatMuls, fp16 off the CPU), measures each against the input
+and writes the best that passes the accuracy gate and is faster or smaller. The first line is the verdict.
+Exit codes: 0 written, 3 nothing improved the model / a requirement failed (no file written), 2 bad input.
+  --min-cosine X         accuracy gate: min cosine on every output (default 0.99); with a named
+                         transform, a model below it is not written (exit 3)
+  --min-argmax P         accuracy gate for classifier outputs: argmax agreement (default 99%)
+  --require-faster       with a named transform: write only if it is faster (else exit 3)
+  --html OUT             also write an HTML report (verdict, per-output table); --localize N adds the N
+                         most divergent nodes
 
 Writes a new model (default MODEL.int8.onnx / .qdq.onnx / .fp16.onnx / .int4.onnx; the input is never
 touched and an existing file is never overwritten without --force), then compares it with the input.
@@ -108,6 +129,55 @@ function regexes(args: ParsedArgs, key: string): RegExp[] {
   });
 }
 
+/** Quantizer settings from the arguments, every mode's (the mode itself is added by the caller). */
+export async function quantizeOptionsFromArgs(
+  file: string,
+  args: ParsedArgs,
+  signal?: AbortSignal,
+): Promise<Omit<QuantizeOptions, 'mode'>> {
+  const calibDir = optionValue(args, 'calib-inputs');
+  let calibrationInputs: QuantizeOptions['calibrationInputs'];
+  if (calibDir) {
+    const s = await createSession(file, { optimizationLevel: 'disabled' });
+    try {
+      calibrationInputs = loadCalibrationInputs(calibDir, inputSpecs(s));
+    } finally {
+      await s.release();
+    }
+  }
+  const opts: Omit<QuantizeOptions, 'mode'> = {
+    perChannel: args.flags.has('per-channel'),
+    reduceRange: args.flags.has('reduce-range'),
+    quantizeOutputs: args.flags.has('quantize-outputs'),
+    calibration: oneOf<CalibrationMethod>(args, 'calibrate', ['minmax', 'percentile', 'entropy']),
+    percentile: optionValue(args, 'percentile') !== undefined ? Number(optionValue(args, 'percentile')) : undefined,
+    calibrationInputs,
+    calibrationSamples: intOption(args, 'calib-samples', 8),
+    sensitiveWeightOnly: intOption(args, 'sensitive', 0, 0),
+    activationType: oneOf<QuantType>(args, 'activation-type', ['uint8', 'int8']),
+    weightType: oneOf<QuantType>(args, 'weight-type', ['int8', 'uint8']),
+    blockSize: intOption(args, 'block-size', 32),
+    symmetric: !args.flags.has('asymmetric'),
+    includeOps: list(args, 'include-op'),
+    excludeOps: list(args, 'exclude-op'),
+    excludeNodes: regexes(args, 'exclude-node'),
+    keepFirstLast: args.flags.has('keep-first-last'),
+    keepFirst: args.flags.has('keep-first'),
+    minWeightElements: intOption(args, 'min-weight', 0, 0),
+    extraFp32Ops: list(args, 'keep-fp32-op'),
+    dims: parseDims(args),
+    inputShapes: shapesFromArgs(args),
+    runtime: runtimeFromArgs(args),
+    signal,
+  };
+  return opts;
+}
+
+/** Whether the arguments name a transform; without one, optimize chooses (optimizeAuto.ts). */
+export function namesTransform(args: ParsedArgs): boolean {
+  return args.values.has('quantize') || args.flags.has('simplify') || args.values.has('prune');
+}
+
 /** The pipeline for these arguments. Simplify/prune steps go in front of quantize as they land. */
 export async function buildOptimizeSteps(
   file: string,
@@ -130,44 +200,11 @@ export async function buildOptimizeSteps(
   }
   if (!mode && front.length === 0) throw new UsageError('missing --quantize MODE (or --simplify / --prune SPEC)');
   if (!mode) return { steps: front, mode };
-  const runtime = runtimeFromArgs(args);
-  const calibDir = optionValue(args, 'calib-inputs');
-  let calibrationInputs: QuantizeOptions['calibrationInputs'];
-  if (calibDir) {
-    const s = await createSession(file, { optimizationLevel: 'disabled' });
-    try {
-      calibrationInputs = loadCalibrationInputs(calibDir, inputSpecs(s));
-    } finally {
-      await s.release();
-    }
-  }
-  const opts: QuantizeOptions = {
-    mode,
-    perChannel: args.flags.has('per-channel'),
-    reduceRange: args.flags.has('reduce-range'),
-    quantizeOutputs: args.flags.has('quantize-outputs'),
-    calibration: oneOf<CalibrationMethod>(args, 'calibrate', ['minmax', 'percentile', 'entropy']),
-    percentile: optionValue(args, 'percentile') !== undefined ? Number(optionValue(args, 'percentile')) : undefined,
-    calibrationInputs,
-    calibrationSamples: intOption(args, 'calib-samples', 8),
-    sensitiveWeightOnly: intOption(args, 'sensitive', 0, 0),
-    activationType: oneOf<QuantType>(args, 'activation-type', ['uint8', 'int8']),
-    weightType: oneOf<QuantType>(args, 'weight-type', ['int8', 'uint8']),
-    blockSize: intOption(args, 'block-size', 32),
-    symmetric: !args.flags.has('asymmetric'),
-    includeOps: list(args, 'include-op'),
-    excludeOps: list(args, 'exclude-op'),
-    excludeNodes: regexes(args, 'exclude-node'),
-    keepFirstLast: args.flags.has('keep-first-last'),
-    keepFirst: args.flags.has('keep-first'),
-    minWeightElements: intOption(args, 'min-weight', 0, 0),
-    extraFp32Ops: list(args, 'keep-fp32-op'),
-    dims: parseDims(args),
-    inputShapes: shapesFromArgs(args),
-    runtime,
-    signal,
-  };
-  return { steps: [...front, quantizeStep(opts)], mode };
+  const base = await quantizeOptionsFromArgs(file, args, signal);
+  // Dynamic int8 Conv (ConvInteger) runs slower than float on x86 and costs accuracy: left out unless asked.
+  const excludeOps =
+    mode === 'dynamic' && !base.includeOps?.includes('Conv') ? [...(base.excludeOps ?? []), 'Conv'] : base.excludeOps;
+  return { steps: [...front, quantizeStep({ ...base, excludeOps, mode })], mode };
 }
 
 export const optimizeCommand: CommandEntry = {
@@ -186,6 +223,7 @@ export const optimizeCommand: CommandEntry = {
         'no-compare',
         'simplify',
         'json',
+        'require-faster',
       ],
       values: [
         ...RUNTIME_VALUE_OPTIONS,
@@ -206,6 +244,10 @@ export const optimizeCommand: CommandEntry = {
         'output',
         'prune',
         'layers',
+        'min-cosine',
+        'min-argmax',
+        'html',
+        'localize',
       ],
       aliases: { o: 'output' },
     });
@@ -225,7 +267,24 @@ export const optimizeCommand: CommandEntry = {
   },
 };
 
+/** `--min-cosine X` / `--min-argmax P` (percent or share) → the accuracy gate. */
+export function gateFromArgs(args: ParsedArgs): AccuracyGate {
+  const num = (key: string, fallback: number, percent: boolean): number => {
+    const v = optionValue(args, key);
+    if (v === undefined) return fallback;
+    let x = Number(v);
+    if (percent && x > 1) x /= 100;
+    if (!Number.isFinite(x) || x < 0) throw new UsageError(`--${key} expects a number, got '${v}'`);
+    return x;
+  };
+  return {
+    minCosine: num('min-cosine', DEFAULT_GATE.minCosine, false),
+    minArgmaxAgreement: num('min-argmax', DEFAULT_GATE.minArgmaxAgreement, true),
+  };
+}
+
 async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, signal: AbortSignal): Promise<number> {
+  if (!namesTransform(args)) return optimizeAuto(input, args, io, signal);
   const { steps, mode } = await buildOptimizeSteps(input.file, args, signal);
   const explicit = optionValue(args, 'output');
   const out = explicit
@@ -239,21 +298,56 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
     io.out('nothing changed; no file written');
     return 1;
   }
+  if (args.flags.has('no-compare') && (args.flags.has('require-faster') || args.values.has('min-cosine')))
+    throw new UsageError('--require-faster and --min-cosine need the comparison (drop --no-compare)');
   const written = writeModel(result.model, out, { sourceFile: input.file, overwrite: args.flags.has('force') });
-  const report = args.flags.has('no-compare')
-    ? undefined
-    : await compare(input.file, out, {
-        runtime: runtimeFromArgs(args),
-        dims: parseDims(args),
-        inputShapes: shapesFromArgs(args),
-        latencyRuns: intOption(args, 'runs', 20, 0),
-        signal,
-      });
-  if (args.flags.has('json')) {
-    io.out(JSON.stringify({ output: written.file, steps: result.steps, comparison: report }, null, 2));
-    return 0;
+  let report: CompareReport | undefined;
+  try {
+    report = args.flags.has('no-compare')
+      ? undefined
+      : await compare(input.file, out, {
+          runtime: runtimeFromArgs(args),
+          dims: parseDims(args),
+          inputShapes: shapesFromArgs(args),
+          latencyRuns: intOption(args, 'runs', 20, 0),
+          signal,
+        });
+  } catch (e) {
+    removeWritten(written);
+    throw e;
   }
-  for (const s of result.steps) {
+  const verdict = report
+    ? decideVerdict(verdictInput(report, classifierOutputs(input.proto)), {
+        gate: gateFromArgs(args),
+        explicit: true,
+        requireFaster: args.flags.has('require-faster'),
+        enforceGate: args.values.has('min-cosine') || args.values.has('min-argmax'),
+      })
+    : undefined;
+  // The verdict comes first: an explicit transform that made the model worse says so before anything else.
+  if (verdict && !args.flags.has('json')) io.out(`verdict: ${verdict.line}`);
+  if (report) await writeHtml(args, input.file, out, report, verdict, io);
+  if (verdict && !verdict.write) removeWritten(written);
+  if (args.flags.has('json')) {
+    io.out(
+      JSON.stringify(
+        { output: verdict?.write === false ? null : written.file, verdict, steps: result.steps, comparison: report },
+        null,
+        2,
+      ),
+    );
+    return verdict?.exitCode ?? 0;
+  }
+  printSteps(result.steps, io);
+  io.out(
+    verdict?.write === false ? 'no file written' : `wrote ${written.file} (${(written.bytes / 2 ** 20).toFixed(2)} MB)`,
+  );
+  if (report) io.out(renderCompareText(report));
+  return verdict?.exitCode ?? 0;
+}
+
+export function printSteps(steps: PipelineResult['steps'], io: CliIO): void {
+  for (const s of steps) {
     io.out(`${s.name}: ${summarizeChanges(s.changes)}`);
     for (const c of s.changes.filter((c) => c.kind === 'note')) io.out(`  note: ${c.detail}`);
     const skipped = s.changes.filter((c) => c.kind === 'skipped');
@@ -265,7 +359,31 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
           .join('; ')}${skipped.length > 5 ? ' ...' : ''}`,
       );
   }
-  io.out(`wrote ${written.file} (${(written.bytes / 2 ** 20).toFixed(2)} MB)`);
-  if (report) io.out(renderCompareText(report));
-  return 0;
+}
+
+function removeWritten(w: WriteResult): void {
+  fs.rmSync(w.file, { force: true });
+  if (w.dataFile) fs.rmSync(w.dataFile, { force: true });
+}
+
+/** `--html OUT`: the comparison page with the verdict and, with `--localize N`, the most divergent nodes. */
+export async function writeHtml(
+  args: ParsedArgs,
+  a: string,
+  b: string,
+  report: CompareReport,
+  verdict: Verdict | undefined,
+  io: CliIO,
+): Promise<void> {
+  const html = optionValue(args, 'html');
+  if (!html) return;
+  const top = intOption(args, 'localize', 0, 0);
+  // Localizing reads B from disk: the caller removes a refused model only after this.
+  const localized = top > 0 && fs.existsSync(b) ? await localizeNodes(a, b, args, top) : undefined;
+  writeFileAtomic(path.resolve(html), [
+    Buffer.from(
+      renderCompareHtml(report, { ...(verdict ? { verdict: verdict.line } : {}), ...(localized ? { localized } : {}) }),
+    ),
+  ]);
+  io.err(`wrote ${html}`);
 }

@@ -31,7 +31,13 @@ export function renderCompareText(r: CompareReport): string {
   return lines.join('\n');
 }
 
-export function renderCompareHtml(r: CompareReport): string {
+/** What an optimize run adds to the page: its verdict line and the nodes whose outputs diverge most. */
+export interface HtmlExtras {
+  readonly verdict?: string;
+  readonly localized?: readonly { node: string; op: string; snrDb: number; cosine: number }[];
+}
+
+export function renderCompareHtml(r: CompareReport, extras: HtmlExtras = {}): string {
   const row = (cells: string[]): string => `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
   const outputs = r.outputs
     .map((o) =>
@@ -59,6 +65,7 @@ export function renderCompareHtml(r: CompareReport): string {
     style:
       'body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}',
     body: `<h1>Comparison</h1>
+${extras.verdict ? `<p><strong>Verdict: ${escapeHtml(extras.verdict)}</strong></p>` : ''}
 <p>A: ${escapeHtml(r.a)}<br>B: ${escapeHtml(r.b)}</p>
 <table><tr><th></th><th>A</th><th>B</th><th>B/A</th></tr>
 ${row(['size', mb(r.size.a), mb(r.size.b), `${r.size.ratio.toFixed(3)}×`])}${lat}${row(['nodes', String(r.nodes.a), String(r.nodes.b), ''])}
@@ -66,6 +73,14 @@ ${row(['size', mb(r.size.a), mb(r.size.b), `${r.size.ratio.toFixed(3)}×`])}${la
 <h2>Outputs (${r.inputSets} input sets)</h2>
 <table><tr><th>output</th><th>min cosine</th><th>SNR dB</th><th>max abs</th><th>mean abs</th><th>argmax agreement</th></tr>${outputs}</table>
 <h2>Node count changes</h2>
-<table><tr><th>op</th><th>A</th><th>B</th></tr>${ops}</table>`,
+<table><tr><th>op</th><th>A</th><th>B</th></tr>${ops}</table>
+${localizedHtml(extras, row)}`,
   });
+}
+
+function localizedHtml(extras: HtmlExtras, row: (cells: string[]) => string): string {
+  if (!extras.localized?.length) return '';
+  const rows = extras.localized.map((e) => row([e.node, e.op, e.snrDb.toFixed(1), e.cosine.toFixed(5)])).join('');
+  return `<h2>Nodes whose outputs diverge most</h2>
+<table><tr><th>node</th><th>op</th><th>SNR dB</th><th>cosine</th></tr>${rows}</table>`;
 }

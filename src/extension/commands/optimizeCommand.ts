@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { AVAILABLE_STEPS } from '../jobs/availableSteps';
-import type { OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
+import { decideVerdict, DEFAULT_GATE, type Verdict } from '../../engine/verify/verdict';
+import type { ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
 import { JobCancelledError, type JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
 import { optimizedFileName } from '../outputName';
@@ -158,8 +159,23 @@ export async function optimizeModel(
   const out = vscode.Uri.file(result.outFile);
   void vscode.commands.executeCommand('revealInExplorer', out);
   if (options?.showReport !== false && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
-  void vscode.window.showInformationMessage(
-    `Wrote ${path.basename(result.outFile)}${result.comparison ? ` (${(result.comparison.sizeB / result.comparison.sizeA).toFixed(2)}× the size)` : ''}.`,
-  );
+  const verdict = result.comparison ? comparisonVerdict(result.comparison) : undefined;
+  const message = `${verdict ? `${verdict.line}. ` : ''}Wrote ${path.basename(result.outFile)}.`;
+  log().info(`optimize ${path.basename(uri.fsPath)}: ${message}`);
+  // A model the user asked for is written even when worse, but the toast warns rather than informs.
+  if (verdict && !verdict.better) void vscode.window.showWarningMessage(message);
+  else void vscode.window.showInformationMessage(message);
   return result;
+}
+
+/** The verdict line ("2.4× faster, 0.26× size, min cosine 0.9991 — kept") for the job's comparison. */
+export function comparisonVerdict(c: ComparisonSummary): Verdict {
+  return decideVerdict(
+    {
+      ...(c.latency ? { latencyRatio: c.latency.ratio } : {}),
+      sizeRatio: c.sizeB / c.sizeA,
+      outputs: c.outputs,
+    },
+    { gate: DEFAULT_GATE, explicit: true },
+  );
 }

@@ -14,7 +14,7 @@
  * on such models few nodes fuse and the QDQ model runs slower than float (bench/quantize.bench.ts).
  */
 import { attrInt } from '../../graph/attributes';
-import { indexGraph } from '../../graph/graphIndex';
+import { indexGraph, type GraphIndex } from '../../graph/graphIndex';
 import { DataType, type ModelProto, type NodeProto } from '../../onnx/types';
 import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
 import { GraphEditor, makeNode } from '../common/graphEdit';
@@ -92,9 +92,57 @@ function findTargets(model: ModelProto, opts: StaticQuantOptions): Target[] {
   return out;
 }
 
+/**
+ * Ops ORT has int8 kernels or QDQ fusions for on CPU: an output pair in front of them costs nothing extra.
+ * Not Mul: after a Conv it is usually an unfolded BatchNormalization scale, whose input range is far wider
+ * than what the rest of the chain resolves (the ppocr-det case below).
+ */
+const QDQ_READERS = new Set([
+  'Conv',
+  'ConvTranspose',
+  'MatMul',
+  'Gemm',
+  'Add',
+  'Concat',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Resize',
+  'Relu',
+  'Clip',
+  'Flatten',
+  'Reshape',
+  'Transpose',
+  'Sigmoid',
+  'LeakyRelu',
+]);
+
+/**
+ * The tensor whose Q/DQ pair covers a quantized node's output: past a Relu/Clip that is the output's only
+ * reader, so ORT fuses Conv+Relu into one QLinearConv (its QDQ selector folds the activation in) instead of
+ * leaving a float Relu between two pairs. None where a reader has no int8 kernel (HardSwish, Softmax, ...)
+ * or the tensor is a graph output: there the pair only adds error (ppocr-det: a pair on raw Conv outputs
+ * in front of HardSwish cut the output cosine from 0.996 to 0.82).
+ */
+function coveredOutput(idx: GraphIndex, node: NodeProto): string | undefined {
+  let y = node.output![0]!;
+  const readers = idx.consumers.get(y) ?? [];
+  const next = readers.length === 1 ? idx.nodes[readers[0]!]! : undefined;
+  if (next && !idx.graphOutputs.has(y) && (next.domain ?? '') === '' && /^(Relu|Clip)$/.test(next.op_type ?? ''))
+    y = next.output![0]!;
+  const after = idx.consumers.get(y) ?? [];
+  if (idx.graphOutputs.has(y) || after.length === 0) return undefined;
+  const friendly = after.every((r) => {
+    const n = idx.nodes[r]!;
+    return (n.domain ?? '') === '' && QDQ_READERS.has(n.op_type ?? '');
+  });
+  return friendly ? y : undefined;
+}
+
 /** The activations to calibrate: inputs and outputs of the nodes `quantizeStatic` will quantize. */
 export function staticQuantTargets(model: ModelProto, opts: StaticQuantOptions = {}): string[] {
   const targets = findTargets(model, opts);
+  const idx = indexGraph(model.graph ?? {});
   const skip = makeSelector(
     opts,
     targets.map((t) => t.node),
@@ -109,7 +157,8 @@ export function staticQuantTargets(model: ModelProto, opts: StaticQuantOptions =
     )
       continue;
     if (!t.weightOnly) names.add(t.node.input![0]!);
-    if (!t.weightOnly && opts.quantizeOutputs) names.add(t.node.output![0]!);
+    const y = !t.weightOnly && opts.quantizeOutputs ? coveredOutput(idx, t.node) : undefined;
+    if (y) names.add(y);
   }
   return [...names];
 }
@@ -231,6 +280,20 @@ export function quantizeStatic(
     return out;
   };
 
+  // Every activation pair first, so a weight-only node knows whether its input is already quantized by
+  // another node's pair, whichever comes first in the graph.
+  for (const t of targets) {
+    if (
+      t.weightOnly ||
+      skip(
+        t.node,
+        t.weight.dims.reduce((a, b) => a * b, 1),
+      )
+    )
+      continue;
+    const y = opts.quantizeOutputs ? coveredOutput(idx, t.node) : undefined;
+    if (quantizeActivation(t.node.input![0]!) && y) quantizeActivation(y);
+  }
   for (const t of targets) {
     const label = nodeLabel(t.node, t.i);
     const reason = skip(
@@ -242,12 +305,14 @@ export function quantizeStatic(
       continue;
     }
     const x = t.node.input![0]!;
-    const xp = t.weightOnly ? undefined : quantizeActivation(x);
+    // A weight-only node whose input another node's pair already quantizes reads a DQ output anyway: its
+    // bias must then be int32 too, or ORT's own bias quantizer steps in at load and, below opset 13, writes an
+    // invalid DequantizeLinear (`axis` in the ONNX domain; seen on ppocr-det).
+    const xp = t.weightOnly ? activationParams.get(x) : quantizeActivation(x);
     if (!xp && !t.weightOnly) {
       changes.push({ kind: 'skipped', node: label, detail: `no calibrated range for input '${x}'` });
       continue;
     }
-    if (xp && opts.quantizeOutputs) quantizeActivation(t.node.output![0]!);
     const axis = perChannel ? weightAxis(t.node, t.weight.dims.length) : undefined;
     const base = t.weight.name;
     const w = store.get({

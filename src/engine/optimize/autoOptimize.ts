@@ -1,0 +1,109 @@
+/**
+ * `optimize MODEL` with no transform named: try each candidate that fits the model (candidates.ts),
+ * measure it against the original on the same inputs (outputs, A/B latency, size), and keep the best one
+ * that passes the accuracy gate and is faster or smaller. Nothing is written here: the caller writes the
+ * chosen model, so "nothing improved the model" leaves no file behind.
+ */
+import { CancelledError, throwIfCancelled } from '../cancel';
+import type { ModelProto } from '../onnx/types';
+import { runPipeline, type OptimizeStep, type PipelineResult } from '../transform/common/pipeline';
+import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quantize';
+import { simplifyStep } from '../transform/simplify';
+import { compare, type CompareOptions, type CompareReport } from '../verify/compare';
+import type { ModelSource } from '../verify/modelSource';
+import { classifierOutputs, decideVerdict, verdictInput, type AccuracyGate, type Verdict } from '../verify/verdict';
+import { modelToBuffer } from '../onnx/writeModel';
+import { int8Coverage, optimizedOpCounts, type Int8Coverage } from '../verify/optimizedGraph';
+import { planCandidates, type Candidate } from './candidates';
+
+export interface AutoOptimizeOptions extends CompareOptions {
+  readonly gate: AccuracyGate;
+  /** Options every quantize candidate starts from (calibration inputs, selection, runtime). */
+  readonly quantize?: Omit<QuantizeOptions, 'mode'>;
+  /** Called as each candidate starts (progress). */
+  readonly onCandidate?: (c: Candidate, k: number, total: number) => void;
+}
+
+export interface CandidateResult {
+  readonly candidate: Candidate;
+  /** undefined when the transform left the model unchanged. */
+  readonly pipeline?: PipelineResult;
+  readonly report?: CompareReport;
+  readonly verdict?: Verdict;
+  /** Quantized candidates: how many Conv/MatMul kernels ORT's optimized graph runs in int8. */
+  readonly coverage?: readonly Int8Coverage[];
+  /** Why it was not measured: unchanged model, or the transform failed. */
+  readonly skipped?: string;
+}
+
+export interface AutoOptimizeResult {
+  readonly results: readonly CandidateResult[];
+  /** Index into results of the model to keep; undefined when nothing improved the model. */
+  readonly best?: number;
+}
+
+/** The settings each candidate's quantizer runs with (the defaults measured fastest on x86, DESIGN.md). */
+export function candidateSteps(c: Candidate, base: Omit<QuantizeOptions, 'mode'>): OptimizeStep[] {
+  const steps = [simplifyStep({ dims: base.dims, inputShapes: base.inputShapes })];
+  if (!c.quantize) return steps;
+  const q: QuantizeOptions =
+    c.quantize === 'static'
+      ? {
+          ...base,
+          // Measured fastest on x86 (bench/optimize.bench.ts): per-channel int8 weights, Q/DQ on outputs
+          // too so ORT fuses whole Conv(+Relu) chains, and at least 32 calibration samples.
+          perChannel: true,
+          quantizeOutputs: true,
+          calibrationSamples: Math.max(32, base.calibrationSamples ?? 0),
+          mode: 'static',
+        }
+      : { ...base, mode: c.quantize };
+  return [...steps, quantizeStep(q)];
+}
+
+/** Picks the better of two measured candidates: lower latency ratio first, then smaller size. */
+function score(r: CandidateResult): [number, number] {
+  return [r.report?.latency?.ratio ?? 1, r.report?.size.ratio ?? 1];
+}
+
+/** `original` is what the candidates are compared against (the file, so its size on disk counts). */
+export async function autoOptimize(
+  original: ModelSource,
+  model: ModelProto,
+  opts: AutoOptimizeOptions,
+): Promise<AutoOptimizeResult> {
+  const candidates = planCandidates(model, opts.runtime?.executionProvider);
+  const results: CandidateResult[] = [];
+  const classifiers = classifierOutputs(model);
+  for (const [k, candidate] of candidates.entries()) {
+    throwIfCancelled(opts.signal, 'optimize');
+    opts.onCandidate?.(candidate, k, candidates.length);
+    let pipeline: PipelineResult;
+    try {
+      pipeline = await runPipeline(model, candidateSteps(candidate, opts.quantize ?? {}), opts.signal);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      results.push({ candidate, skipped: `failed: ${(e as Error).message}` });
+      continue;
+    }
+    if (pipeline.model === model) {
+      results.push({ candidate, pipeline, skipped: 'left the model unchanged' });
+      continue;
+    }
+    const report = await compare(original, pipeline.model, opts);
+    const verdict = decideVerdict(verdictInput(report, classifiers), { gate: opts.gate, explicit: false });
+    const coverage = candidate.quantize
+      ? int8Coverage(await optimizedOpCounts(modelToBuffer(pipeline.model), opts.runtime))
+      : undefined;
+    results.push({ candidate, pipeline, report, verdict, ...(coverage ? { coverage } : {}) });
+  }
+  let best: number | undefined;
+  results.forEach((r, i) => {
+    if (!r.verdict?.better) return;
+    if (best === undefined) return void (best = i);
+    const [la, sa] = score(r);
+    const [lb, sb] = score(results[best]!);
+    if (la < lb || (la === lb && sa < sb)) best = i;
+  });
+  return best === undefined ? { results } : { results, best };
+}
