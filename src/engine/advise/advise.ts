@@ -5,6 +5,7 @@
  * (which layers to keep float). Nothing is written next to the input: ORT's optimized model goes to a
  * temporary folder that is removed whatever happens.
  */
+import { planInputs, type InputPlan } from '../graph/inputPlan';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,7 +18,7 @@ import type { ProfileReport } from '../report/profileReport';
 import { availableProviders } from '../runtime/executionProviders';
 import { toSessionOptions, type RuntimeSettings } from '../runtime/sessionOptions';
 import { quantizeDynamic } from '../transform/quantize/dynamic';
-import { synthesizeFeeds } from '../verify/feeds';
+import { synthesizeFeeds, type FeedExtras } from '../verify/feeds';
 import { localizeError, type NodeError } from '../verify/localize';
 import { createSession } from '../verify/modelSource';
 import { buildAdviceContext, type AdviceContext, type AdviceInputs } from './adviceContext';
@@ -57,6 +58,8 @@ export interface AdviseOptions {
   readonly modelBytes?: number;
   readonly dims?: Readonly<Record<string, number>>;
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** `--value` overrides and `--inputs` file for the inputs the job feeds. */
+  readonly feedExtras?: FeedExtras;
   readonly profile?: ProfileReport;
   /** Defaults to this machine's /proc/cpuinfo. */
   readonly cpu?: CpuFeatures;
@@ -79,6 +82,8 @@ export interface AdviceResult {
   /** The byte totals the ranking weighs savings against (gainScore). */
   readonly modelBytes: number;
   readonly peakActivationBytes: number;
+  /** The dims assumed for the analysis and the values synthesised inputs are drawn from, with reasons. */
+  readonly inputPlan: Pick<InputPlan, 'assumed' | 'ranges'>;
 }
 
 /** The model as onnxruntime optimizes it at level 'extended' (fusions, no layout changes). */
@@ -102,7 +107,7 @@ async function dynamicQuantError(model: ModelProto, opts: AdviseOptions): Promis
   if (q.model === model) return undefined;
   const s = await createSession(modelToBuffer(model), { optimizationLevel: 'disabled' });
   try {
-    const feeds = synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes });
+    const feeds = synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, model, ...opts.feedExtras });
     return await localizeError(model, q.model, feeds, { runtime: opts.runtime });
   } finally {
     await s.release();
@@ -132,6 +137,7 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
     ...(ortOptimized ? { ortOptimized } : {}),
   };
   const ctx = buildAdviceContext(inputs);
+  const plan = planInputs(model, { dims: opts.dims, inputShapes: opts.inputShapes, values: opts.feedExtras?.values });
   return {
     suggestions: rankSuggestions(
       RULES.flatMap((r) => r(ctx)),
@@ -143,6 +149,7 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
     runtimeChecks: Boolean(opts.runtimeChecks),
     modelBytes: ctx.modelBytes,
     peakActivationBytes: ctx.cost.peak.activationBytes,
+    inputPlan: { assumed: plan.assumed, ranges: plan.ranges },
   };
 }
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { floatToHalf } from '../transform/common/weights';
 import { halfToFloat } from '../graph/tensorData';
+import type { ValueDistribution } from '../graph/inputValueRanges';
 import type { ModelInputSpec } from './modelInputs';
 import { InputFileError, parseNpy, parseNpz, type ArrayData, type LoadedArray } from './npyFormat';
 import { synthesizeInputs } from './syntheticInputs';
@@ -19,9 +20,13 @@ export interface FeedSource {
   readonly shapes?: Readonly<Record<string, readonly number[]>>;
   /** Fixed values per input name: the whole tensor is filled with it (a scalar when the shape is []). */
   readonly values?: Readonly<Record<string, number>>;
+  /** Integer ranges per input (`--value ids=0..999`): synthesised values are drawn from [min, max]. */
+  readonly valueRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
   /** A `.npy`, `.npz` or `.json` file of input arrays. */
   readonly inputsFile?: string;
   readonly seed?: number;
+  /** Planned value distributions per input (graph/inputPlan.ts), for inputs that are synthesised. */
+  readonly distributions?: Readonly<Record<string, ValueDistribution>>;
 }
 
 export interface ResolvedFeeds {
@@ -155,6 +160,6 @@ export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSourc
       origin[spec.name] = 'synthetic';
     }
   }
-  const synthetic = synthesizeInputs(rest, source.dims ?? {}, source.seed ?? 42);
+  const synthetic = synthesizeInputs(rest, source.dims ?? {}, source.seed ?? 42, source.distributions ?? {});
   return { feeds: { ...feeds, ...synthetic.feeds }, origin, assumed: synthetic.assumed };
 }

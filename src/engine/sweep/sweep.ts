@@ -14,11 +14,12 @@ import { readModel } from '../onnx/readModel';
 import type { ModelProto } from '../onnx/types';
 import { modelToBuffer } from '../onnx/writeModel';
 import { quantile } from '../verify/latency';
-import { synthesizeFeeds } from '../verify/feeds';
+import { synthesizeFeeds, type FeedExtras } from '../verify/feeds';
 import { createSession } from '../verify/modelSource';
 import { checkExecutionProvider, explainProviderFailure } from '../runtime/executionProviders';
 import { startPeakMemoryWindow } from '../runtime/processMemory';
 import type { ExecutionProvider, OptimizationLevel } from '../runtime/sessionOptions';
+import { defaultDims } from '../graph/defaultDims';
 import { atBatch, findBatchDim, type BatchDim } from './batchDim';
 import { recommend, type Recommendation } from './recommend';
 
@@ -33,6 +34,8 @@ export interface SweepOptions {
   readonly warmupRuns?: number;
   readonly dims?: Readonly<Record<string, number>>;
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** `--value` overrides and `--inputs` file for the inputs the job feeds. */
+  readonly feedExtras?: FeedExtras;
   /** Stop growing the batch past this many bytes (default: half the free memory, at most 4 GiB). */
   readonly memoryCapBytes?: number;
   readonly budgetMs?: number;
@@ -130,7 +133,9 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
     let capped = false;
     for (const batch of [...batches].sort((a, b) => a - b)) {
       const at = atBatch(bd, batch, opts.dims ?? {}, opts.inputShapes ?? {});
-      const est = estimateBytes(proto, at.dims, at.inputShapes);
+      // Memory is estimated at the dims the run will use: the user's, the batch, and representative defaults.
+      const planned = defaultDims(proto, { dims: at.dims, inputShapes: at.inputShapes });
+      const est = estimateBytes(proto, planned.dims, planned.inputShapes);
       if (capped || (est !== null && est > cap)) {
         skipped.push({ provider, batch, reason: `over the memory cap (${(cap / 2 ** 20).toFixed(0)} MiB)` });
         capped = true;
@@ -154,7 +159,7 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
         }
         const ms: number[] = [];
         try {
-          const feeds = synthesizeFeeds(session, { dims: at.dims, inputShapes: at.inputShapes });
+          const feeds = synthesizeFeeds(session, { dims: at.dims, inputShapes: at.inputShapes, model: proto, ...opts.feedExtras });
           for (let i = 0; i < warmup + runs; i++) {
             throwIfCancelled(opts.signal, 'the sweep');
             const d = await timed(session, feeds);

@@ -61,7 +61,7 @@ export async function compare(
     const sets =
       opts.inputs ??
       Array.from({ length: opts.inputSets ?? 2 }, (_, k) =>
-        synthesizeFeeds(sa, { ...opts, seed: (opts.seed ?? 42) + k }),
+        synthesizeFeeds(sa, { ...opts, model: A.proto, seed: (opts.seed ?? 42) + k }),
       );
     const perOutput = new Map<string, { dims: readonly number[]; list: TensorMetrics[] }>();
     const bNames = new Set(sb.outputNames);

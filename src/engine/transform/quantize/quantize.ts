@@ -57,7 +57,7 @@ async function synthesizedSamples(model: ModelProto, opts: QuantizeOptions): Pro
   const s = await createSession(modelToBuffer(model), { ...opts.runtime, optimizationLevel: 'disabled' });
   try {
     return Array.from({ length: opts.calibrationSamples ?? 8 }, (_, k) =>
-      synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, seed: 1000 + k }),
+      synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, seed: 1000 + k, model }),
     );
   } finally {
     await s.release();

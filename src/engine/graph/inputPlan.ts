@@ -1,0 +1,50 @@
+/**
+ * Everything a job needs to feed a model it knows nothing else about: concrete dims (the user's, else
+ * representative defaults from defaultDims.ts) and a value distribution per input (the user's --value, else
+ * what the graph implies, inputValueRanges.ts). Pure and serialisable: the plan travels to the runtime process
+ * and into every report, so the numbers a user sees always say what shape and values produced them.
+ */
+import type { ModelProto } from '../onnx/types';
+import { defaultDims, formatDimAssumptions, type DimAssumption, type UserDims } from './defaultDims';
+import { formatValueRanges, inputValueRanges, type InputValueRange, type ValueDistribution } from './inputValueRanges';
+import { inferShapes } from './shapeInference';
+
+export interface UserInputs extends UserDims {
+  /** `--value name=N`: a constant, or `name=LO..HI`: integers in [LO, HI]. */
+  readonly values?: Readonly<Record<string, number | { readonly min: number; readonly max: number }>>;
+}
+
+export interface InputPlan {
+  readonly dims: Record<string, number>;
+  readonly inputShapes: Record<string, number[]>;
+  readonly assumed: DimAssumption[];
+  readonly ranges: InputValueRange[];
+}
+
+export function planInputs(model: ModelProto, user: UserInputs = {}): InputPlan {
+  const dimPlan = defaultDims(model, user);
+  let shapes;
+  try {
+    shapes = inferShapes(model, { dims: dimPlan.dims, inputShapes: dimPlan.inputShapes }).main;
+  } catch {
+    shapes = undefined; // ranges fall back to constant tables only
+  }
+  const ranges = inputValueRanges(model, shapes).map((r): InputValueRange => {
+    const v = user.values?.[r.input];
+    if (v === undefined) return r;
+    const distribution: ValueDistribution =
+      typeof v === 'number' ? { kind: 'constant', value: v } : { kind: 'int-uniform', min: v.min, max: v.max + 1 };
+    return { input: r.input, distribution, reason: 'given with --value', source: 'user' };
+  });
+  return { ...dimPlan, ranges };
+}
+
+/** A map input → distribution, the form synthesis takes. */
+export function distributions(plan: Pick<InputPlan, 'ranges'>): Record<string, ValueDistribution> {
+  return Object.fromEntries(plan.ranges.map((r) => [r.input, r.distribution]));
+}
+
+/** The dims table and the values table, for the text output of every command. */
+export function formatInputPlan(plan: Pick<InputPlan, 'assumed' | 'ranges'>): string {
+  return [formatDimAssumptions(plan.assumed), formatValueRanges(plan.ranges)].filter(Boolean).join('\n');
+}
