@@ -9,16 +9,16 @@ import { localizeError, type NodeError } from '../../engine/verify/localize';
 import { createSession } from '../../engine/verify/modelSource';
 import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { feedExtras, inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS, parseShapes } from '../inputOptions';
 import { COMMAND_SUMMARIES } from '../commandList';
 import type { CommandEntry } from './index';
 
-export const RUNTIME_OPTIONS_USAGE = `  --dims a=1,b=2     values for symbolic dims
-  --shape x=1,3,48,320  a full input shape (repeatable; for inputs with unnamed dims)
+export const RUNTIME_OPTIONS_USAGE = `${INPUT_OPTIONS_USAGE}
   --threads N        intra-op threads for both sessions (default 2)
   --level L          ORT graph optimization level: disabled|basic|extended|all (default all)
   --runs N           measured alternating A/B runs (default 20; 0 skips latency)`;
 
-export const RUNTIME_VALUE_OPTIONS = ['dims', 'shape', 'threads', 'level', 'runs'] as const;
+export const RUNTIME_VALUE_OPTIONS = [...INPUT_VALUE_OPTIONS, 'threads', 'level', 'runs'] as const;
 
 const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
 
@@ -32,27 +32,21 @@ export function runtimeFromArgs(args: ParsedArgs): RuntimeSettings {
   };
 }
 
-/** `--shape x=1,3,48,320` (repeatable) → { x: [1, 3, 48, 320] }. */
+/** `--shape x=1,3,48,320` or `x=1x3x48x320` (repeatable) → { x: [1, 3, 48, 320] }. */
 export function shapesFromArgs(args: ParsedArgs): Record<string, number[]> {
-  const shapes: Record<string, number[]> = {};
-  for (const s of args.values.get('shape') ?? []) {
-    const eq = s.indexOf('=');
-    const dims = s
-      .slice(eq + 1)
-      .split(/[,x]/)
-      .map(Number);
-    if (eq < 1 || dims.some((d) => !Number.isInteger(d) || d < 1))
-      throw new UsageError(`--shape expects name=d1,d2,... with positive integers, got '${s}'`);
-    shapes[s.slice(0, eq)] = dims;
-  }
-  return shapes;
+  return parseShapes(args);
 }
 
 async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number): Promise<NodeError[]> {
   const A = readModel(a).proto;
   const s = await createSession(a, { optimizationLevel: 'disabled' });
   try {
-    const feeds = synthesizeFeeds(s, { dims: parseDims(args), inputShapes: shapesFromArgs(args) });
+    const feeds = synthesizeFeeds(s, {
+      dims: parseDims(args),
+      inputShapes: shapesFromArgs(args),
+      model: A,
+      ...feedExtras(inputOptions(args)),
+    });
     return await localizeError(A, readModel(b).proto, feeds, { top, runtime: runtimeFromArgs(args) });
   } finally {
     await s.release();
@@ -88,6 +82,7 @@ export const compareCommand: CommandEntry = {
       runtime: runtimeFromArgs(args),
       dims: parseDims(args),
       inputShapes: shapesFromArgs(args),
+      ...feedExtras(inputOptions(args)),
       latencyRuns: intOption(args, 'runs', 20, 0),
     });
     const top = intOption(args, 'localize', 0, 0);

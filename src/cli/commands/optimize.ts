@@ -25,6 +25,7 @@ import { pruneStep } from '../../engine/transform/prune';
 import { simplifyStep } from '../../engine/transform/simplify';
 import { inputSpecs } from '../../engine/runtime/modelInputs';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { feedExtras, inputOptions } from '../inputOptions';
 import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from './compare';
 import type { CliIO } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
@@ -154,6 +155,7 @@ export async function buildOptimizeSteps(
     extraFp32Ops: list(args, 'keep-fp32-op'),
     dims: parseDims(args),
     inputShapes: shapesFromArgs(args),
+    feedExtras: feedExtras(inputOptions(args)),
     runtime,
     signal,
   };
@@ -236,6 +238,7 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
         runtime: runtimeFromArgs(args),
         dims: parseDims(args),
         inputShapes: shapesFromArgs(args),
+        ...feedExtras(inputOptions(args)),
         latencyRuns: intOption(args, 'runs', 20, 0),
         signal,
       });

@@ -3,6 +3,7 @@
  * Per output: max/mean abs error, cosine, SNR, argmax agreement (over several input sets); A/B latency with
  * alternating runs; file size ratio; node counts by op type. Both sessions use the same runtime settings.
  */
+import { planInputs, type InputPlan } from '../graph/inputPlan';
 import { throwIfCancelled } from '../cancel';
 import type * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../onnx/types';
@@ -41,6 +42,8 @@ export interface CompareReport {
   readonly size: { readonly a: number; readonly b: number; readonly ratio: number };
   readonly nodes: { readonly a: number; readonly b: number; readonly byOp: readonly OpCountDiff[] };
   readonly runtime: RuntimeSettings;
+  /** Dims assumed for synthesised inputs and the values drawn, with reasons (absent when inputs were given). */
+  readonly inputPlan?: Pick<InputPlan, 'assumed' | 'ranges'>;
 }
 
 function countNodes(model: ModelProto): number {
@@ -105,6 +108,9 @@ export async function compare(
       size: { a: A.bytes, b: B.bytes, ratio: B.bytes / A.bytes },
       nodes: { a: countNodes(A.proto), b: countNodes(B.proto), byOp: diffOpCounts(A.proto, B.proto) },
       runtime,
+      ...(opts.inputs
+        ? {}
+        : { inputPlan: planInputs(A.proto, { dims: opts.dims, inputShapes: opts.inputShapes, values: opts.values }) }),
     };
     return latency ? { ...report, latency } : report;
   } finally {

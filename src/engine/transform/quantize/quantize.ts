@@ -7,7 +7,7 @@ import type * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../../onnx/types';
 import { modelToBuffer } from '../../onnx/writeModel';
 import type { RuntimeSettings } from '../../runtime/sessionOptions';
-import { synthesizeFeeds } from '../../verify/feeds';
+import { synthesizeFeeds, type FeedExtras } from '../../verify/feeds';
 import { createSession } from '../../verify/modelSource';
 import type { TransformChange, TransformResult } from '../common/changes';
 import type { OptimizeStep } from '../common/pipeline';
@@ -47,6 +47,8 @@ export interface QuantizeOptions
   /** Shapes/dims for synthesised calibration inputs. */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   readonly dims?: Readonly<Record<string, number>>;
+  /** `--value` overrides and `--inputs` file for synthesised calibration inputs. */
+  readonly feedExtras?: FeedExtras;
   readonly runtime?: RuntimeSettings;
   /** Stops calibration between samples (CancelledError). */
   readonly signal?: AbortSignal;
@@ -57,7 +59,7 @@ async function synthesizedSamples(model: ModelProto, opts: QuantizeOptions): Pro
   const s = await createSession(modelToBuffer(model), { ...opts.runtime, optimizationLevel: 'disabled' });
   try {
     return Array.from({ length: opts.calibrationSamples ?? 8 }, (_, k) =>
-      synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, seed: 1000 + k, model }),
+      synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, seed: 1000 + k, model, ...opts.feedExtras }),
     );
   } finally {
     await s.release();
