@@ -109,7 +109,40 @@ function graphInputs(graph: GraphProto): InputInfo[] {
     });
 }
 
+/** `past_sequence_length + sequence_length` or `seq + 1`: the terms of a sum-named dim, else undefined. */
+function sumTerms(symbol: string): string[] | undefined {
+  const terms = symbol.split('+').map((t) => t.trim());
+  return terms.length > 1 && terms.every((t) => /^[\w.]+$/.test(t)) ? terms : undefined;
+}
+
+/** Exporters name a dim after the sum it holds (the KV-cache mask's `past + new`); evaluate it from its terms. */
+function evaluateSum(terms: readonly string[], dims: Readonly<Record<string, number>>): number | undefined {
+  let total = 0;
+  for (const t of terms) {
+    const v = /^\d+$/.test(t) ? Number(t) : dims[t];
+    if (v === undefined) return undefined;
+    total += v;
+  }
+  return total;
+}
+
 export function defaultDims(model: ModelProto, user: UserDims = {}): DimPlan {
+  const deferred = new Set<string>();
+  const plan = planDims(model, user, deferred);
+  if (!deferred.size) return plan;
+  // Second pass for the inputs with sum-named dims, now that their terms have values.
+  const settled = Object.entries(plan.inputShapes).filter(([name]) => !deferred.has(name));
+  const assumed = plan.assumed.filter((a) => !deferred.has(a.input));
+  const second = planDims(model, { dims: plan.dims, inputShapes: Object.fromEntries(settled) }, undefined);
+  const order = new Map(graphInputs(model.graph ?? {}).map((v, i) => [v.name, i]));
+  return {
+    ...second,
+    assumed: [...assumed, ...second.assumed].sort((a, b) => (order.get(a.input) ?? 0) - (order.get(b.input) ?? 0)),
+  };
+}
+
+/** One pass over the inputs; with `deferred`, sum-named dims wait (their inputs are recorded there). */
+function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | undefined): DimPlan {
   const graph = model.graph ?? {};
   const index = indexGraph(graph);
   const chain = strideChain(index);
@@ -131,7 +164,6 @@ export function defaultDims(model: ModelProto, user: UserDims = {}): DimPlan {
       isFloat &&
       (channels === 1 ||
         channels === 3 ||
-        channels === 4 ||
         consumersThrough(index, input.name).some((n) => n.op_type === 'Conv'));
     const isIds = INT_TYPES.has(input.dtype) && rank === 2;
     let open = false;
@@ -140,15 +172,23 @@ export function defaultDims(model: ModelProto, user: UserDims = {}): DimPlan {
       const symbol = typeof d === 'string' && d ? d : null;
       if (symbol !== null && dims[symbol] !== undefined) return dims[symbol]!;
       open = true;
+      const terms = symbol !== null ? sumTerms(symbol) : undefined;
+      if (terms && deferred) {
+        deferred.add(input.name);
+        return 0; // filled in by the second pass
+      }
+      const sum = terms ? evaluateSum(terms, dims) : undefined;
       const pick = (value: number, reason: string): number => {
         assumed.push({ input: input.name, axis, symbol, value, reason });
         if (symbol !== null) dims[symbol] = value;
         return value;
       };
       const label = symbol ?? `axis ${axis}`;
+      if (sum !== undefined) return pick(sum, `the sum its name states (${terms!.map((t) => `${t}=${dims[t] ?? t}`).join(' + ')})`);
       const weight = impliedByWeight(index, input.name, axis, rank);
       if (weight !== undefined) return pick(weight, `${label}: the size the first consumer's weight expects`);
       if (symbol && isBatchName(symbol)) return pick(DEFAULT_BATCH, `batch-like name '${symbol}'`);
+      if (symbol && isSequenceName(symbol)) return pick(DEFAULT_SEQUENCE, `sequence-like name '${symbol}'`);
       if (isImage && (axis === 2 || axis === 3)) {
         const detector = chain.upsamples && chain.stride >= 32;
         const base = detector ? DEFAULT_DETECTION_IMAGE : DEFAULT_IMAGE;
@@ -159,7 +199,6 @@ export function defaultDims(model: ModelProto, user: UserDims = {}): DimPlan {
         );
       }
       if (symbol && isSpatialName(symbol)) return pick(DEFAULT_IMAGE, `spatial-like name '${symbol}'`);
-      if (symbol && isSequenceName(symbol)) return pick(DEFAULT_SEQUENCE, `sequence-like name '${symbol}'`);
       if (isIds && axis === 1) return pick(DEFAULT_SEQUENCE, `second dim of integer ids input '${input.name}'`);
       if (axis === 0 && rank >= 2) return pick(DEFAULT_BATCH, `${label}: first dim of a rank-${rank} input (batch)`);
       if (isFloat && (isAudioName(input.name) || (symbol && isAudioName(symbol))))

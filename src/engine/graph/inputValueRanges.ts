@@ -39,7 +39,8 @@ const INT_TYPES = new Set<number>([
 const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.BFLOAT16]);
 
 /** Ops whose output carries the input's values unchanged (layout or type only), with the data input index. */
-const PASS_THROUGH: Record<string, number> = {
+const PASS_THROUGH: Record<string, number | readonly number[]> = {
+  Where: [1, 2],
   Cast: 0,
   Identity: 0,
   Unsqueeze: 0,
@@ -95,7 +96,7 @@ function usesOf(index: GraphIndex, name: string, offset = 0, asFloat = false, de
       out.push({ node, slot, offset, asFloat });
       if (depth > 12 || !node.output?.[0]) return;
       const pass = PASS_THROUGH[op];
-      if (pass !== undefined && (pass === -1 || pass === slot)) {
+      if (pass !== undefined && (pass === -1 || pass === slot || (Array.isArray(pass) && pass.includes(slot)))) {
         const toFloat =
           op === 'Cast' && [DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE].includes(attrInt(node, 'to', 0));
         usesOf(index, node.output[0], offset, asFloat || toFloat, depth + 1, out);

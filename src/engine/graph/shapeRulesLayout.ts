@@ -277,7 +277,20 @@ export const passThrough: ShapeRule = (ctx): OpResult => ({
   values: [ctx.value(0)],
 });
 
+/** OneHot (ONNX Operators.md#OneHot): indices shape with `depth` inserted at `axis`; dtype of `values`. */
+const oneHot: ShapeRule = (ctx) => {
+  const s = ctx.inputs[0]!.shape;
+  const depth = ctx.value(1)?.[0];
+  if (!s) return { outputs: [t(ctx.inputs[2]!.dtype, null)] };
+  const axis = attrInt(ctx.node, 'axis', -1);
+  const at = axis < 0 ? axis + s.length + 1 : axis;
+  const out = [...s];
+  out.splice(at, 0, typeof depth === 'number' ? depth : null);
+  return { outputs: [t(ctx.inputs[2]!.dtype, out)] };
+};
+
 export const layoutRules: Record<string, ShapeRule> = {
+  OneHot: oneHot,
   Reshape: reshape,
   Transpose: transpose,
   Concat: concat,
