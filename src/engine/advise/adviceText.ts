@@ -39,6 +39,7 @@ export function renderAdviceText(
   ];
   const plan = formatInputPlan(result.inputPlan);
   if (plan) lines.push(plan);
+  for (const u of result.unavailableProviders) lines.push(`provider ${u.name} unavailable: ${u.reason}`);
   if (noise)
     lines.push(
       `noise band ±${(100 * noise.band).toFixed(1)}% (A/A ratio ${noise.aaRatio.toFixed(3)}, pair IQR ${noise.aaSpread[0].toFixed(3)}–${noise.aaSpread[1].toFixed(3)})`,

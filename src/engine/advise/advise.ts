@@ -15,7 +15,7 @@ import { parseModel } from '../onnx/readModel';
 import type { ModelProto } from '../onnx/types';
 import { modelToBuffer } from '../onnx/writeModel';
 import type { ProfileReport } from '../report/profileReport';
-import { availableProviders } from '../runtime/executionProviders';
+import { probeProviders, type ProviderStatus } from '../runtime/executionProviders';
 import { toSessionOptions, type RuntimeSettings } from '../runtime/sessionOptions';
 import { quantizeDynamic } from '../transform/quantize/dynamic';
 import { synthesizeFeeds, type FeedExtras } from '../verify/feeds';
@@ -70,12 +70,17 @@ export interface AdviseOptions {
   /** Given directly (tests), instead of computed by runtimeChecks. */
   readonly quantError?: readonly NodeError[];
   readonly ortOptimized?: ModelProto;
+  /** Given directly (tests), instead of probing each provider with a session. */
+  readonly providerStatus?: readonly ProviderStatus[];
 }
 
 export interface AdviceResult {
   readonly suggestions: readonly Suggestion[];
   readonly cpu: CpuFeatures;
+  /** Execution providers a session was created with here. */
   readonly providers: readonly string[];
+  /** Providers the build lists that did not load, with onnxruntime's reason. */
+  readonly unavailableProviders: readonly { readonly name: string; readonly reason: string }[];
   /** Where latency shares came from. */
   readonly shareSource: 'profile' | 'flops';
   readonly runtimeChecks: boolean;
@@ -116,7 +121,12 @@ async function dynamicQuantError(model: ModelProto, opts: AdviseOptions): Promis
 
 export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promise<AdviceResult> {
   const cpu = opts.cpu ?? detectCpuFeatures();
-  const providers = availableProviders().map((p) => p.name);
+  // Only providers a session was actually created with: a listed provider may lack its libraries or device.
+  const probe = opts.providerStatus ?? (await probeProviders());
+  const providers = probe.filter((p) => p.available).map((p) => p.name);
+  const unavailableProviders = probe
+    .filter((p) => !p.available)
+    .map((p) => ({ name: p.name, reason: p.reason ?? 'did not load' }));
   let { quantError, ortOptimized } = opts;
   if (opts.runtimeChecks) {
     throwIfCancelled(opts.signal, 'advice');
@@ -145,6 +155,7 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
     ),
     cpu,
     providers,
+    unavailableProviders,
     shareSource: opts.profile ? 'profile' : 'flops',
     runtimeChecks: Boolean(opts.runtimeChecks),
     modelBytes: ctx.modelBytes,
