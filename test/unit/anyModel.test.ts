@@ -1,0 +1,114 @@
+/**
+ * Any model a user brings, with NO input flags: each family built in code profiles, optimizes (dynamic int8),
+ * compares and advises through the CLI, prints the dims it assumed and the values it fed, and its numbers are
+ * real (a full-size input, outputs that agree after quantization, not the degenerate 1×1 or zero cosine).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { writeModel } from '../../src/engine/onnx/writeModel';
+import type { ModelProto } from '../../src/engine/onnx/types';
+import { captureIO } from '../support/capture';
+import {
+  bertStyleEncoder,
+  dynamicCnn,
+  gptStyleDecoder,
+  oneHotClassifier,
+  statefulAudio,
+} from '../support/familyModels';
+import { makeTempDir, removeDir } from '../support/tmp';
+
+interface Family {
+  readonly build: () => ModelProto;
+  /** The shape each input must be fed at, with no flags. */
+  readonly fed: Record<string, number[]>;
+  /** A line the printed values table must hold. */
+  readonly valueLine: RegExp;
+}
+
+const FAMILIES: Record<string, Family> = {
+  'bert-style encoder': {
+    build: bertStyleEncoder,
+    fed: { input_ids: [1, 128], attention_mask: [1, 128], token_type_ids: [1, 128] },
+    valueLine: /token_type_ids\s+ints in \[0, 2\)/,
+  },
+  'gpt-style decoder with past key/values': {
+    build: gptStyleDecoder,
+    fed: { input_ids: [1, 128], attention_mask: [1, 256], 'past_key_values.0.key': [1, 4, 128, 16] },
+    valueLine: /input_ids\s+ints in \[0, 500\)/,
+  },
+  'cnn with fully dynamic [N,3,H,W]': {
+    build: dynamicCnn,
+    fed: { pixel_values: [1, 3, 224, 224] },
+    valueLine: /pixel_values\s+N\(0, 1\)/,
+  },
+  'audio model with state and a sample rate': {
+    build: statefulAudio,
+    fed: { input: [1, 512], state: [2, 1, 64], sr: [] },
+    valueLine: /sr\s+all 16000/,
+  },
+  'int input feeding OneHot': {
+    build: oneHotClassifier,
+    fed: { labels: [1] },
+    valueLine: /labels\s+ints in \[0, 10\)/,
+  },
+};
+
+describe('any model, no input flags', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => (dir = makeTempDir()));
+  after(() => removeDir(dir));
+
+  for (const [name, family] of Object.entries(FAMILIES)) {
+    it(`${name}: profile, optimize (dynamic int8), compare and advise`, async () => {
+      const file = path.join(dir, `${name.replace(/\W+/g, '_')}.onnx`);
+      writeModel(family.build(), file);
+
+      const prof = captureIO();
+      assert.equal(await main(['profile', file, '--runs', '2', '--warmup', '1', '--json'], prof), 0, prof.stderr.join('\n'));
+      const report = JSON.parse(prof.stdout.join('')) as {
+        inputs: { name: string; dims: number[] }[];
+        assumedDims: string[];
+        inputPlan: { assumed: { input: string; value: number }[]; ranges: { input: string }[] };
+      };
+      for (const [input, dims] of Object.entries(family.fed))
+        assert.deepEqual(report.inputs.find((i) => i.name === input)?.dims, dims, `${input} fed shape`);
+      assert.deepEqual(report.assumedDims, [], 'no dim silently set to 1');
+      assert.ok(report.inputPlan.assumed.length > 0, 'the assumed dims are reported');
+      assert.equal(report.inputPlan.ranges.length, report.inputs.length, 'every input has a value range');
+
+      const text = captureIO();
+      assert.equal(await main(['profile', file, '--runs', '1', '--warmup', '0'], text), 0, text.stderr.join('\n'));
+      assert.match(text.stdout.join('\n'), /assumed input dims/);
+      assert.match(text.stdout.join('\n'), family.valueLine);
+
+      const out = path.join(dir, `${path.basename(file, '.onnx')}.int8.onnx`);
+      const opt = captureIO();
+      assert.equal(
+        await main(['optimize', file, '--quantize', 'dynamic', '-o', out, '--runs', '2', '--json'], opt),
+        0,
+        opt.stderr.join('\n'),
+      );
+      const optimized = JSON.parse(opt.stdout.join("")) as { comparison: { outputs: unknown[] } };
+      assert.ok(fs.existsSync(out));
+      assert.ok(optimized.comparison.outputs.length > 0);
+
+      const cmp = captureIO();
+      assert.equal(await main(['compare', file, out, '--runs', '0', '--json'], cmp), 0, cmp.stderr.join('\n'));
+      const comparison = JSON.parse(cmp.stdout.join('')) as {
+        outputs: { name: string; cosine: number }[];
+        inputPlan: { ranges: unknown[] };
+      };
+      for (const o of comparison.outputs)
+        assert.ok(o.cosine > 0.9, `${o.name}: int8 output agrees with fp32 (worst cosine ${o.cosine})`);
+      assert.ok(comparison.inputPlan.ranges.length > 0);
+
+      const adv = captureIO();
+      assert.equal(await main(['advise', file, '--no-checks'], adv), 0, adv.stderr.join('\n'));
+      assert.match(adv.stdout.join('\n'), /assumed input dims|input values/);
+      assert.match(adv.stdout.join('\n'), family.valueLine);
+    });
+  }
+});
