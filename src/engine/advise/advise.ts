@@ -121,13 +121,13 @@ async function dynamicQuantError(model: ModelProto, opts: AdviseOptions): Promis
 
 export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promise<AdviceResult> {
   const cpu = opts.cpu ?? detectCpuFeatures();
+  // Only providers a session was actually created with: a listed provider may lack its libraries or device.
+  // Probed first, so the expected failures are not logged by onnxruntime (its log level is fixed at first use).
+  const probe = opts.providerStatus ?? (await probeProviders());
   const providers = probe.filter((p) => p.available).map((p) => p.name);
   const unavailableProviders = probe
     .filter((p) => !p.available)
     .map((p) => ({ name: p.name, reason: p.reason ?? 'did not load' }));
-  // Only providers a session was actually created with: a listed provider may lack its libraries or device.
-  // Probed first, so the expected failures are not logged by onnxruntime (its log level is fixed at first use).
-  const probe = opts.providerStatus ?? (await probeProviders());
   let { quantError, ortOptimized } = opts;
   if (opts.runtimeChecks) {
     throwIfCancelled(opts.signal, 'advice');
