@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import type { ModelProto } from '../../src/engine/onnx/types';
+import { DataType } from '../../src/engine/onnx/types';
 import { captureIO } from '../support/capture';
+import { GraphBuilder } from '../support/onnxBuilder';
 import {
   bertStyleEncoder,
   dynamicCnn,
@@ -111,4 +113,31 @@ describe('any model, no input flags', function () {
       assert.match(adv.stdout.join('\n'), family.valueLine);
     });
   }
+});
+
+describe('onnxruntime errors reach the user translated', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => (dir = makeTempDir()));
+  after(() => removeDir(dir));
+
+  it("a reflect Pad on a too-small input names the node, its op, the fed shapes and the flag that fixes it", async () => {
+    const g = new GraphBuilder('reflect');
+    g.input('x', ['', 1, '', '']);
+    g.init('pads', [8], [0, 0, 2, 2, 0, 0, 2, 2], DataType.INT64);
+    g.node('Pad', ['x', 'pads'], ['y'], { mode: 'reflect' }, 'reflect_pad');
+    g.output('y', ['', 1, '', '']);
+    const file = path.join(dir, 'reflect.onnx');
+    writeModel(g.model(17, 8), file);
+    // The comma form of --shape is accepted by profile like every other command.
+    const io = captureIO();
+    assert.equal(await main(['profile', file, '--runs', '1', '--warmup', '0', '--shape', 'x=1,1,1,1'], io), 2);
+    const err = io.stderr.join('\n');
+    assert.match(err, /node 'reflect_pad' \(Pad\)/);
+    assert.match(err, /x\[1x1x1x1\]/);
+    assert.match(err, /--shape x=1x1x320x320/);
+    // Without flags the planned 224×224 input runs.
+    const ok = captureIO();
+    assert.equal(await main(['profile', file, '--runs', '1', '--warmup', '0'], ok), 0, ok.stderr.join('\n'));
+  });
 });

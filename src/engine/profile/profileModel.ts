@@ -15,6 +15,7 @@ import { REPORT_SCHEMA_VERSION } from '../report/schemaVersion';
 import { checkExecutionProvider, explainProviderFailure } from '../runtime/executionProviders';
 import { resolveFeeds, type FeedSource, type ResolvedFeeds } from '../runtime/feedSource';
 import { inputSpecs } from '../runtime/modelInputs';
+import { explainRunError } from '../runtime/runErrors';
 import { startPeakMemoryWindow } from '../runtime/processMemory';
 import type { ProgressInfo } from '../runtime/protocol';
 import { toSessionOptions, type OptimizationLevel, type RuntimeSettings } from '../runtime/sessionOptions';
@@ -64,9 +65,13 @@ function staticCosts(loaded: LoadedModel, fed: ResolvedFeeds): NodeCostLookup | 
 }
 
 /** Wall-clock milliseconds of one run. */
-async function timedRun(session: ort.InferenceSession, feeds: ResolvedFeeds): Promise<number> {
+async function timedRun(session: ort.InferenceSession, feeds: ResolvedFeeds, model: string): Promise<number> {
   const t0 = performance.now();
-  await session.run(feeds.feeds);
+  try {
+    await session.run(feeds.feeds);
+  } catch (e) {
+    throw explainRunError(e, feeds.feeds, model);
+  }
   return performance.now() - t0;
 }
 
@@ -122,7 +127,7 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
       const order = i % 2 === 0 ? (['plain', 'profiled'] as const) : (['profiled', 'plain'] as const);
       for (const which of order) {
         if (which === 'plain' && !plain) continue;
-        const ms = which === 'plain' ? await timedRun(plain!, plainFeeds) : await timedRun(profiled, feeds);
+        const ms = which === 'plain' ? await timedRun(plain!, plainFeeds, req.model) : await timedRun(profiled, feeds, req.model);
         if (measured) (which === 'plain' ? plainMs : profiledMs).push(ms);
         step(`${measured ? 'measured' : 'warm-up'} runs`);
       }

@@ -3,6 +3,7 @@
  * Per output: max/mean abs error, cosine, SNR, argmax agreement (over several input sets); A/B latency with
  * alternating runs; file size ratio; node counts by op type. Both sessions use the same runtime settings.
  */
+import { explainRunError } from '../runtime/runErrors';
 import { planInputs, type InputPlan } from '../graph/inputPlan';
 import { throwIfCancelled } from '../cancel';
 import type * as ort from 'onnxruntime-node';
@@ -70,8 +71,10 @@ export async function compare(
     const bNames = new Set(sb.outputNames);
     for (const feeds of sets) {
       throwIfCancelled(opts.signal, 'the comparison');
-      const ra = await sa.run(feeds);
-      const rb = await sb.run(adaptFeeds(feeds, sb));
+      const ra = await sa.run(feeds).catch((e: unknown) => Promise.reject(explainRunError(e, feeds, A.label)));
+      const rb = await sb
+        .run(adaptFeeds(feeds, sb))
+        .catch((e: unknown) => Promise.reject(explainRunError(e, feeds, B.label)));
       for (const name of sa.outputNames) {
         if (!bNames.has(name)) continue;
         const ta = ra[name]!;
