@@ -9,7 +9,7 @@ import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../o
 import { attrInt, attrInts } from './attributes';
 import { indexGraph, type GraphIndex } from './graphIndex';
 import { typeFromProto } from './shapeInference';
-import { tensorDims } from './tensorData';
+import { tensorDims, tensorNumbers } from './tensorData';
 
 export interface DimAssumption {
   readonly input: string;
@@ -48,6 +48,25 @@ const isSequenceName = (s: string): boolean =>
   /(^|_)(seq|sequence|seqlen|len|length|tokens?|time|frames|steps)(_|$)|_length$|sequence|^past_/i.test(s);
 const isSpatialName = (s: string): boolean => /^(h|w|height|width|img_h|img_w|.*_height|.*_width)$/i.test(s);
 const isAudioName = (s: string): boolean => /audio|wav|pcm|waveform|samples|speech/i.test(s);
+const isStateName = (s: string): boolean => /(^|_)(state|h0|c0|hidden|hn|cn)(_|$|\d)/i.test(s);
+const STREAM_CHUNK = 512;
+
+/** An int scalar input the graph compares with a sample rate (16000, 8000...), or one named like one. */
+export function hasSampleRateInput(graph: GraphProto, index: GraphIndex): boolean {
+  return graphInputs(graph).some(
+    (v) =>
+      INT_TYPES.has(v.dtype) &&
+      v.shape.length <= 1 &&
+      (/^(sr|sample_?rate|sampling_?rate)$/i.test(v.name) ||
+        (index.consumers.get(v.name) ?? []).some((c) => {
+          const n = index.nodes[c]!;
+          const other = n.input?.find((x) => x !== v.name);
+          const t = other ? index.constants.get(other) : undefined;
+          const value = t ? tensorNumbers(t, 1)?.[0] : undefined;
+          return n.op_type === 'Equal' && value !== undefined && value % 8000 === 0 && value > 0;
+        })),
+  );
+}
 
 /** The longest chain of strided Conv/pool nodes (product of strides) and whether the graph upsamples. */
 function strideChain(index: GraphIndex): { stride: number; upsamples: boolean } {
@@ -146,6 +165,8 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
   const graph = model.graph ?? {};
   const index = indexGraph(graph);
   const chain = strideChain(index);
+  const sampleRate = hasSampleRateInput(graph, index);
+  const streaming = graphInputs(graph).some((v) => isStateName(v.name));
   const dims: Record<string, number> = { ...(user.dims ?? {}) };
   const inputShapes: Record<string, number[]> = {};
   const assumed: DimAssumption[] = [];
@@ -188,6 +209,10 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
       const weight = impliedByWeight(index, input.name, axis, rank);
       if (weight !== undefined) return pick(weight, `${label}: the size the first consumer's weight expects`);
       if (symbol && isBatchName(symbol)) return pick(DEFAULT_BATCH, `batch-like name '${symbol}'`);
+      if (isFloat && rank <= 2 && axis > 0 && (sampleRate || isAudioName(input.name) || (symbol && isAudioName(symbol))))
+        return streaming
+          ? pick(STREAM_CHUNK, `${label}: audio chunk of a streaming model with state inputs (512 samples, 32 ms at 16 kHz)`)
+          : pick(DEFAULT_AUDIO_SAMPLES, `${label}: audio samples (one second at 16 kHz)`);
       if (symbol && isSequenceName(symbol)) return pick(DEFAULT_SEQUENCE, `sequence-like name '${symbol}'`);
       if (isImage && (axis === 2 || axis === 3)) {
         const detector = chain.upsamples && chain.stride >= 32;
@@ -201,8 +226,8 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
       if (symbol && isSpatialName(symbol)) return pick(DEFAULT_IMAGE, `spatial-like name '${symbol}'`);
       if (isIds && axis === 1) return pick(DEFAULT_SEQUENCE, `second dim of integer ids input '${input.name}'`);
       if (axis === 0 && rank >= 2) return pick(DEFAULT_BATCH, `${label}: first dim of a rank-${rank} input (batch)`);
-      if (isFloat && (isAudioName(input.name) || (symbol && isAudioName(symbol))))
-        return pick(DEFAULT_AUDIO_SAMPLES, `${label}: audio samples (one second at 16 kHz)`);
+      if (isStateName(input.name) && axis < rank - 1)
+        return pick(DEFAULT_BATCH, `${label}: the batch position of recurrent state '${input.name}' [layers, batch, hidden]`);
       return pick(DEFAULT_SEQUENCE, `${label}: an open length with no other clue (sequence-like default)`);
     });
     if (open || shape.some((d) => typeof d !== 'number')) inputShapes[input.name] = concrete;

@@ -8,6 +8,7 @@
  */
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types';
 import { attrInt } from './attributes';
+import { hasSampleRateInput } from './defaultDims';
 import { indexGraph, type GraphIndex } from './graphIndex';
 import type { GraphShapes } from './shapeInference';
 import { typeFromProto } from './shapeInference';
@@ -168,6 +169,7 @@ function floatRange(
   index: GraphIndex,
   input: string,
   shape: readonly (number | string | null)[] | null,
+  sampleRate: boolean,
 ): InputValueRange {
   const uses = usesOf(index, input);
   const ops = new Set(uses.map((u) => u.node.op_type ?? ''));
@@ -184,7 +186,7 @@ function floatRange(
   if (
     rank >= 1 &&
     rank <= 2 &&
-    (isAudioName(input) || ops.has('STFT') || ops.has('DFT') || (ops.has('Conv') && rank <= 2))
+    (isAudioName(input) || ops.has('STFT') || ops.has('DFT') || (ops.has('Conv') && rank <= 2) || sampleRate)
   )
     return {
       input,
@@ -213,11 +215,13 @@ export function inputValueRanges(model: ModelProto, shapes?: GraphShapes): Input
   const index = shapes?.index ?? indexGraph(graph);
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));
   const out: InputValueRange[] = [];
+  // A model that takes a sample rate takes audio: its float rank-1/2 input is a waveform.
+  const sampleRate = hasSampleRateInput(graph, index);
   for (const v of graph.input ?? []) {
     if (!v.name || inits.has(v.name)) continue;
     const t = typeFromProto(v.type);
     if (INT_TYPES.has(t.dtype)) out.push(intRange(index, shapes, v.name));
-    else if (FLOAT_TYPES.has(t.dtype)) out.push(floatRange(index, v.name, t.shape));
+    else if (FLOAT_TYPES.has(t.dtype)) out.push(floatRange(index, v.name, t.shape, sampleRate));
     else if (t.dtype === DataType.BOOL)
       out.push({
         input: v.name,
