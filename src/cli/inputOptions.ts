@@ -52,7 +52,9 @@ export function parseShapes(args: ParsedArgs): Record<string, number[]> {
   for (const [name, v] of pairs(args, 'shape')) {
     const dims = v === '' ? [] : v.split(/[x,]/).map(Number);
     if (dims.some((d) => !Number.isInteger(d) || d < 1))
-      throw new UsageError(`--shape expects name=1x3x224x224 or name=1,3,224,224 (positive integers), got '${name}=${v}'`);
+      throw new UsageError(
+        `--shape expects name=1x3x224x224 or name=1,3,224,224 (positive integers), got '${name}=${v}'`,
+      );
     shapes[name] = dims;
   }
   return shapes;
@@ -72,7 +74,8 @@ export function parseValues(args: ParsedArgs): Pick<InputOptions, 'values' | 'va
       continue;
     }
     const n = Number(v);
-    if (v === '' || !Number.isFinite(n)) throw new UsageError(`--value expects name=number or name=LO..HI, got '${name}=${v}'`);
+    if (v === '' || !Number.isFinite(n))
+      throw new UsageError(`--value expects name=number or name=LO..HI, got '${name}=${v}'`);
     values[name] = n;
   }
   return { values, valueRanges };

@@ -49,7 +49,10 @@ export function bertStyleEncoder(): ModelProto {
     [
       g.op(
         'Add',
-        [g.op('Gather', ['word_embeddings', ids], {}, 'word_gather'), g.op('Gather', ['token_type_embeddings', tt], {}, 'type_gather')],
+        [
+          g.op('Gather', ['word_embeddings', ids], {}, 'word_gather'),
+          g.op('Gather', ['token_type_embeddings', tt], {}, 'type_gather'),
+        ],
         {},
         'emb_add1',
       ),
@@ -59,7 +62,11 @@ export function bertStyleEncoder(): ModelProto {
     'emb_add2',
   );
   const layerNorm = (x: string, name: string): string => {
-    g.init(`${name}.g`, [H], Float32Array.from(w(H, 0.02), (v) => 1 + v));
+    g.init(
+      `${name}.g`,
+      [H],
+      Float32Array.from(w(H, 0.02), (v) => 1 + v),
+    );
     g.init(`${name}.b`, [H], w(H, 0.02));
     return g.op('LayerNormalization', [x, `${name}.g`, `${name}.b`], { axis: -1, epsilon: float(1e-12) }, name);
   };
@@ -69,7 +76,9 @@ export function bertStyleEncoder(): ModelProto {
     return g.op('Add', [g.op('MatMul', [x, `${name}.w`], {}, `${name}/MatMul`), `${name}.b`], {}, `${name}/Add`);
   };
   let x = layerNorm(emb, 'emb_ln');
-  const maskF = g.op('Cast', [g.op('Unsqueeze', [mask, g.init('mask_axes', [2], [1, 2], DataType.INT64)])], { to: DataType.FLOAT });
+  const maskF = g.op('Cast', [g.op('Unsqueeze', [mask, g.init('mask_axes', [2], [1, 2], DataType.INT64)])], {
+    to: DataType.FLOAT,
+  });
   const maskBias = g.op('Mul', [g.op('Sub', ['one', maskF], {}, 'mask_invert'), 'neg'], {}, 'mask_bias');
   for (let l = 0; l < layers; l++) {
     const p = `layer${l}`;
@@ -111,8 +120,10 @@ export function bertStyleFlops(b: number, s: number): number {
     4 * (2 * tokens * H * H + tokens * H) + // q, k, v, o projections with bias
     2 * (2 * attn * (H / heads)) + // QKᵀ and ·V
     attn * (1 + 1 + 3) + // scale, mask add, Softmax
-    2 * tokens * H + 2 * 5 * tokens * H + // two residual adds, two LayerNorms
-    (2 * tokens * H * F + tokens * F) + (2 * tokens * F * H + tokens * H) + // FFN up/down with bias
+    2 * tokens * H +
+    2 * 5 * tokens * H + // two residual adds, two LayerNorms
+    (2 * tokens * H * F + tokens * F) +
+    (2 * tokens * F * H + tokens * H) + // FFN up/down with bias
     5 * tokens * F; // GELU: Div, Erf, Add, Mul, Mul
   const pooler = 2 * b * H * H + b * H + b * H; // Gemm with bias, Tanh
   return embeddings + mask + layers * perLayer + pooler;
@@ -151,7 +162,9 @@ export function gptStyleDecoder(): ModelProto {
   g.node('Concat', [pk, proj('k')], ['present.0.key'], { axis: 2 }, 'cache_k');
   g.node('Concat', [pv, proj('v')], ['present.0.value'], { axis: 2 }, 'cache_v');
   const kT = g.op('Transpose', ['present.0.key'], { perm: [0, 1, 3, 2] });
-  const maskF = g.op('Cast', [g.op('Unsqueeze', [mask, g.init('mask_axes', [2], [1, 2], DataType.INT64)])], { to: DataType.FLOAT });
+  const maskF = g.op('Cast', [g.op('Unsqueeze', [mask, g.init('mask_axes', [2], [1, 2], DataType.INT64)])], {
+    to: DataType.FLOAT,
+  });
   const bias = g.op('Mul', [g.op('Sub', ['one', maskF]), 'neg']);
   const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, kT], {}, 'qk'), 'scale']), bias]);
   const ctx = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), 'present.0.value'], {}, 'pv');
@@ -177,7 +190,12 @@ export function dynamicCnn(): ModelProto {
   g.init('fc.b', [10], w(10));
   const conv = (inp: string, name: string): string =>
     g.op('Relu', [
-      g.op('Conv', [inp, `${name}.w`, `${name}.b`], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, name),
+      g.op(
+        'Conv',
+        [inp, `${name}.w`, `${name}.b`],
+        { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+        name,
+      ),
     ]);
   const pooled = g.op('GlobalAveragePool', [conv(conv(x, 'c1'), 'c2')]);
   g.node('Gemm', [g.op('Flatten', [pooled], { axis: 1 }), 'fc.w', 'fc.b'], ['logits'], { transB: 1 }, 'fc');
@@ -206,7 +224,12 @@ export function statefulAudio(): ModelProto {
   g.init('conv.w', [16, 1, 64], w(16 * 64, 0.1));
   g.init('conv.b', [16], w(16));
   const feat = g.op('Relu', [
-    g.op('Conv', [g.op('Unsqueeze', [audio, 'ax1']), 'conv.w', 'conv.b'], { kernel_shape: [64], strides: [32] }, 'frontend'),
+    g.op(
+      'Conv',
+      [g.op('Unsqueeze', [audio, 'ax1']), 'conv.w', 'conv.b'],
+      { kernel_shape: [64], strides: [32] },
+      'frontend',
+    ),
   ]);
   const pooled = g.op('ReduceMean', [feat], { axes: [2], keepdims: 0 }, 'time_mean');
   const h0 = g.op('Gather', [state, 'i0'], { axis: 0 }, 'state_h');

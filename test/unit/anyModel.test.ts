@@ -69,7 +69,11 @@ describe('any model, no input flags', function () {
       writeModel(family.build(), file);
 
       const prof = captureIO();
-      assert.equal(await main(['profile', file, '--runs', '2', '--warmup', '1', '--json'], prof), 0, prof.stderr.join('\n'));
+      assert.equal(
+        await main(['profile', file, '--runs', '2', '--warmup', '1', '--json'], prof),
+        0,
+        prof.stderr.join('\n'),
+      );
       const report = JSON.parse(prof.stdout.join('')) as {
         inputs: { name: string; dims: number[] }[];
         assumedDims: string[];
@@ -93,7 +97,7 @@ describe('any model, no input flags', function () {
         0,
         opt.stderr.join('\n'),
       );
-      const optimized = JSON.parse(opt.stdout.join("")) as { comparison: { outputs: unknown[] } };
+      const optimized = JSON.parse(opt.stdout.join('')) as { comparison: { outputs: unknown[] } };
       assert.ok(fs.existsSync(out));
       assert.ok(optimized.comparison.outputs.length > 0);
 
@@ -121,7 +125,7 @@ describe('onnxruntime errors reach the user translated', function () {
   before(() => (dir = makeTempDir()));
   after(() => removeDir(dir));
 
-  it("a reflect Pad on a too-small input names the node, its op, the fed shapes and the flag that fixes it", async () => {
+  it('a reflect Pad on a too-small input names the node, its op, the fed shapes and the flag that fixes it', async () => {
     const g = new GraphBuilder('reflect');
     g.input('x', ['', 1, '', '']);
     g.init('pads', [8], [0, 0, 2, 2, 0, 0, 2, 2], DataType.INT64);

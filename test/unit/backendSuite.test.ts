@@ -19,19 +19,20 @@ import { buildInspectReport } from '../../src/engine/report/inspectReport';
 const ROOT = '/usr/share/libonnx-testdata/data';
 const SUITES = ['node', 'simple', 'pytorch-operator', 'pytorch-converted', 'real'];
 
-const ORT_TYPES: Partial<Record<number, [ort.Tensor.Type, (n: number) => ArrayBufferView & { [i: number]: unknown }]>> = {
-  [DataType.FLOAT]: ['float32', (n) => new Float32Array(n)],
-  [DataType.DOUBLE]: ['float64', (n) => new Float64Array(n)],
-  [DataType.INT64]: ['int64', (n) => new BigInt64Array(n)],
-  [DataType.INT32]: ['int32', (n) => new Int32Array(n)],
-  [DataType.INT16]: ['int16', (n) => new Int16Array(n)],
-  [DataType.INT8]: ['int8', (n) => new Int8Array(n)],
-  [DataType.UINT8]: ['uint8', (n) => new Uint8Array(n)],
-  [DataType.UINT16]: ['uint16', (n) => new Uint16Array(n)],
-  [DataType.UINT32]: ['uint32', (n) => new Uint32Array(n)],
-  [DataType.UINT64]: ['uint64', (n) => new BigUint64Array(n)],
-  [DataType.BOOL]: ['bool', (n) => new Uint8Array(n)],
-};
+const ORT_TYPES: Partial<Record<number, [ort.Tensor.Type, (n: number) => ArrayBufferView & { [i: number]: unknown }]>> =
+  {
+    [DataType.FLOAT]: ['float32', (n) => new Float32Array(n)],
+    [DataType.DOUBLE]: ['float64', (n) => new Float64Array(n)],
+    [DataType.INT64]: ['int64', (n) => new BigInt64Array(n)],
+    [DataType.INT32]: ['int32', (n) => new Int32Array(n)],
+    [DataType.INT16]: ['int16', (n) => new Int16Array(n)],
+    [DataType.INT8]: ['int8', (n) => new Int8Array(n)],
+    [DataType.UINT8]: ['uint8', (n) => new Uint8Array(n)],
+    [DataType.UINT16]: ['uint16', (n) => new Uint16Array(n)],
+    [DataType.UINT32]: ['uint32', (n) => new Uint32Array(n)],
+    [DataType.UINT64]: ['uint64', (n) => new BigUint64Array(n)],
+    [DataType.BOOL]: ['bool', (n) => new Uint8Array(n)],
+  };
 
 /** A reference TensorProto as an ORT tensor; undefined for types the test does not feed (strings, fp16...). */
 function toOrt(t: TensorProto): ort.Tensor | undefined {
@@ -116,7 +117,9 @@ describe('ONNX backend test models (libonnx-testdata)', function () {
           const ref = (readTensor(pb).dims ?? []).map(int64ToNumber);
           compared++;
           if (ref.join('x') !== inferred.join('x'))
-            mismatches.push(`${path.basename(dir)} ${o.name}: inferred [${inferred.join(',')}] vs reference [${ref.join(',')}]`);
+            mismatches.push(
+              `${path.basename(dir)} ${o.name}: inferred [${inferred.join(',')}] vs reference [${ref.join(',')}]`,
+            );
         });
       }
       console.log(

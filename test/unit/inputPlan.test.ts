@@ -91,7 +91,7 @@ describe('input plan: values from the graph', () => {
     assert.deepEqual(rangeOf(dynamicCnn(), 'pixel_values')!.distribution, { kind: 'normal', mean: 0, std: 1 });
   });
 
-  it('--value overrides a range (constant or LO..HI) and is marked as the user\'s', () => {
+  it("--value overrides a range (constant or LO..HI) and is marked as the user's", () => {
     const plan = planInputs(bertStyleEncoder(), { values: { token_type_ids: 0, input_ids: { min: 5, max: 9 } } });
     const by = Object.fromEntries(plan.ranges.map((r) => [r.input, r]));
     assert.deepEqual(by.token_type_ids!.distribution, { kind: 'constant', value: 0 });
@@ -121,8 +121,7 @@ describe('inspect without flags', () => {
 });
 
 describe('one input grammar', () => {
-  const parse = (...argv: string[]) =>
-    inputOptions(parseArgs(argv, { values: ['dims', 'shape', 'value', 'inputs'] }));
+  const parse = (...argv: string[]) => inputOptions(parseArgs(argv, { values: ['dims', 'shape', 'value', 'inputs'] }));
 
   it('--shape accepts 1x3x224x224 and 1,3,224,224, several inputs in one flag', () => {
     assert.deepEqual(parse('--shape', 'x=1,3,320,320').shapes, { x: [1, 3, 320, 320] });

@@ -41,7 +41,14 @@ async function profileFor(
   try {
     return await runProfile(
       client,
-      { model: file, settings: {}, feeds: { dims, shapes, ...feedSourceExtras(extras) }, runs: 10, warmup: 3, plain: false },
+      {
+        model: file,
+        settings: {},
+        feeds: { dims, shapes, ...feedSourceExtras(extras) },
+        runs: 10,
+        warmup: 3,
+        plain: false,
+      },
       { signal },
     );
   } finally {

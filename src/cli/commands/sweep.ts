@@ -25,7 +25,7 @@ execution provider, and recommends the cheapest configuration that meets the lat
   --budget-ms MS     latency budget for the recommendation (p90)
   --mem-cap-mb MB    stop growing the batch past this memory (default: half the free memory, ≤ 4 GiB)
   --runs N           measured runs per point (default 10); --warmup N (default 2)
-\${INPUT_OPTIONS_USAGE}
+${INPUT_OPTIONS_USAGE}
                      (the batch dim is set by the sweep; a --shape's first dim is the batch)
   --json             print the result as JSON
   --html OUT         write a self-contained HTML report with a latency-vs-throughput chart`;

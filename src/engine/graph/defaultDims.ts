@@ -106,8 +106,7 @@ function impliedByWeight(index: GraphIndex, input: string, axis: number, rank: n
     const wd = tensorDims(w);
     if (n.op_type === 'Conv' && axis === 1 && wd.length >= 2) return wd[1]! * attrInt(n, 'group', 1);
     if (n.op_type === 'MatMul' && axis === rank - 1 && wd.length >= 2) return wd[wd.length - 2];
-    if (n.op_type === 'Gemm' && axis === rank - 1 && wd.length === 2)
-      return attrInt(n, 'transB', 0) ? wd[1] : wd[0];
+    if (n.op_type === 'Gemm' && axis === rank - 1 && wd.length === 2) return attrInt(n, 'transB', 0) ? wd[1] : wd[0];
   }
   return undefined;
 }
@@ -183,9 +182,7 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
     const isImage =
       rank === 4 &&
       isFloat &&
-      (channels === 1 ||
-        channels === 3 ||
-        consumersThrough(index, input.name).some((n) => n.op_type === 'Conv'));
+      (channels === 1 || channels === 3 || consumersThrough(index, input.name).some((n) => n.op_type === 'Conv'));
     const isIds = INT_TYPES.has(input.dtype) && rank === 2;
     let open = false;
     const concrete = shape.map((d, axis): number => {
@@ -205,13 +202,22 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
         return value;
       };
       const label = symbol ?? `axis ${axis}`;
-      if (sum !== undefined) return pick(sum, `the sum its name states (${terms!.map((t) => `${t}=${dims[t] ?? t}`).join(' + ')})`);
+      if (sum !== undefined)
+        return pick(sum, `the sum its name states (${terms!.map((t) => `${t}=${dims[t] ?? t}`).join(' + ')})`);
       const weight = impliedByWeight(index, input.name, axis, rank);
       if (weight !== undefined) return pick(weight, `${label}: the size the first consumer's weight expects`);
       if (symbol && isBatchName(symbol)) return pick(DEFAULT_BATCH, `batch-like name '${symbol}'`);
-      if (isFloat && rank <= 2 && axis > 0 && (sampleRate || isAudioName(input.name) || (symbol && isAudioName(symbol))))
+      if (
+        isFloat &&
+        rank <= 2 &&
+        axis > 0 &&
+        (sampleRate || isAudioName(input.name) || (symbol && isAudioName(symbol)))
+      )
         return streaming
-          ? pick(STREAM_CHUNK, `${label}: audio chunk of a streaming model with state inputs (512 samples, 32 ms at 16 kHz)`)
+          ? pick(
+              STREAM_CHUNK,
+              `${label}: audio chunk of a streaming model with state inputs (512 samples, 32 ms at 16 kHz)`,
+            )
           : pick(DEFAULT_AUDIO_SAMPLES, `${label}: audio samples (one second at 16 kHz)`);
       if (symbol && isSequenceName(symbol)) return pick(DEFAULT_SEQUENCE, `sequence-like name '${symbol}'`);
       if (isImage && (axis === 2 || axis === 3)) {
@@ -227,7 +233,10 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
       if (isIds && axis === 1) return pick(DEFAULT_SEQUENCE, `second dim of integer ids input '${input.name}'`);
       if (axis === 0 && rank >= 2) return pick(DEFAULT_BATCH, `${label}: first dim of a rank-${rank} input (batch)`);
       if (isStateName(input.name) && axis < rank - 1)
-        return pick(DEFAULT_BATCH, `${label}: the batch position of recurrent state '${input.name}' [layers, batch, hidden]`);
+        return pick(
+          DEFAULT_BATCH,
+          `${label}: the batch position of recurrent state '${input.name}' [layers, batch, hidden]`,
+        );
       return pick(DEFAULT_SEQUENCE, `${label}: an open length with no other clue (sequence-like default)`);
     });
     if (open || shape.some((d) => typeof d !== 'number')) inputShapes[input.name] = concrete;
@@ -239,7 +248,8 @@ function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | und
 export function formatDimAssumptions(assumed: readonly DimAssumption[]): string {
   if (!assumed.length) return '';
   const rows = assumed.map(
-    (a) => `  ${`${a.input}[${a.axis}]`.padEnd(28)} ${(a.symbol ?? '(unnamed)').padEnd(20)} ${String(a.value).padStart(6)}  ${a.reason}`,
+    (a) =>
+      `  ${`${a.input}[${a.axis}]`.padEnd(28)} ${(a.symbol ?? '(unnamed)').padEnd(20)} ${String(a.value).padStart(6)}  ${a.reason}`,
   );
   return [
     'assumed input dims (override with --dims name=N or --shape input=1x3x224x224):',

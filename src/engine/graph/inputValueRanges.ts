@@ -103,7 +103,8 @@ function usesOf(index: GraphIndex, name: string, offset = 0, asFloat = false, de
         usesOf(index, node.output[0], offset, asFloat || toFloat, depth + 1, out);
       } else if ((op === 'Add' || op === 'Sub') && slot === 0) {
         const c2 = scalarConstant(index, node.input?.[1]);
-        if (c2 !== undefined) usesOf(index, node.output[0], offset + (op === 'Add' ? c2 : -c2), asFloat, depth + 1, out);
+        if (c2 !== undefined)
+          usesOf(index, node.output[0], offset + (op === 'Add' ? c2 : -c2), asFloat, depth + 1, out);
       }
     });
   }
@@ -111,7 +112,12 @@ function usesOf(index: GraphIndex, name: string, offset = 0, asFloat = false, de
 }
 
 /** Rows along `axis` of a Gather table: from its constant, else from inferred shapes. */
-function tableRows(index: GraphIndex, shapes: GraphShapes | undefined, table: string, axis: number): number | undefined {
+function tableRows(
+  index: GraphIndex,
+  shapes: GraphShapes | undefined,
+  table: string,
+  axis: number,
+): number | undefined {
   const t = index.constants.get(table);
   const dims = t ? tensorDims(t) : shapes?.types.get(table)?.shape;
   if (!dims) return undefined;
@@ -149,9 +155,15 @@ function intRange(index: GraphIndex, shapes: GraphShapes | undefined, input: str
     const min = Math.max(0, -uses.reduce((m, u) => Math.min(m, u.offset), 0));
     return { input, distribution: { kind: 'int-uniform', min, max: upper.max }, reason: upper.reason, source: 'graph' };
   }
-  if (equal) return { input, distribution: { kind: 'constant', value: equal.value }, reason: equal.reason, source: 'graph' };
+  if (equal)
+    return { input, distribution: { kind: 'constant', value: equal.value }, reason: equal.reason, source: 'graph' };
   if (mask)
-    return { input, distribution: { kind: 'constant', value: 1 }, reason: `${mask} (all ones: every position kept)`, source: 'graph' };
+    return {
+      input,
+      distribution: { kind: 'constant', value: 1 },
+      reason: `${mask} (all ones: every position kept)`,
+      source: 'graph',
+    };
   if (count) return { input, distribution: { kind: 'int-uniform', min: 1, max: 5 }, reason: count, source: 'graph' };
   return {
     input,
@@ -251,7 +263,8 @@ export function formatValueRanges(ranges: readonly InputValueRange[]): string {
   return [
     'input values (override with --value name=N or name=LO..HI, or real data with --inputs):',
     ...ranges.map(
-      (r) => `  ${r.input.padEnd(28)} ${formatDistribution(r.distribution).padEnd(22)} ${r.reason}${r.source === 'user' ? ' (--value)' : ''}`,
+      (r) =>
+        `  ${r.input.padEnd(28)} ${formatDistribution(r.distribution).padEnd(22)} ${r.reason}${r.source === 'user' ? ' (--value)' : ''}`,
     ),
   ].join('\n');
 }

@@ -127,7 +127,10 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
       const order = i % 2 === 0 ? (['plain', 'profiled'] as const) : (['profiled', 'plain'] as const);
       for (const which of order) {
         if (which === 'plain' && !plain) continue;
-        const ms = which === 'plain' ? await timedRun(plain!, plainFeeds, req.model) : await timedRun(profiled, feeds, req.model);
+        const ms =
+          which === 'plain'
+            ? await timedRun(plain!, plainFeeds, req.model)
+            : await timedRun(profiled, feeds, req.model);
         if (measured) (which === 'plain' ? plainMs : profiledMs).push(ms);
         step(`${measured ? 'measured' : 'warm-up'} runs`);
       }

@@ -35,10 +35,15 @@ export function explainRunError(e: unknown, fed: FedInputs, modelFile?: string):
     fix = `an index input holds values outside its table: pass the valid range, e.g. --value ${inputs[0]?.[0] ?? 'ids'}=0..N-1, or real data with --inputs`;
   else if (/requires|must be|mismatch|incompatible|broadcast|invalid|shape/i.test(message))
     fix = `the input shapes do not suit this model: pass the deployment shape, e.g. --shape ${
-      example ? `${example[0]}=${example[1].dims.map((d, i) => (i >= 2 && d < 32 ? 320 : d)).join('x')}` : 'name=1x3x320x320'
+      example
+        ? `${example[0]}=${example[1].dims.map((d, i) => (i >= 2 && d < 32 ? 320 : d)).join('x')}`
+        : 'name=1x3x320x320'
     } or --dims name=N, or real data with --inputs`;
   else fix = 'pass the deployment shapes (--shape/--dims) or real data with --inputs';
-  if (!m) return e instanceof Error && !fedText ? e : new ModelRunError(`${where}onnxruntime failed with inputs ${fedText}: ${fix}. (${message.trim()})`);
+  if (!m)
+    return e instanceof Error && !fedText
+      ? e
+      : new ModelRunError(`${where}onnxruntime failed with inputs ${fedText}: ${fix}. (${message.trim()})`);
   const [, op, node] = m;
   return new ModelRunError(
     `${where}node '${node}' (${op}) failed with inputs ${fedText}: ${fix}. onnxruntime said: ${message

@@ -64,7 +64,9 @@ export function synthesizeInputs(
         break;
       case 'float16':
         // onnxruntime-node takes float16 as Uint16 bit patterns; 0x3c00 is 1.0. Small values keep fp16 models finite.
-        data = sample ? Uint16Array.from({ length: n }, () => floatToHalf(sample())) : Uint16Array.from({ length: n }, () => 0x3c00);
+        data = sample
+          ? Uint16Array.from({ length: n }, () => floatToHalf(sample()))
+          : Uint16Array.from({ length: n }, () => 0x3c00);
         break;
       case 'int64':
         data = BigInt64Array.from({ length: n }, () => BigInt(Math.round(int())));

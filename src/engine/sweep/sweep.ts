@@ -159,7 +159,12 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
         }
         const ms: number[] = [];
         try {
-          const feeds = synthesizeFeeds(session, { dims: at.dims, inputShapes: at.inputShapes, model: proto, ...opts.feedExtras });
+          const feeds = synthesizeFeeds(session, {
+            dims: at.dims,
+            inputShapes: at.inputShapes,
+            model: proto,
+            ...opts.feedExtras,
+          });
           for (let i = 0; i < warmup + runs; i++) {
             throwIfCancelled(opts.signal, 'the sweep');
             const d = await timed(session, feeds);
