@@ -173,7 +173,7 @@ function intRange(index: GraphIndex, shapes: GraphShapes | undefined, input: str
   };
 }
 
-const isStateName = (s: string): boolean => /(^|_)(state|h0|c0|hidden|hn|cn)(_|$|\d)/i.test(s);
+const isStateName = (s: string): boolean => /(^|_)(state|states|h0|c0|hn|cn)(_|$|\d)/i.test(s);
 const isMaskName = (s: string): boolean => /mask/i.test(s);
 const isAudioName = (s: string): boolean => /audio|wav|pcm|waveform|samples|speech/i.test(s);
 

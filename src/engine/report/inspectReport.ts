@@ -111,8 +111,10 @@ export function buildInspectReport(loaded: LoadedModel, opts: UserInputs = {}): 
       }
   };
   collect(shapes.main.subgraphs);
+  // Signatures keep the model's symbols (batch, seq) resolved only with the user's own values.
+  const symbolic = inferShapes(proto, { dims: opts.dims ?? {}, inputShapes: opts.inputShapes ?? {} });
   const signature = (name: string, declared: ReturnType<typeof typeFromProto>): TensorSignature => {
-    const inferred = shapes.main.types.get(name);
+    const inferred = symbolic.main.types.get(name);
     return { name, dtype: dtypeName(inferred?.dtype || declared.dtype), shape: inferred?.shape ?? declared.shape };
   };
   const byDtype: Record<string, { count: number; bytes: number }> = {};
