@@ -145,3 +145,56 @@ describe('onnxruntime errors reach the user translated', function () {
     assert.equal(await main(['profile', file, '--runs', '1', '--warmup', '0'], ok), 0, ok.stderr.join('\n'));
   });
 });
+
+describe('--inputs accepts a folder: a comparison and calibration set', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => (dir = makeTempDir()));
+  after(() => removeDir(dir));
+
+  it('compare runs one input set per file; optimize calibrates on them; profile reads the first', async () => {
+    const file = path.join(dir, 'onehot.onnx');
+    writeModel(oneHotClassifier(), file);
+    const set = path.join(dir, 'set');
+    fs.mkdirSync(set);
+    [3, 7, 9].forEach((label, i) =>
+      fs.writeFileSync(path.join(set, `s${i}.json`), JSON.stringify({ labels: [label] })),
+    );
+    fs.writeFileSync(path.join(set, 'notes.txt'), 'not an input file');
+    const cmp = captureIO();
+    assert.equal(
+      await main(['compare', file, file, '--runs', '0', '--inputs', set, '--json'], cmp),
+      0,
+      cmp.stderr.join('\n'),
+    );
+    assert.equal((JSON.parse(cmp.stdout.join('')) as { inputSets: number }).inputSets, 3);
+
+    const out = path.join(dir, 'onehot.static.onnx');
+    const opt = captureIO();
+    assert.equal(
+      await main(['optimize', file, '--quantize', 'static', '-o', out, '--inputs', set, '--runs', '0', '--json'], opt),
+      0,
+      opt.stderr.join('\n'),
+    );
+    const result = JSON.parse(opt.stdout.join('')) as {
+      comparison: { inputSets: number };
+      steps: { changes: { detail: string }[] }[];
+    };
+    assert.equal(result.comparison.inputSets, 3);
+    assert.ok(
+      result.steps[0]!.changes.some((c) => /on 3 file \(/.test(c.detail)),
+      'calibrated on the 3 files',
+    );
+
+    const prof = captureIO();
+    assert.equal(await main(['profile', file, '--runs', '1', '--warmup', '0', '--inputs', set, '--json'], prof), 0);
+    const report = JSON.parse(prof.stdout.join('')) as { inputs: { name: string; origin: string }[] };
+    assert.equal(report.inputs[0]!.origin, 'file');
+
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    const bad = captureIO();
+    assert.equal(await main(['compare', file, file, '--runs', '0', '--inputs', empty], bad), 2);
+    assert.match(bad.stderr.join('\n'), /empty.*holds no \.npy, \.npz or \.json input files/);
+  });
+});

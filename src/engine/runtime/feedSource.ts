@@ -48,6 +48,24 @@ function flatten(x: unknown, dims: number[], depth: number, out: number[], file:
   } else throw new InputFileError(file, `input '${name}' holds a ${typeof x}; expected nested arrays of numbers`);
 }
 
+const INPUT_FILE_TYPES = new Set(['.npy', '.npz', '.json']);
+
+/**
+ * The input files `--inputs` names: the file itself, or every .npy/.npz/.json file of a folder in name order
+ * (one input set each: a calibration or comparison set). An empty folder is an error naming it.
+ */
+export function inputFilesOf(fileOrDir: string): string[] {
+  if (!fs.existsSync(fileOrDir)) throw new InputFileError(fileOrDir, 'inputs file not found');
+  if (!fs.statSync(fileOrDir).isDirectory()) return [fileOrDir];
+  const files = fs
+    .readdirSync(fileOrDir)
+    .filter((f) => INPUT_FILE_TYPES.has(path.extname(f).toLowerCase()))
+    .sort()
+    .map((f) => path.join(fileOrDir, f));
+  if (!files.length) throw new InputFileError(fileOrDir, 'the folder holds no .npy, .npz or .json input files');
+  return files;
+}
+
 /** Reads a user inputs file into arrays by input name. A `.npy` file feeds the model's only input. */
 export function readInputFile(file: string, specs: readonly ModelInputSpec[]): Map<string, LoadedArray> {
   if (!fs.existsSync(file)) throw new InputFileError(file, 'inputs file not found');
@@ -130,7 +148,9 @@ function filled(spec: ModelInputSpec, dims: number[], value: number): ort.Tensor
 
 /** Builds the feeds for a session's inputs from a FeedSource. */
 export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSource): ResolvedFeeds {
-  const fromFile = source.inputsFile ? readInputFile(source.inputsFile, specs) : new Map<string, LoadedArray>();
+  // A folder is a set of input sets; a single run (profile) uses its first file.
+  const file = source.inputsFile ? inputFilesOf(source.inputsFile)[0]! : undefined;
+  const fromFile = file ? readInputFile(file, specs) : new Map<string, LoadedArray>();
   const known = new Set(specs.map((s) => s.name));
   for (const name of [...fromFile.keys(), ...Object.keys(source.shapes ?? {}), ...Object.keys(source.values ?? {})])
     if (!known.has(name))
@@ -146,7 +166,7 @@ export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSourc
     const loaded = fromFile.get(spec.name);
     const value = source.values?.[spec.name];
     if (loaded) {
-      feeds[spec.name] = toTensor(loaded, spec, source.inputsFile!);
+      feeds[spec.name] = toTensor(loaded, spec, file!);
       origin[spec.name] = 'file';
     } else if (value !== undefined) {
       feeds[spec.name] = filled(

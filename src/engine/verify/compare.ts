@@ -3,6 +3,7 @@
  * Per output: max/mean abs error, cosine, SNR, argmax agreement (over several input sets); A/B latency with
  * alternating runs; file size ratio; node counts by op type. Both sessions use the same runtime settings.
  */
+import { inputFilesOf } from '../runtime/feedSource';
 import { explainRunError } from '../runtime/runErrors';
 import { planInputs, type InputPlan } from '../graph/inputPlan';
 import { throwIfCancelled } from '../cancel';
@@ -64,6 +65,10 @@ export async function compare(
   try {
     const sets =
       opts.inputs ??
+      // A folder of input files is the comparison set: one input set per file.
+      (opts.inputsFile && inputFilesOf(opts.inputsFile).length > 1
+        ? inputFilesOf(opts.inputsFile).map((f) => synthesizeFeeds(sa, { ...opts, model: A.proto, inputsFile: f }))
+        : undefined) ??
       Array.from({ length: opts.inputSets ?? 2 }, (_, k) =>
         synthesizeFeeds(sa, { ...opts, model: A.proto, seed: (opts.seed ?? 42) + k }),
       );
