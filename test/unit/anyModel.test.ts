@@ -182,7 +182,7 @@ describe('--inputs accepts a folder: a comparison and calibration set', function
     };
     assert.equal(result.comparison.inputSets, 3);
     assert.ok(
-      result.steps[0]!.changes.some((c) => /on 3 file \(/.test(c.detail)),
+      result.steps[0]!.changes.some((c) => /on 3 real \(--inputs /.test(c.detail)),
       'calibrated on the 3 files',
     );
 
