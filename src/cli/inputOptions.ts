@@ -11,7 +11,9 @@ export const INPUT_VALUE_OPTIONS = ['dims', 'shape', 'value', 'inputs'] as const
 export const INPUT_OPTIONS_USAGE = `  --dims a=1,b=2     values for named symbolic dims (default: representative sizes, listed in the output)
   --shape x=1x3x224x224  a full input shape (repeatable; 1,3,224,224 works too)
   --value sr=16000   fill an input with one value, or ids=0..999 for integers in a range (repeatable)
-  --inputs FILE      real input arrays (.npy for a one-input model, .npz, or JSON {name: nested array})`;
+  --inputs PATH      real inputs: .npy (one-input model), .npz, JSON {name: nested array}, a .png for an
+                     image model (resized to the input's shape, scaled to [0,1]), or a folder of them
+                     (one input set per file: the comparison and calibration set)`;
 
 export interface InputOptions {
   readonly dims: Record<string, number>;

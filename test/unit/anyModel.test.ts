@@ -12,6 +12,8 @@ import type { ModelProto } from '../../src/engine/onnx/types';
 import { DataType } from '../../src/engine/onnx/types';
 import { captureIO } from '../support/capture';
 import { GraphBuilder } from '../support/onnxBuilder';
+import { encodePng } from '../support/pngWriter';
+import { resolveFeeds } from '../../src/engine/runtime/feedSource';
 import {
   bertStyleEncoder,
   dynamicCnn,
@@ -196,5 +198,59 @@ describe('--inputs accepts a folder: a comparison and calibration set', function
     const bad = captureIO();
     assert.equal(await main(['compare', file, file, '--runs', '0', '--inputs', empty], bad), 2);
     assert.match(bad.stderr.join('\n'), /empty.*holds no \.npy, \.npz or \.json input files/);
+  });
+});
+
+describe('--inputs accepts a PNG image for an image model', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => (dir = makeTempDir()));
+  after(() => removeDir(dir));
+
+  const specs = [{ name: 'pixel_values', type: 'float32', shape: ['', 3, '', ''] as (string | number)[] }];
+
+  it('decodes every row filter, resizes to the planned shape and lays out NCHW in [0, 1]', () => {
+    for (const filter of [0, 1, 2]) {
+      const png = path.join(dir, `left-red-right-blue-${filter}.png`);
+      // Left half red, right half blue, 8×4 pixels.
+      fs.writeFileSync(
+        png,
+        encodePng(8, 4, (x) => (x < 4 ? [255, 0, 0] : [0, 0, 255]), filter),
+      );
+      const { feeds, origin } = resolveFeeds(specs, { inputsFile: png, shapes: { pixel_values: [1, 3, 2, 4] } });
+      const t = feeds.pixel_values!;
+      assert.equal(origin.pixel_values, 'file');
+      assert.deepEqual([...t.dims], [1, 3, 2, 4]);
+      const d = t.data as Float32Array;
+      const plane = (k: number): number[] =>
+        Array.from(d.subarray(k * 8, k * 8 + 8), (v) => Math.round(v * 1000) / 1000);
+      // Resized 8→4 wide: output pixels 0,1 sample the red half, 2,3 the blue half (pixel centres fall inside).
+      assert.deepEqual(plane(0), [1, 1, 0, 0, 1, 1, 0, 0]);
+      assert.deepEqual(plane(1), [0, 0, 0, 0, 0, 0, 0, 0]);
+      assert.deepEqual(plane(2), [0, 0, 1, 1, 0, 0, 1, 1]);
+    }
+  });
+
+  it('profile and compare a fully dynamic CNN on a PNG with no other flag', async () => {
+    const file = path.join(dir, 'cnn.onnx');
+    writeModel(dynamicCnn(), file);
+    const png = path.join(dir, 'gradient.png');
+    fs.writeFileSync(
+      png,
+      encodePng(50, 40, (x, y) => [x * 5, y * 6, 128]),
+    );
+    const io = captureIO();
+    assert.equal(
+      await main(['profile', file, '--runs', '1', '--warmup', '0', '--inputs', png, '--json'], io),
+      0,
+      io.stderr.join('\n'),
+    );
+    const r = JSON.parse(io.stdout.join('')) as { inputs: { dims: number[]; origin: string }[] };
+    assert.deepEqual(r.inputs[0], { name: 'pixel_values', type: 'float32', dims: [1, 3, 224, 224], origin: 'file' });
+    const jpg = path.join(dir, 'photo.jpg');
+    fs.writeFileSync(jpg, Buffer.from([0xff, 0xd8, 0xff]));
+    const bad = captureIO();
+    assert.equal(await main(['compare', file, file, '--runs', '0', '--inputs', jpg], bad), 2);
+    assert.match(bad.stderr.join('\n'), /photo\.jpg.*JPEG/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Where a job's model inputs come from: a user file (`.npy` for a single-input model, `.npz`, or JSON
- * `{name: nested array}`), concrete shapes per input, fixed scalar values (Silero's `sr=16000`), and values
+ * Where a job's model inputs come from: a user file (`.npy` for a single-input model, `.npz`, JSON
+ * `{name: nested array}`, or a `.png` for an image model; a folder of them is a set of input sets), concrete shapes per input, fixed scalar values (Silero's `sr=16000`), and values
  * for named symbolic dims; everything not given is synthesised (syntheticInputs.ts) with a fixed seed.
  */
 import * as fs from 'node:fs';
@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { floatToHalf } from '../transform/common/weights';
 import { halfToFloat } from '../graph/tensorData';
 import type { ValueDistribution } from '../graph/inputValueRanges';
+import { decodePng, imageAsInput } from './imageInput';
 import type { ModelInputSpec } from './modelInputs';
 import { InputFileError, parseNpy, parseNpz, type ArrayData, type LoadedArray } from './npyFormat';
 import { synthesizeInputs } from './syntheticInputs';
@@ -48,7 +49,7 @@ function flatten(x: unknown, dims: number[], depth: number, out: number[], file:
   } else throw new InputFileError(file, `input '${name}' holds a ${typeof x}; expected nested arrays of numbers`);
 }
 
-const INPUT_FILE_TYPES = new Set(['.npy', '.npz', '.json']);
+const INPUT_FILE_TYPES = new Set(['.npy', '.npz', '.json', '.png']);
 
 /**
  * The input files `--inputs` names: the file itself, or every .npy/.npz/.json file of a folder in name order
@@ -72,6 +73,9 @@ export function readInputFile(file: string, specs: readonly ModelInputSpec[]): M
   const buf = fs.readFileSync(file);
   const ext = path.extname(file).toLowerCase();
   if (ext === '.npz') return parseNpz(buf, file);
+  if (ext === '.png') return imageAsInput(decodePng(buf, file), specs, file);
+  if (ext === '.jpg' || ext === '.jpeg')
+    throw new InputFileError(file, 'JPEG images are not decoded yet', 'convert it to PNG, or pass the pixels as .npy');
   if (ext === '.npy') {
     if (specs.length !== 1)
       throw new InputFileError(
@@ -99,7 +103,7 @@ export function readInputFile(file: string, specs: readonly ModelInputSpec[]): M
     }
     return out;
   }
-  throw new InputFileError(file, `unknown inputs file type '${ext}'`, 'use .npy, .npz or .json');
+  throw new InputFileError(file, `unknown inputs file type '${ext}'`, 'use .npy, .npz, .json or .png');
 }
 
 /** Converts loaded numbers to the type the session declares (fp32 files for fp16 models, JSON numbers...). */
@@ -150,7 +154,9 @@ function filled(spec: ModelInputSpec, dims: number[], value: number): ort.Tensor
 export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSource): ResolvedFeeds {
   // A folder is a set of input sets; a single run (profile) uses its first file.
   const file = source.inputsFile ? inputFilesOf(source.inputsFile)[0]! : undefined;
-  const fromFile = file ? readInputFile(file, specs) : new Map<string, LoadedArray>();
+  // Images are resized to the planned shape, so the reader sees the shapes the feeds will have.
+  const planned = specs.map((s) => ({ ...s, shape: source.shapes?.[s.name] ?? s.shape }));
+  const fromFile = file ? readInputFile(file, planned) : new Map<string, LoadedArray>();
   const known = new Set(specs.map((s) => s.name));
   for (const name of [...fromFile.keys(), ...Object.keys(source.shapes ?? {}), ...Object.keys(source.values ?? {})])
     if (!known.has(name))
