@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { parseArgs } from '../../src/cli/args';
 import { inputOptions, namedParts } from '../../src/cli/inputOptions';
 import { defaultDims } from '../../src/engine/graph/defaultDims';
-import { planInputs } from '../../src/engine/graph/inputPlan';
+import { planInputs, summarizeAssumedDims, summarizeInputPlan } from '../../src/engine/graph/inputPlan';
 import { buildInspectReport } from '../../src/engine/report/inspectReport';
 import type { LoadedModel } from '../../src/engine/onnx/readModel';
 import type { ModelProto } from '../../src/engine/onnx/types';
@@ -137,5 +137,20 @@ describe('one input grammar', () => {
     assert.deepEqual(o.valueRanges, { ids: { min: 0, max: 99 } });
     assert.deepEqual(o.dims, { batch: 2, seq: 64 });
     assert.throws(() => parse('--value', 'ids=9..1'), /empty/);
+  });
+});
+
+describe('input plan one-liners (Layer Costs header, comparison notes)', () => {
+  it("names each assumed dim once, then each input's values", () => {
+    const plan = planInputs(gptStyleDecoder());
+    assert.equal(
+      summarizeAssumedDims(plan.assumed),
+      'assumed batch=1, sequence=128, past_sequence_length + sequence=256, past_sequence_length=128',
+    );
+    assert.match(
+      summarizeInputPlan(plan),
+      /^inputs: assumed batch=1, .*; values input_ids ints in \[0, 500\); attention_mask all 1;/,
+    );
+    assert.equal(summarizeAssumedDims([]), '');
   });
 });

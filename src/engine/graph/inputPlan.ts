@@ -6,7 +6,13 @@
  */
 import type { ModelProto } from '../onnx/types';
 import { defaultDims, formatDimAssumptions, type DimAssumption, type UserDims } from './defaultDims';
-import { formatValueRanges, inputValueRanges, type InputValueRange, type ValueDistribution } from './inputValueRanges';
+import {
+  formatDistribution,
+  formatValueRanges,
+  inputValueRanges,
+  type InputValueRange,
+  type ValueDistribution,
+} from './inputValueRanges';
 import { inferShapes } from './shapeInference';
 
 export interface UserInputs extends UserDims {
@@ -47,4 +53,24 @@ export function distributions(plan: Pick<InputPlan, 'ranges'>): Record<string, V
 /** The dims table and the values table, for the text output of every command. */
 export function formatInputPlan(plan: Pick<InputPlan, 'assumed' | 'ranges'>): string {
   return [formatDimAssumptions(plan.assumed), formatValueRanges(plan.ranges)].filter(Boolean).join('\n');
+}
+
+/** The assumed dims in one short line for headers: `assumed batch=1, sequence=128` ('' when none). */
+export function summarizeAssumedDims(assumed: readonly DimAssumption[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const a of assumed) {
+    const key = a.symbol ?? `${a.input}[${a.axis}]`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    parts.push(`${key}=${a.value}`);
+  }
+  return parts.length ? `assumed ${parts.join(', ')}` : '';
+}
+
+/** The plan in one line for a report's notes: assumed dims, then each input's values. */
+export function summarizeInputPlan(plan: Pick<InputPlan, 'assumed' | 'ranges'>): string {
+  const dims = summarizeAssumedDims(plan.assumed);
+  const values = plan.ranges.map((r) => `${r.input} ${formatDistribution(r.distribution)}`).join('; ');
+  return `inputs: ${[dims, values && `values ${values}`].filter(Boolean).join('; ') || 'as given'}`;
 }
