@@ -66,7 +66,7 @@ describe('any model, no input flags', function () {
   after(() => removeDir(dir));
 
   for (const [name, family] of Object.entries(FAMILIES)) {
-    it(`${name}: profile, optimize (dynamic int8), compare and advise`, async () => {
+    it(`${name}: profile, optimize (dynamic int8), compare, sweep and advise`, async () => {
       const file = path.join(dir, `${name.replace(/\W+/g, '_')}.onnx`);
       writeModel(family.build(), file);
 
@@ -112,6 +112,14 @@ describe('any model, no input flags', function () {
       for (const o of comparison.outputs)
         assert.ok(o.cosine > 0.9, `${o.name}: int8 output agrees with fp32 (worst cosine ${o.cosine})`);
       assert.ok(comparison.inputPlan.ranges.length > 0);
+
+      const sw = captureIO();
+      assert.equal(
+        await main(['sweep', file, '--threads', '1', '--batch', '1,2', '--runs', '1', '--warmup', '0'], sw),
+        0,
+        sw.stderr.join('\n'),
+      );
+      assert.match(sw.stdout.join('\n'), family.valueLine);
 
       const adv = captureIO();
       assert.equal(await main(['advise', file, '--no-checks'], adv), 0, adv.stderr.join('\n'));

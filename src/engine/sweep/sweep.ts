@@ -5,6 +5,7 @@
  * measured after) or the largest asked for. Cancellation is checked between runs (each a fraction of a
  * second on the models this is for), so a cancel stops the sweep within one run.
  */
+import { planInputs, type InputPlan } from '../graph/inputPlan';
 import * as os from 'node:os';
 import type * as ort from 'onnxruntime-node';
 import { CancelledError, throwIfCancelled } from '../cancel';
@@ -79,6 +80,15 @@ export interface SweepResult {
   readonly recommendation: Recommendation;
   /** How memory was measured, in words. */
   readonly memoryNote: string;
+  /** Dims assumed besides the swept batch, and the values the inputs were drawn from, with reasons. */
+  readonly inputPlan?: Pick<InputPlan, 'assumed' | 'ranges'>;
+}
+
+/** The input plan at batch 1, without the swept batch dim (its values are the sweep's own). */
+function sweptPlan(proto: ModelProto, bd: BatchDim | null, opts: SweepOptions): Pick<InputPlan, 'assumed' | 'ranges'> {
+  const at = atBatch(bd, 1, opts.dims ?? {}, opts.inputShapes ?? {});
+  const plan = planInputs(proto, { dims: at.dims, inputShapes: at.inputShapes, values: opts.feedExtras?.values });
+  return { assumed: plan.assumed, ranges: plan.ranges };
 }
 
 export function defaultThreads(): number[] {
@@ -201,6 +211,7 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
     runs,
     budgetMs: opts.budgetMs ?? null,
     recommendation: recommend(points, opts.budgetMs),
+    inputPlan: sweptPlan(proto, bd, opts),
     memoryNote:
       'memory: measured = growth of the process peak RSS (VmHWM, Linux) from session creation to the end of the runs; estimated = the cost model (weights + activation peak)',
   };

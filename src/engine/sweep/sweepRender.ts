@@ -3,6 +3,7 @@
  * against throughput, one line per provider and thread count, points labelled by batch size). Every string
  * from the model or the system goes through escapeHtml.
  */
+import { formatInputPlan } from '../graph/inputPlan';
 import { escapeHtml } from '../report/html/escapeHtml';
 import type { SweepPoint, SweepResult } from './sweep';
 
@@ -49,6 +50,7 @@ export function renderSweepText(r: SweepResult): string {
     ),
     r.memoryNote,
     `recommendation: ${r.recommendation.reason}`,
+    ...(r.inputPlan ? [formatInputPlan(r.inputPlan)].filter(Boolean) : []),
   ];
   return lines.join('\n');
 }
