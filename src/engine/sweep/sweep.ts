@@ -5,6 +5,7 @@
  * measured after) or the largest asked for. Cancellation is checked between runs (each a fraction of a
  * second on the models this is for), so a cancel stops the sweep within one run.
  */
+import { explainRunError } from '../runtime/runErrors';
 import { planInputs, type InputPlan } from '../graph/inputPlan';
 import * as os from 'node:os';
 import type * as ort from 'onnxruntime-node';
@@ -115,9 +116,13 @@ function estimateBytes(
   }
 }
 
-async function timed(s: ort.InferenceSession, feeds: ort.InferenceSession.FeedsType): Promise<number> {
+async function timed(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<number> {
   const t = performance.now();
-  await s.run(feeds);
+  try {
+    await s.run(feeds);
+  } catch (e) {
+    throw explainRunError(e, feeds);
+  }
   return performance.now() - t;
 }
 
