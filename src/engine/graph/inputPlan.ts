@@ -27,7 +27,21 @@ export interface InputPlan {
   readonly ranges: InputValueRange[];
 }
 
+/** Plans per model and options: jobs plan once per synthesised input set (calibration asks 8 times). */
+const planCache = new WeakMap<ModelProto, Map<string, InputPlan>>();
+
 export function planInputs(model: ModelProto, user: UserInputs = {}): InputPlan {
+  const key = JSON.stringify([user.dims ?? {}, user.inputShapes ?? {}, user.values ?? {}]);
+  let byKey = planCache.get(model);
+  if (!byKey) planCache.set(model, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const plan = computePlan(model, user);
+  byKey.set(key, plan);
+  return plan;
+}
+
+function computePlan(model: ModelProto, user: UserInputs): InputPlan {
   const dimPlan = defaultDims(model, user);
   let shapes;
   try {
