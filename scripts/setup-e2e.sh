@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the real-VS-Code tests (npm run test:integration, npm run test:e2e) need, idempotently:
 #   - Debian packages: chromium (the browser Playwright drives), ripgrep (VS Code's search, and the seed for
-#     @vscode/ripgrep below), and the -dev headers code-server's native modules compile against;
+#     @vscode/ripgrep below), the -dev headers code-server's native modules compile against, and
+#     libonnx-testdata (the ONNX backend test models test/unit/backendSuite.test.ts checks inspect against);
 #   - code-server@4.100.3 (VS Code 1.100.3 whose extension host is Node, so onnxruntime-node loads) from npm,
 #     into a cache folder, not into the project's devDependencies (it is ~500 MB and only these tests use it).
 # @vscode/test-electron cannot download VS Code on machines without internet; code-server comes from npm.
@@ -13,7 +14,7 @@ set -euo pipefail
 CS_VERSION=4.100.3
 CACHE=${ONNX_TUNER_E2E_CACHE:-$HOME/.cache/onnx-tuner-e2e}
 CS_DIR=$CACHE/code-server
-APT_PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config)
+APT_PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config libonnx-testdata)
 
 start=$(date +%s.%N)
 lap() { printf '[setup-e2e %5.1fs] %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$*"; }

@@ -2,7 +2,6 @@
  * A small argument parser for the CLI: `--flag`, `--key value`, `--key=value`, `-o value`, positionals.
  * Unknown flags are errors (a typo must not silently change what runs).
  */
-import type { OptimizationLevel, RuntimeSettings } from '../engine/runtime/sessionOptions';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -88,42 +87,4 @@ export function parseDims(args: ParsedArgs): Record<string, number> {
       dims[k.trim()] = n;
     }
   return dims;
-}
-
-/* Options shared by the commands that run the model (compare, advise, optimize, sweep). */
-
-export const RUNTIME_OPTIONS_USAGE = `  --dims a=1,b=2     values for symbolic dims
-  --shape x=1,3,48,320  a full input shape (repeatable; for inputs with unnamed dims)
-  --threads N        intra-op threads for both sessions (default 2)
-  --level L          ORT graph optimization level: disabled|basic|extended|all (default all)
-  --runs N           measured alternating A/B runs (default 20; 0 skips latency)`;
-
-export const RUNTIME_VALUE_OPTIONS = ['dims', 'shape', 'threads', 'level', 'runs'] as const;
-
-const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
-
-export function runtimeFromArgs(args: ParsedArgs): RuntimeSettings {
-  const level = optionValue(args, 'level') ?? 'all';
-  if (!LEVELS.includes(level as OptimizationLevel)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
-  return {
-    intraOpThreads: intOption(args, 'threads', 2),
-    optimizationLevel: level as OptimizationLevel,
-    dims: parseDims(args),
-  };
-}
-
-/** `--shape x=1,3,48,320` (repeatable) → { x: [1, 3, 48, 320] }. */
-export function shapesFromArgs(args: ParsedArgs): Record<string, number[]> {
-  const shapes: Record<string, number[]> = {};
-  for (const s of args.values.get('shape') ?? []) {
-    const eq = s.indexOf('=');
-    const dims = s
-      .slice(eq + 1)
-      .split(/[,x]/)
-      .map(Number);
-    if (eq < 1 || dims.some((d) => !Number.isInteger(d) || d < 1))
-      throw new UsageError(`--shape expects name=d1,d2,... with positive integers, got '${s}'`);
-    shapes[s.slice(0, eq)] = dims;
-  }
-  return shapes;
 }

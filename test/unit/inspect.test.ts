@@ -52,7 +52,9 @@ describe('onnx-tuner inspect', () => {
     assert.equal(await main(['inspect', file], io), 0);
     const text = io.stdout.join('\n');
     assert.match(text, /hidden_states: float32 \[batch, seq, 64\]/);
-    assert.match(text, /open dims: batch, seq/);
+    // Open dims get representative sizes, listed with their reasons (no silent 1s, no unknown costs).
+    assert.match(text, /hidden_states\[1\]\s+seq\s+128\s+sequence-like name 'seq'/);
+    assert.doesNotMatch(text, /open dims/);
     assert.match(text, /top nodes by FLOPs:/);
   });
 

@@ -9,7 +9,9 @@ import { readModel } from '../../engine/onnx/readModel';
 import { runProfile } from '../../engine/profile/runProfile';
 import type { ProfileReport } from '../../engine/report/profileReport';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
-import { intOption, parseArgs, parseDims, runtimeFromArgs, shapesFromArgs, UsageError } from '../args';
+import { intOption, parseArgs, parseDims, UsageError } from '../args';
+import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
+import { feedExtras, feedSourceExtras, inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
@@ -23,8 +25,7 @@ the optimize command that applies it. The input is never modified.
   --top N            how many suggestions --trial tries (default 3)
   --no-checks        skip the quick onnxruntime checks (what ORT fuses; per-layer int8 error)
   --json             print the suggestions as JSON
-  --dims a=1,b=2     values for symbolic dims (the deployment shape)
-  --shape x=1,3,48,320  a full input shape (repeatable; for inputs with unnamed dims)
+${INPUT_OPTIONS_USAGE}
   --threads N        intra-op threads (default 2)
   --level L          ORT graph optimization level for the trials (default all)
   --runs N           measured alternating runs per trial (default 20)`;
@@ -33,13 +34,21 @@ async function profileFor(
   file: string,
   dims: Record<string, number>,
   shapes: Record<string, number[]>,
+  extras: ReturnType<typeof feedExtras>,
   signal: AbortSignal,
 ): Promise<ProfileReport> {
   const client = new RuntimeClient();
   try {
     return await runProfile(
       client,
-      { model: file, settings: {}, feeds: { dims, shapes }, runs: 10, warmup: 3, plain: false },
+      {
+        model: file,
+        settings: {},
+        feeds: { dims, shapes, ...feedSourceExtras(extras) },
+        runs: 10,
+        warmup: 3,
+        plain: false,
+      },
       { signal },
     );
   } finally {
@@ -53,7 +62,7 @@ export const adviseCommand: CommandEntry = {
   run: async (argv, io) => {
     const args = parseArgs(argv, {
       booleans: ['trial', 'json', 'profile', 'no-checks'],
-      values: ['dims', 'shape', 'threads', 'level', 'runs', 'top'],
+      values: [...INPUT_VALUE_OPTIONS, 'threads', 'level', 'runs', 'top'],
     });
     const [file, ...extra] = args.positionals;
     if (!file) throw new UsageError('missing MODEL');
@@ -61,18 +70,20 @@ export const adviseCommand: CommandEntry = {
     const loaded = readModel(file);
     const dims = parseDims(args);
     const inputShapes = shapesFromArgs(args);
+    const extras = feedExtras(inputOptions(args));
     const { dims: _runtimeDims, ...runtime } = runtimeFromArgs(args);
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
     try {
       const profile = args.flags.has('profile')
-        ? await profileFor(loaded.file, dims, inputShapes, abort.signal)
+        ? await profileFor(loaded.file, dims, inputShapes, extras, abort.signal)
         : undefined;
       const result = await advise(loaded.proto, {
         modelBytes: loaded.fileBytes + loaded.externalBytes,
         dims,
         inputShapes,
+        feedExtras: extras,
         runtime,
         runtimeChecks: !args.flags.has('no-checks'),
         signal: abort.signal,
@@ -86,6 +97,7 @@ export const adviseCommand: CommandEntry = {
           runtime,
           dims,
           inputShapes,
+          feedExtras: extras,
           signal: abort.signal,
           onProgress: io.interactive ? (m) => io.err(m) : undefined,
         });

@@ -7,18 +7,9 @@ import { synthesizeFeeds } from '../../engine/verify/feeds';
 import { localizeError, type NodeError } from '../../engine/verify/localize';
 import { createSession } from '../../engine/verify/modelSource';
 import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
-import {
-  intOption,
-  optionValue,
-  parseArgs,
-  parseDims,
-  RUNTIME_OPTIONS_USAGE,
-  RUNTIME_VALUE_OPTIONS,
-  runtimeFromArgs,
-  shapesFromArgs,
-  UsageError,
-  type ParsedArgs,
-} from '../args';
+import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { feedExtras, inputOptions } from '../inputOptions';
+import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
@@ -26,7 +17,12 @@ export async function localizeNodes(a: string, b: string, args: ParsedArgs, top:
   const A = readModel(a).proto;
   const s = await createSession(a, { optimizationLevel: 'disabled' });
   try {
-    const feeds = synthesizeFeeds(s, { dims: parseDims(args), inputShapes: shapesFromArgs(args) });
+    const feeds = synthesizeFeeds(s, {
+      dims: parseDims(args),
+      inputShapes: shapesFromArgs(args),
+      model: A,
+      ...feedExtras(inputOptions(args)),
+    });
     return await localizeError(A, readModel(b).proto, feeds, { top, runtime: runtimeFromArgs(args) });
   } finally {
     await s.release();
@@ -62,6 +58,7 @@ export const compareCommand: CommandEntry = {
       runtime: runtimeFromArgs(args),
       dims: parseDims(args),
       inputShapes: shapesFromArgs(args),
+      ...feedExtras(inputOptions(args)),
       latencyRuns: intOption(args, 'runs', 20, 0),
     });
     const top = intOption(args, 'localize', 0, 0);

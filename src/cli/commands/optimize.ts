@@ -32,18 +32,9 @@ import { createSession } from '../../engine/verify/modelSource';
 import { pruneStep } from '../../engine/transform/prune';
 import { simplifyStep } from '../../engine/transform/simplify';
 import { inputSpecs } from '../../engine/runtime/modelInputs';
-import {
-  intOption,
-  optionValue,
-  parseArgs,
-  parseDims,
-  RUNTIME_OPTIONS_USAGE,
-  RUNTIME_VALUE_OPTIONS,
-  runtimeFromArgs,
-  shapesFromArgs,
-  UsageError,
-  type ParsedArgs,
-} from '../args';
+import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { feedExtras, inputOptions } from '../inputOptions';
+import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import { localizeNodes } from './compare';
 import { optimizeAuto } from './optimizeAuto';
 import type { CliIO } from '../io';
@@ -167,6 +158,7 @@ export async function quantizeOptionsFromArgs(
     extraFp32Ops: list(args, 'keep-fp32-op'),
     dims: parseDims(args),
     inputShapes: shapesFromArgs(args),
+    feedExtras: feedExtras(inputOptions(args)),
     runtime: runtimeFromArgs(args),
     signal,
   };
@@ -309,6 +301,7 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
           runtime: runtimeFromArgs(args),
           dims: parseDims(args),
           inputShapes: shapesFromArgs(args),
+          ...feedExtras(inputOptions(args)),
           latencyRuns: intOption(args, 'runs', 20, 0),
           signal,
         });

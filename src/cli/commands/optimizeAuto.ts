@@ -9,15 +9,8 @@ import { writeModel } from '../../engine/onnx/writeModel';
 import { autoOptimize } from '../../engine/optimize/autoOptimize';
 import { renderCompareText } from '../../engine/verify/compareRender';
 import { coverageText } from '../../engine/verify/optimizedGraph';
-import {
-  intOption,
-  optionValue,
-  parseDims,
-  runtimeFromArgs,
-  shapesFromArgs,
-  UsageError,
-  type ParsedArgs,
-} from '../args';
+import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '../args';
+import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import type { CliIO } from '../io';
 import { defaultOutputFile, gateFromArgs, printSteps, quantizeOptionsFromArgs, writeHtml } from './optimize';
 

@@ -1,5 +1,4 @@
 /** `onnx-tuner profile MODEL`: per-node latency and memory measured with onnxruntime's profiler. */
-import * as path from 'node:path';
 import { writeFileAtomic } from '../../engine/onnx/writeModel';
 import { DEFAULT_PROFILE_LEVEL } from '../../engine/profile/profileModel';
 import { renderProfileText } from '../../engine/profile/profileText';
@@ -7,7 +6,8 @@ import { runProfile } from '../../engine/profile/runProfile';
 import { renderProfileHtml } from '../../engine/report/html/profileHtml';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
 import type { ExecutionProvider, OptimizationLevel } from '../../engine/runtime/sessionOptions';
-import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { intOption, optionValue, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
@@ -20,46 +20,11 @@ Runs the model in a separate runtime process with onnxruntime's profiler on, and
 profiler, and the process's peak memory growth.
   --level   graph optimization level (default ${DEFAULT_PROFILE_LEVEL}: rows are the file's own nodes; at
             extended/all fused nodes are listed with the file nodes they cover)
-  --dims    values for named symbolic dims, e.g. --dims batch=1,seq=128
-  --shape   a concrete shape per input (repeatable), e.g. --shape x=1x3x320x320
-  --value   fill an input with one value (repeatable), e.g. --value sr=16000
-  --inputs  input arrays from a file (.npy for a one-input model, .npz, or JSON {name: nested array})
+${INPUT_OPTIONS_USAGE}
   --json    print the versioned JSON report;  --html OUT.html  write a self-contained HTML report`;
 
 const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
 const PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
-
-function pairs(
-  args: ParsedArgs,
-  key: string,
-  parse: (value: string, part: string) => number | number[],
-): Record<string, never> {
-  const out: Record<string, number | number[]> = {};
-  for (const group of args.values.get(key) ?? [])
-    for (const part of group.split(',').filter(Boolean)) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--${key} expects name=value, got '${part}'`);
-      out[part.slice(0, eq).trim()] = parse(part.slice(eq + 1).trim(), part);
-    }
-  return out as Record<string, never>;
-}
-
-function parseShapes(args: ParsedArgs): Record<string, number[]> {
-  return pairs(args, 'shape', (v, part) => {
-    const dims = v === '' ? [] : v.split('x').map(Number);
-    if (dims.some((d) => !Number.isInteger(d) || d < 0))
-      throw new UsageError(`--shape expects name=1x3x224x224, got '${part}'`);
-    return dims;
-  });
-}
-
-function parseValues(args: ParsedArgs): Record<string, number> {
-  return pairs(args, 'value', (v, part) => {
-    const n = Number(v);
-    if (v === '' || !Number.isFinite(n)) throw new UsageError(`--value expects name=number, got '${part}'`);
-    return n;
-  });
-}
 
 function choice<T extends string>(args: ParsedArgs, key: string, allowed: readonly T[], fallback: T): T {
   const v = optionValue(args, key) ?? fallback;
@@ -73,7 +38,7 @@ export const profileCommand: CommandEntry = {
   run: async (argv, io) => {
     const args = parseArgs(argv, {
       booleans: ['json'],
-      values: ['runs', 'warmup', 'threads', 'ep', 'level', 'dims', 'shape', 'value', 'inputs', 'html', 'top'],
+      values: ['runs', 'warmup', 'threads', 'ep', 'level', ...INPUT_VALUE_OPTIONS, 'html', 'top'],
     });
     const [file, ...extra] = args.positionals;
     if (!file) throw new UsageError('missing MODEL');
@@ -81,7 +46,7 @@ export const profileCommand: CommandEntry = {
     const html = optionValue(args, 'html');
     if (html !== undefined && args.flags.has('json')) throw new UsageError('--json and --html are exclusive');
     const threads = optionValue(args, 'threads') === undefined ? undefined : intOption(args, 'threads', 1);
-    const inputsFile = optionValue(args, 'inputs');
+    const { inputsFile, ...given } = inputOptions(args);
     const job = {
       model: file,
       settings: {
@@ -89,12 +54,7 @@ export const profileCommand: CommandEntry = {
         optimizationLevel: choice(args, 'level', LEVELS, DEFAULT_PROFILE_LEVEL),
         ...(threads !== undefined ? { intraOpThreads: threads } : {}),
       },
-      feeds: {
-        dims: parseDims(args),
-        shapes: parseShapes(args),
-        values: parseValues(args),
-        ...(inputsFile !== undefined ? { inputsFile: path.resolve(inputsFile) } : {}),
-      },
+      feeds: { ...given, ...(inputsFile !== undefined ? { inputsFile } : {}) },
       runs: intOption(args, 'runs', 20),
       warmup: intOption(args, 'warmup', 5, 0),
     };

@@ -8,7 +8,9 @@ import { writeFileAtomic } from '../../engine/onnx/writeModel';
 import type { ExecutionProvider } from '../../engine/runtime/sessionOptions';
 import { sweep } from '../../engine/sweep/sweep';
 import { renderSweepHtml, renderSweepText } from '../../engine/sweep/sweepRender';
-import { intOption, optionValue, parseArgs, parseDims, shapesFromArgs, UsageError, type ParsedArgs } from '../args';
+import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import { feedExtras, inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
+import { shapesFromArgs } from '../runtimeOptions';
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
@@ -23,8 +25,8 @@ execution provider, and recommends the cheapest configuration that meets the lat
   --budget-ms MS     latency budget for the recommendation (p90)
   --mem-cap-mb MB    stop growing the batch past this memory (default: half the free memory, ≤ 4 GiB)
   --runs N           measured runs per point (default 10); --warmup N (default 2)
-  --dims a=1,b=2     values for symbolic dims (the batch dim is set by the sweep)
-  --shape x=1,3,320,320  a full input shape (its first dim is the batch)
+${INPUT_OPTIONS_USAGE}
+                     (the batch dim is set by the sweep; a --shape's first dim is the batch)
   --json             print the result as JSON
   --html OUT         write a self-contained HTML report with a latency-vs-throughput chart`;
 
@@ -57,8 +59,7 @@ export const sweepCommand: CommandEntry = {
         'mem-cap-mb',
         'runs',
         'warmup',
-        'dims',
-        'shape',
+        ...INPUT_VALUE_OPTIONS,
         'html',
       ],
     });
@@ -88,6 +89,7 @@ export const sweepCommand: CommandEntry = {
         warmupRuns: intOption(args, 'warmup', 2, 0),
         dims: parseDims(args),
         inputShapes: shapesFromArgs(args),
+        feedExtras: feedExtras(inputOptions(args)),
         ...(capMb !== undefined ? { memoryCapBytes: Number(capMb) * 2 ** 20 } : {}),
         ...(budgetMs !== undefined ? { budgetMs } : {}),
         signal: abort.signal,

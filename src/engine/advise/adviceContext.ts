@@ -4,6 +4,7 @@
  * execution providers, and optionally per-node quantization error and the graph ORT optimized.
  */
 import { costModel, type CostSummary, type NodeCost } from '../graph/costModel';
+import { defaultDims, type DimAssumption } from '../graph/defaultDims';
 import { indexGraph, type GraphIndex } from '../graph/graphIndex';
 import { defaultOpset, inferShapes, type ShapeInference } from '../graph/shapeInference';
 import type { ModelProto } from '../onnx/types';
@@ -35,9 +36,11 @@ export interface AdviceContext extends AdviceInputs {
   /** Shapes with no user dims: symbols stay by name, so a size can be traced to 'batch' or 'seq'. */
   readonly symbolicCost: CostSummary;
   readonly costByName: ReadonlyMap<string, NodeCost>;
-  /** Symbolic input dims the user gave no value for: the static analysis assumes 1 for them. */
+  /** Symbolic input dims the user gave no value for: the static analysis uses representative defaults. */
   readonly assumedDims: readonly string[];
-  /** Values of every input dim symbol: the user's, those read off given input shapes, else 1. */
+  /** Dims assumed, with their values and reasons (defaultDims.ts). */
+  readonly dimAssumptions: readonly DimAssumption[];
+  /** Values of every input dim symbol: the user's, those read off given input shapes, else the defaults. */
   readonly effectiveDims: Readonly<Record<string, number>>;
 }
 
@@ -62,8 +65,10 @@ export function buildAdviceContext(inputs: AdviceInputs): AdviceContext {
     });
   }
   const assumedDims = inputSymbols(inputs.model).filter((d) => given[d] === undefined);
-  const dims = { ...Object.fromEntries(assumedDims.map((d) => [d, 1])), ...given };
-  const shapes = inferShapes(inputs.model, { dims, inputShapes: inputs.inputShapes ?? {} });
+  // The same representative dims profiling and synthesis use (defaultDims.ts), never silently 1.
+  const planned = defaultDims(inputs.model, { dims: given, inputShapes: inputs.inputShapes ?? {} });
+  const dims = { ...planned.dims, ...given };
+  const shapes = inferShapes(inputs.model, { dims, inputShapes: planned.inputShapes });
   const cost = costModel(shapes);
   const symbolicCost = costModel(inferShapes(inputs.model, {}));
   const costByName = new Map(cost.nodes.filter((n) => n.graphPath === '').map((n) => [n.name, n]));
@@ -76,6 +81,7 @@ export function buildAdviceContext(inputs: AdviceInputs): AdviceContext {
     symbolicCost,
     costByName,
     assumedDims,
+    dimAssumptions: planned.assumed,
     effectiveDims: dims,
   };
 }

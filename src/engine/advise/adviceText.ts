@@ -1,4 +1,5 @@
 /** Plain-text rendering of advice (the CLI's default output). */
+import { formatInputPlan } from '../graph/inputPlan';
 import type { Suggestion } from './adviceTypes';
 import type { AdviceResult } from './advise';
 import { describeCpu } from './cpuFeatures';
@@ -36,6 +37,9 @@ export function renderAdviceText(
     `CPU: ${describeCpu(result.cpu)} (${result.cpu.source}); providers: ${result.providers.join(', ')}`,
     `latency shares from ${result.shareSource === 'profile' ? 'a profile' : 'static FLOPs (no profile)'}${result.runtimeChecks ? '; checked against onnxruntime' : ''}`,
   ];
+  const plan = formatInputPlan(result.inputPlan);
+  if (plan) lines.push(plan);
+  for (const u of result.unavailableProviders) lines.push(`provider ${u.name} unavailable: ${u.reason}`);
   if (noise)
     lines.push(
       `noise band ±${(100 * noise.band).toFixed(1)}% (A/A ratio ${noise.aaRatio.toFixed(3)}, pair IQR ${noise.aaSpread[0].toFixed(3)}–${noise.aaSpread[1].toFixed(3)})`,

@@ -5,6 +5,7 @@
  * (which layers to keep float). Nothing is written next to the input: ORT's optimized model goes to a
  * temporary folder that is removed whatever happens.
  */
+import { planInputs, type InputPlan } from '../graph/inputPlan';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,10 +15,10 @@ import { parseModel } from '../onnx/readModel';
 import type { ModelProto } from '../onnx/types';
 import { modelToBuffer } from '../onnx/writeModel';
 import type { ProfileReport } from '../report/profileReport';
-import { availableProviders } from '../runtime/executionProviders';
+import { probeProviders, type ProviderStatus } from '../runtime/executionProviders';
 import { toSessionOptions, type RuntimeSettings } from '../runtime/sessionOptions';
 import { quantizeDynamic } from '../transform/quantize/dynamic';
-import { synthesizeFeeds } from '../verify/feeds';
+import { synthesizeFeeds, type FeedExtras } from '../verify/feeds';
 import { localizeError, type NodeError } from '../verify/localize';
 import { createSession } from '../verify/modelSource';
 import { buildAdviceContext, type AdviceContext, type AdviceInputs } from './adviceContext';
@@ -57,6 +58,8 @@ export interface AdviseOptions {
   readonly modelBytes?: number;
   readonly dims?: Readonly<Record<string, number>>;
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** `--value` overrides and `--inputs` file for the inputs the job feeds. */
+  readonly feedExtras?: FeedExtras;
   readonly profile?: ProfileReport;
   /** Defaults to this machine's /proc/cpuinfo. */
   readonly cpu?: CpuFeatures;
@@ -67,18 +70,25 @@ export interface AdviseOptions {
   /** Given directly (tests), instead of computed by runtimeChecks. */
   readonly quantError?: readonly NodeError[];
   readonly ortOptimized?: ModelProto;
+  /** Given directly (tests), instead of probing each provider with a session. */
+  readonly providerStatus?: readonly ProviderStatus[];
 }
 
 export interface AdviceResult {
   readonly suggestions: readonly Suggestion[];
   readonly cpu: CpuFeatures;
+  /** Execution providers a session was created with here. */
   readonly providers: readonly string[];
+  /** Providers the build lists that did not load, with onnxruntime's reason. */
+  readonly unavailableProviders: readonly { readonly name: string; readonly reason: string }[];
   /** Where latency shares came from. */
   readonly shareSource: 'profile' | 'flops';
   readonly runtimeChecks: boolean;
   /** The byte totals the ranking weighs savings against (gainScore). */
   readonly modelBytes: number;
   readonly peakActivationBytes: number;
+  /** The dims assumed for the analysis and the values synthesised inputs are drawn from, with reasons. */
+  readonly inputPlan: Pick<InputPlan, 'assumed' | 'ranges'>;
 }
 
 /** The model as onnxruntime optimizes it at level 'extended' (fusions, no layout changes). */
@@ -102,7 +112,7 @@ async function dynamicQuantError(model: ModelProto, opts: AdviseOptions): Promis
   if (q.model === model) return undefined;
   const s = await createSession(modelToBuffer(model), { optimizationLevel: 'disabled' });
   try {
-    const feeds = synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes });
+    const feeds = synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, model, ...opts.feedExtras });
     return await localizeError(model, q.model, feeds, { runtime: opts.runtime });
   } finally {
     await s.release();
@@ -111,7 +121,13 @@ async function dynamicQuantError(model: ModelProto, opts: AdviseOptions): Promis
 
 export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promise<AdviceResult> {
   const cpu = opts.cpu ?? detectCpuFeatures();
-  const providers = availableProviders().map((p) => p.name);
+  // Only providers a session was actually created with: a listed provider may lack its libraries or device.
+  // Probed first, so the expected failures are not logged by onnxruntime (its log level is fixed at first use).
+  const probe = opts.providerStatus ?? (await probeProviders());
+  const providers = probe.filter((p) => p.available).map((p) => p.name);
+  const unavailableProviders = probe
+    .filter((p) => !p.available)
+    .map((p) => ({ name: p.name, reason: p.reason ?? 'did not load' }));
   let { quantError, ortOptimized } = opts;
   if (opts.runtimeChecks) {
     throwIfCancelled(opts.signal, 'advice');
@@ -132,6 +148,7 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
     ...(ortOptimized ? { ortOptimized } : {}),
   };
   const ctx = buildAdviceContext(inputs);
+  const plan = planInputs(model, { dims: opts.dims, inputShapes: opts.inputShapes, values: opts.feedExtras?.values });
   return {
     suggestions: rankSuggestions(
       RULES.flatMap((r) => r(ctx)),
@@ -139,10 +156,12 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
     ),
     cpu,
     providers,
+    unavailableProviders,
     shareSource: opts.profile ? 'profile' : 'flops',
     runtimeChecks: Boolean(opts.runtimeChecks),
     modelBytes: ctx.modelBytes,
     peakActivationBytes: ctx.cost.peak.activationBytes,
+    inputPlan: { assumed: plan.assumed, ranges: plan.ranges },
   };
 }
 

@@ -14,7 +14,7 @@ import type { ModelProto } from '../onnx/types';
 import { modelToBuffer, writeModel } from '../onnx/writeModel';
 import type { RuntimeSettings } from '../runtime/sessionOptions';
 import { runPipeline } from '../transform/common/pipeline';
-import { adaptFeeds, synthesizeFeeds, type Feeds } from '../verify/feeds';
+import { adaptFeeds, synthesizeFeeds, type FeedExtras, type Feeds } from '../verify/feeds';
 import { measureAB, type LatencyComparison } from '../verify/latency';
 import { createSession } from '../verify/modelSource';
 import { mergeMetrics, tensorMetrics, tensorValues, type TensorMetrics } from '../verify/outputMetrics';
@@ -31,6 +31,8 @@ export interface TrialOptions {
   readonly runtime?: RuntimeSettings;
   readonly dims?: Readonly<Record<string, number>>;
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** `--value` overrides and `--inputs` file for the inputs the job feeds. */
+  readonly feedExtras?: FeedExtras;
   readonly signal?: AbortSignal;
   /** Where the temporary folder is made (default: the OS temp folder). */
   readonly tmpRoot?: string;
@@ -118,7 +120,7 @@ export async function trialSuggestions(
   };
   try {
     const a = await open(originalInput, base);
-    const feedOpts = { dims: opts.dims, inputShapes: opts.inputShapes };
+    const feedOpts = { dims: opts.dims, inputShapes: opts.inputShapes, model, ...opts.feedExtras };
     const sets = [0, 1].map((k) => synthesizeFeeds(a, { ...feedOpts, seed: 42 + k }));
     const feeds = sets[0]!;
     opts.onProgress?.('A/A noise measurement');

@@ -5,6 +5,7 @@
  * profiler's join, and the transforms. Names from outer scopes (for subgraphs) are passed in.
  */
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/types';
+import { forEachGraph, subgraphsOf } from '../onnx/walk';
 import { attrTensor } from './attributes';
 
 export interface GraphIndex {
@@ -23,6 +24,28 @@ export interface GraphIndex {
   readonly order: readonly number[];
   /** Problems found while indexing (cycles, duplicate outputs, dangling inputs): empty for a valid graph. */
   readonly problems: readonly string[];
+}
+
+/**
+ * Names a node's subgraphs read from enclosing scopes (its implicit inputs). ONNX lets a subgraph read any
+ * value of an outer graph (IR spec, "Names Within a Graph": outer-scope references), so the producer of such
+ * a value must run before the node even though it is not among the node's own inputs.
+ */
+function implicitInputs(node: NodeProto): Set<string> {
+  const read = new Set<string>();
+  const defined = new Set<string>();
+  for (const sub of subgraphsOf(node))
+    forEachGraph(sub, (g) => {
+      for (const v of g.input ?? []) if (v.name) defined.add(v.name);
+      for (const t of g.initializer ?? []) if (t.name) defined.add(t.name);
+      for (const n of g.node ?? []) {
+        for (const o of n.output ?? []) if (o) defined.add(o);
+        for (const i of n.input ?? []) if (i) read.add(i);
+      }
+      for (const o of g.output ?? []) if (o.name) read.add(o.name);
+    });
+  for (const d of defined) read.delete(d);
+  return read;
 }
 
 function tensorFromConstantNode(n: NodeProto): TensorProto | undefined {
@@ -68,6 +91,7 @@ export function indexGraph(
   // Kahn's algorithm; inputs known from the graph, initializers or outer scope have no producer.
   const pending = new Array<number>(nodes.length).fill(0);
   const ready: number[] = [];
+  const dependents = new Map<number, Set<number>>();
   nodes.forEach((n, i) => {
     const deps = new Set<number>();
     for (const inp of n.input ?? []) {
@@ -77,20 +101,21 @@ export function indexGraph(
       else if (!graphInputs.has(inp) && !initializers.has(inp) && !outerScope.has(inp))
         problems.push(`node '${n.name ?? i}' reads '${inp}', which nothing produces`);
     }
-    pending[i] = deps.size;
-    if (deps.size === 0) ready.push(i);
-  });
-  const order: number[] = [];
-  const dependents = new Map<number, Set<number>>();
-  nodes.forEach((n, i) => {
-    for (const inp of n.input ?? []) {
-      const p = inp ? producer.get(inp) : undefined;
-      if (p === undefined) continue;
+    // Outer-scope reads of this node's subgraphs; a name nothing here produces is checked inside the subgraph.
+    if (subgraphsOf(n).length)
+      for (const inp of implicitInputs(n)) {
+        const p = producer.get(inp);
+        if (p !== undefined && p !== i) deps.add(p);
+      }
+    for (const p of deps) {
       let s = dependents.get(p);
       if (!s) dependents.set(p, (s = new Set()));
       s.add(i);
     }
+    pending[i] = deps.size;
+    if (deps.size === 0) ready.push(i);
   });
+  const order: number[] = [];
   for (let head = 0; head < ready.length; head++) {
     const i = ready[head]!;
     order.push(i);

@@ -118,6 +118,8 @@ const squeeze: ShapeRule = (ctx) => {
   const values = [ctx.value(0)];
   if (!s) return { outputs: [t(ctx.inputs[0]!.dtype, null)], values };
   const axes = axesOf(ctx, 1);
+  // Axes given as a runtime input we cannot read: which dims go is unknown (not "every 1").
+  if (!axes && ctx.has(1) && !attrInts(ctx.node, 'axes')) return { outputs: [t(ctx.inputs[0]!.dtype, null)], values };
   const drop = axes
     ? new Set(axes.map((a) => normAxis(a, s.length)))
     : new Set(s.flatMap((d, i) => (d === 1 ? [i] : [])));
@@ -203,7 +205,12 @@ const split: ShapeRule = (ctx) => {
   return {
     outputs: Array.from({ length: n }, (_, i) => {
       const out = [...s];
-      out[axis] = sizes ? (sizes[i] ?? null) : typeof dim === 'number' ? Math.ceil(dim / n) : null;
+      // Sizes from a runtime input we cannot read are unknown; without sizes the split is even (ceil).
+      const unknownSizes = !sizes && ctx.has(1);
+      // Even split: every chunk ceil(dim/n), the last one what remains (Split-18 `num_outputs`).
+      const chunk = typeof dim === 'number' ? Math.ceil(dim / n) : 0;
+      const even = i === n - 1 ? (dim as number) - chunk * (n - 1) : chunk;
+      out[axis] = sizes ? (sizes[i] ?? null) : !unknownSizes && typeof dim === 'number' ? even : null;
       return t(dtype, out);
     }),
   };
@@ -277,7 +284,20 @@ export const passThrough: ShapeRule = (ctx): OpResult => ({
   values: [ctx.value(0)],
 });
 
+/** OneHot (ONNX Operators.md#OneHot): indices shape with `depth` inserted at `axis`; dtype of `values`. */
+const oneHot: ShapeRule = (ctx) => {
+  const s = ctx.inputs[0]!.shape;
+  const depth = ctx.value(1)?.[0];
+  if (!s) return { outputs: [t(ctx.inputs[2]!.dtype, null)] };
+  const axis = attrInt(ctx.node, 'axis', -1);
+  const at = axis < 0 ? axis + s.length + 1 : axis;
+  const out = [...s];
+  out.splice(at, 0, typeof depth === 'number' ? depth : null);
+  return { outputs: [t(ctx.inputs[2]!.dtype, out)] };
+};
+
 export const layoutRules: Record<string, ShapeRule> = {
+  OneHot: oneHot,
   Reshape: reshape,
   Transpose: transpose,
   Concat: concat,

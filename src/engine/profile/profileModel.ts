@@ -7,13 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { costModel } from '../graph/costModel';
+import { distributions, planInputs } from '../graph/inputPlan';
 import { inferShapes } from '../graph/shapeInference';
 import { readModel, type LoadedModel } from '../onnx/readModel';
 import type { ProfileReport } from '../report/profileReport';
 import { REPORT_SCHEMA_VERSION } from '../report/schemaVersion';
 import { checkExecutionProvider, explainProviderFailure } from '../runtime/executionProviders';
-import { resolveFeeds, type ResolvedFeeds } from '../runtime/feedSource';
+import { resolveFeeds, type FeedSource, type ResolvedFeeds } from '../runtime/feedSource';
 import { inputSpecs } from '../runtime/modelInputs';
+import { explainRunError } from '../runtime/runErrors';
 import { startPeakMemoryWindow } from '../runtime/processMemory';
 import type { ProgressInfo } from '../runtime/protocol';
 import { toSessionOptions, type OptimizationLevel, type RuntimeSettings } from '../runtime/sessionOptions';
@@ -50,11 +52,11 @@ async function createSession(model: string, settings: RuntimeSettings): Promise<
 }
 
 /** Static per-node costs with the run's input shapes; undefined if shape inference cannot handle the model. */
-function staticCosts(loaded: LoadedModel, req: ProfileRequest): NodeCostLookup | undefined {
+function staticCosts(loaded: LoadedModel, fed: ResolvedFeeds): NodeCostLookup | undefined {
   try {
-    const cost = costModel(
-      inferShapes(loaded.proto, { dims: req.feeds.dims ?? {}, inputShapes: req.feeds.shapes ?? {} }),
-    );
+    // The shapes actually fed (planned, given, or read from the user's file), so costs match the run.
+    const inputShapes = Object.fromEntries(Object.entries(fed.feeds).map(([name, t]) => [name, [...t.dims]]));
+    const cost = costModel(inferShapes(loaded.proto, { inputShapes }));
     const byKey = new Map(cost.nodes.map((n) => [`${n.graphPath}|${n.name}`, n]));
     return (graphPath, name) => byKey.get(`${graphPath}|${name}`);
   } catch {
@@ -63,9 +65,13 @@ function staticCosts(loaded: LoadedModel, req: ProfileRequest): NodeCostLookup |
 }
 
 /** Wall-clock milliseconds of one run. */
-async function timedRun(session: ort.InferenceSession, feeds: ResolvedFeeds): Promise<number> {
+async function timedRun(session: ort.InferenceSession, feeds: ResolvedFeeds, model: string): Promise<number> {
   const t0 = performance.now();
-  await session.run(feeds.feeds);
+  try {
+    await session.run(feeds.feeds);
+  } catch (e) {
+    throw explainRunError(e, feeds.feeds, model);
+  }
   return performance.now() - t0;
 }
 
@@ -78,6 +84,18 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
   };
   checkExecutionProvider(settings.executionProvider ?? 'cpu');
   const loaded = readModel(req.model);
+  // Representative dims and graph-valid values for whatever the user did not give (never silently 1s).
+  const plan = planInputs(loaded.proto, {
+    dims: req.feeds.dims,
+    inputShapes: req.feeds.shapes,
+    values: { ...(req.feeds.values ?? {}), ...(req.feeds.valueRanges ?? {}) },
+  });
+  const feedSource: FeedSource = {
+    ...req.feeds,
+    dims: plan.dims,
+    shapes: { ...plan.inputShapes, ...(req.feeds.shapes ?? {}) },
+    distributions: { ...distributions(plan), ...(req.feeds.distributions ?? {}) },
+  };
   const fileNodes = new ModelNodes(loaded.proto);
   const doPlain = req.plain ?? true;
   const total = (doPlain ? 2 : 1) * (req.warmup + req.runs);
@@ -101,15 +119,18 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
   let memory: ReturnType<ReturnType<typeof startPeakMemoryWindow>['finish']>;
   try {
     plain = doPlain ? await createSession(req.model, settings) : undefined;
-    feeds = resolveFeeds(inputSpecs(profiled), req.feeds);
-    const plainFeeds = plain ? resolveFeeds(inputSpecs(plain), req.feeds) : feeds;
+    feeds = resolveFeeds(inputSpecs(profiled), feedSource);
+    const plainFeeds = plain ? resolveFeeds(inputSpecs(plain), feedSource) : feeds;
     // The two sessions run alternately (plain, profiled, then profiled, plain, ...), so drift on a shared
     // machine hits both alike and the overhead ratio compares like with like.
     const round = async (i: number, measured: boolean): Promise<void> => {
       const order = i % 2 === 0 ? (['plain', 'profiled'] as const) : (['profiled', 'plain'] as const);
       for (const which of order) {
         if (which === 'plain' && !plain) continue;
-        const ms = which === 'plain' ? await timedRun(plain!, plainFeeds) : await timedRun(profiled, feeds);
+        const ms =
+          which === 'plain'
+            ? await timedRun(plain!, plainFeeds, req.model)
+            : await timedRun(profiled, feeds, req.model);
         if (measured) (which === 'plain' ? plainMs : profiledMs).push(ms);
         step(`${measured ? 'measured' : 'warm-up'} runs`);
       }
@@ -135,7 +156,7 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
       // Without the optimized model, fused nodes are matched by name prefix only ('inserted').
     }
   }
-  const agg = aggregateKernelTimes(runs, fileNodes, optimizedNodes, staticCosts(loaded, req));
+  const agg = aggregateKernelTimes(runs, fileNodes, optimizedNodes, staticCosts(loaded, feeds));
   const plainStats = doPlain ? latencyStats(plainMs) : null;
   const profiledStats = latencyStats(profiledMs);
   return {
@@ -158,6 +179,11 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
       origin: feeds.origin[name] ?? 'synthetic',
     })),
     assumedDims: feeds.assumed,
+    inputPlan: {
+      // Dims of inputs read from the user's file were not assumed, whatever the plan said.
+      assumed: plan.assumed.filter((a) => feeds.origin[a.input] === 'synthetic'),
+      ranges: plan.ranges.filter((r) => feeds.origin[r.input] === 'synthetic'),
+    },
     latency: {
       profiled: profiledStats,
       modelRun: latencyStats(runs.map((r) => r.dur / 1000)),

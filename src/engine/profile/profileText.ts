@@ -1,4 +1,5 @@
 /** The plain-text rendering of a profile report (the CLI's default output). */
+import { formatInputPlan } from '../graph/inputPlan';
 import { formatBytes, table } from '../report/format';
 import type { LatencyStats, ProfileReport } from '../report/profileReport';
 
@@ -31,6 +32,7 @@ export function renderProfileText(r: ProfileReport, top = 20): string {
     ...(r.assumedDims.length
       ? [`assumed 1 for dims: ${r.assumedDims.join(', ')} (set them with --dims or --shape)`]
       : []),
+    ...(r.inputPlan ? [formatInputPlan(r.inputPlan)].filter(Boolean) : []),
     '',
     `top ${rows.length} of ${r.nodes.length} nodes by p50:`,
     table(['node', 'op', 'p50 ms', 'share', 'act MB', 'params MB'], rows),

@@ -8,7 +8,8 @@ import type { LoadedModel } from '../onnx/readModel';
 import { forEachGraph } from '../onnx/walk';
 import { costModel, type NodeCost } from '../graph/costModel';
 import type { Dim } from '../graph/dims';
-import { inferShapes, typeFromProto, type ShapeOptions } from '../graph/shapeInference';
+import { planInputs, type InputPlan, type UserInputs } from '../graph/inputPlan';
+import { inferShapes, typeFromProto } from '../graph/shapeInference';
 import { REPORT_SCHEMA_VERSION } from './schemaVersion';
 
 export interface TensorSignature {
@@ -56,6 +57,8 @@ export interface InspectReport {
   readonly topByActivation: NodeSummary[];
   /** The user's dim values that were applied, and the symbols still open. */
   readonly dims: { applied: Record<string, number>; open: string[] };
+  /** Dims assumed where the user gave none, and the values synthesised inputs would take, with reasons. */
+  readonly inputPlan: Pick<InputPlan, 'assumed' | 'ranges'>;
   readonly unsupportedOps: string[];
   /** Structural problems (dangling inputs, cycles, duplicate outputs) found in any graph. */
   readonly problems: string[];
@@ -81,10 +84,12 @@ function top(nodes: readonly NodeCost[], key: (n: NodeCost) => number | null, co
     .map(summary);
 }
 
-export function buildInspectReport(loaded: LoadedModel, opts: ShapeOptions = {}): InspectReport {
+export function buildInspectReport(loaded: LoadedModel, opts: UserInputs = {}): InspectReport {
   const { proto } = loaded;
   const graph = proto.graph ?? {};
-  const shapes = inferShapes(proto, opts);
+  // Costs at the representative dims profiling uses (defaultDims.ts), not at unknown or 1-sized dims.
+  const plan = planInputs(proto, opts);
+  const shapes = inferShapes(proto, { dims: plan.dims, inputShapes: plan.inputShapes });
   const cost = costModel(shapes);
   const opCounts: Record<string, number> = {};
   let nodeCountAll = 0;
@@ -106,8 +111,10 @@ export function buildInspectReport(loaded: LoadedModel, opts: ShapeOptions = {})
       }
   };
   collect(shapes.main.subgraphs);
+  // Signatures keep the model's symbols (batch, seq) resolved only with the user's own values.
+  const symbolic = inferShapes(proto, { dims: opts.dims ?? {}, inputShapes: opts.inputShapes ?? {} });
   const signature = (name: string, declared: ReturnType<typeof typeFromProto>): TensorSignature => {
-    const inferred = shapes.main.types.get(name);
+    const inferred = symbolic.main.types.get(name);
     return { name, dtype: dtypeName(inferred?.dtype || declared.dtype), shape: inferred?.shape ?? declared.shape };
   };
   const byDtype: Record<string, { count: number; bytes: number }> = {};
@@ -142,6 +149,7 @@ export function buildInspectReport(loaded: LoadedModel, opts: ShapeOptions = {})
     topByFlops: top(cost.nodes, (n) => n.flops),
     topByActivation: top(cost.nodes, (n) => n.outputBytes),
     dims: { applied: { ...(opts.dims ?? {}) }, open: [...shapes.openSymbols].sort() },
+    inputPlan: { assumed: plan.assumed, ranges: plan.ranges },
     unsupportedOps: [...shapes.unsupportedOps].sort(),
     problems,
   };

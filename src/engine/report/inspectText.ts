@@ -1,4 +1,5 @@
 /** Plain-text rendering of the inspect report for the terminal. */
+import { formatInputPlan } from '../graph/inputPlan';
 import type { Dim } from '../graph/dims';
 import { formatBytes, formatCount, table } from './format';
 import type { InspectReport, NodeSummary, TensorSignature } from './inspectReport';
@@ -49,6 +50,8 @@ export function renderInspectText(r: InspectReport): string {
     lines.push(
       `open dims: ${r.dims.open.join(', ')} (set them with --dims ${r.dims.open.map((d) => `${d}=N`).join(',')})`,
     );
+  const plan = formatInputPlan(r.inputPlan);
+  if (plan) lines.push(plan);
   if (r.unsupportedOps.length) lines.push(`ops without shape rules: ${r.unsupportedOps.join(', ')}`);
   for (const p of r.problems) lines.push(`problem: ${p}`);
   const header = ['node', 'op', 'FLOPs', 'output', 'params'];

@@ -3,6 +3,8 @@
  * onnxruntime's profiler. Part of the versioned report contract (schemaVersion.ts): the CLI's `--json`, the
  * HTML report, the Layer Costs tree view and the graph overlay all read this one shape.
  */
+import type { DimAssumption } from '../graph/defaultDims';
+import type { InputValueRange } from '../graph/inputValueRanges';
 import type { OptimizationLevel } from '../runtime/sessionOptions';
 
 /** Latency over the measured runs, in milliseconds. */
@@ -83,8 +85,10 @@ export interface ProfileReport {
   /** Which graph the node numbers are for, in words (depends on the optimization level). */
   readonly levelNote: string;
   readonly inputs: { name: string; type: string; dims: number[]; origin: 'file' | 'value' | 'synthetic' }[];
-  /** Symbolic dims with no value given, set to 1. */
+  /** Symbolic dims that were still open after planning, set to 1 (normally none). */
   readonly assumedDims: string[];
+  /** Dims assumed for the synthesised inputs and the values they were drawn from, with reasons. */
+  readonly inputPlan?: { readonly assumed: DimAssumption[]; readonly ranges: InputValueRange[] };
   readonly latency: {
     /** Wall-clock time of `session.run()` with the profiler on. */
     readonly profiled: LatencyStats;

@@ -1,6 +1,6 @@
 /**
- * Where a job's model inputs come from: a user file (`.npy` for a single-input model, `.npz`, or JSON
- * `{name: nested array}`), concrete shapes per input, fixed scalar values (Silero's `sr=16000`), and values
+ * Where a job's model inputs come from: a user file (`.npy` for a single-input model, `.npz`, JSON
+ * `{name: nested array}`, or a `.png` for an image model; a folder of them is a set of input sets), concrete shapes per input, fixed scalar values (Silero's `sr=16000`), and values
  * for named symbolic dims; everything not given is synthesised (syntheticInputs.ts) with a fixed seed.
  */
 import * as fs from 'node:fs';
@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { floatToHalf } from '../transform/common/weights';
 import { halfToFloat } from '../graph/tensorData';
+import type { ValueDistribution } from '../graph/inputValueRanges';
+import { decodePng, imageAsInput } from './imageInput';
 import type { ModelInputSpec } from './modelInputs';
 import { InputFileError, parseNpy, parseNpz, type ArrayData, type LoadedArray } from './npyFormat';
 import { synthesizeInputs } from './syntheticInputs';
@@ -19,9 +21,13 @@ export interface FeedSource {
   readonly shapes?: Readonly<Record<string, readonly number[]>>;
   /** Fixed values per input name: the whole tensor is filled with it (a scalar when the shape is []). */
   readonly values?: Readonly<Record<string, number>>;
+  /** Integer ranges per input (`--value ids=0..999`): synthesised values are drawn from [min, max]. */
+  readonly valueRanges?: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
   /** A `.npy`, `.npz` or `.json` file of input arrays. */
   readonly inputsFile?: string;
   readonly seed?: number;
+  /** Planned value distributions per input (graph/inputPlan.ts), for inputs that are synthesised. */
+  readonly distributions?: Readonly<Record<string, ValueDistribution>>;
 }
 
 export interface ResolvedFeeds {
@@ -43,12 +49,33 @@ function flatten(x: unknown, dims: number[], depth: number, out: number[], file:
   } else throw new InputFileError(file, `input '${name}' holds a ${typeof x}; expected nested arrays of numbers`);
 }
 
+const INPUT_FILE_TYPES = new Set(['.npy', '.npz', '.json', '.png']);
+
+/**
+ * The input files `--inputs` names: the file itself, or every .npy/.npz/.json file of a folder in name order
+ * (one input set each: a calibration or comparison set). An empty folder is an error naming it.
+ */
+export function inputFilesOf(fileOrDir: string): string[] {
+  if (!fs.existsSync(fileOrDir)) throw new InputFileError(fileOrDir, 'inputs file not found');
+  if (!fs.statSync(fileOrDir).isDirectory()) return [fileOrDir];
+  const files = fs
+    .readdirSync(fileOrDir)
+    .filter((f) => INPUT_FILE_TYPES.has(path.extname(f).toLowerCase()))
+    .sort()
+    .map((f) => path.join(fileOrDir, f));
+  if (!files.length) throw new InputFileError(fileOrDir, 'the folder holds no .npy, .npz or .json input files');
+  return files;
+}
+
 /** Reads a user inputs file into arrays by input name. A `.npy` file feeds the model's only input. */
 export function readInputFile(file: string, specs: readonly ModelInputSpec[]): Map<string, LoadedArray> {
   if (!fs.existsSync(file)) throw new InputFileError(file, 'inputs file not found');
   const buf = fs.readFileSync(file);
   const ext = path.extname(file).toLowerCase();
   if (ext === '.npz') return parseNpz(buf, file);
+  if (ext === '.png') return imageAsInput(decodePng(buf, file), specs, file);
+  if (ext === '.jpg' || ext === '.jpeg')
+    throw new InputFileError(file, 'JPEG images are not decoded yet', 'convert it to PNG, or pass the pixels as .npy');
   if (ext === '.npy') {
     if (specs.length !== 1)
       throw new InputFileError(
@@ -76,7 +103,7 @@ export function readInputFile(file: string, specs: readonly ModelInputSpec[]): M
     }
     return out;
   }
-  throw new InputFileError(file, `unknown inputs file type '${ext}'`, 'use .npy, .npz or .json');
+  throw new InputFileError(file, `unknown inputs file type '${ext}'`, 'use .npy, .npz, .json or .png');
 }
 
 /** Converts loaded numbers to the type the session declares (fp32 files for fp16 models, JSON numbers...). */
@@ -125,7 +152,11 @@ function filled(spec: ModelInputSpec, dims: number[], value: number): ort.Tensor
 
 /** Builds the feeds for a session's inputs from a FeedSource. */
 export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSource): ResolvedFeeds {
-  const fromFile = source.inputsFile ? readInputFile(source.inputsFile, specs) : new Map<string, LoadedArray>();
+  // A folder is a set of input sets; a single run (profile) uses its first file.
+  const file = source.inputsFile ? inputFilesOf(source.inputsFile)[0]! : undefined;
+  // Images are resized to the planned shape, so the reader sees the shapes the feeds will have.
+  const planned = specs.map((s) => ({ ...s, shape: source.shapes?.[s.name] ?? s.shape }));
+  const fromFile = file ? readInputFile(file, planned) : new Map<string, LoadedArray>();
   const known = new Set(specs.map((s) => s.name));
   for (const name of [...fromFile.keys(), ...Object.keys(source.shapes ?? {}), ...Object.keys(source.values ?? {})])
     if (!known.has(name))
@@ -141,7 +172,7 @@ export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSourc
     const loaded = fromFile.get(spec.name);
     const value = source.values?.[spec.name];
     if (loaded) {
-      feeds[spec.name] = toTensor(loaded, spec, source.inputsFile!);
+      feeds[spec.name] = toTensor(loaded, spec, file!);
       origin[spec.name] = 'file';
     } else if (value !== undefined) {
       feeds[spec.name] = filled(
@@ -155,6 +186,6 @@ export function resolveFeeds(specs: readonly ModelInputSpec[], source: FeedSourc
       origin[spec.name] = 'synthetic';
     }
   }
-  const synthetic = synthesizeInputs(rest, source.dims ?? {}, source.seed ?? 42);
+  const synthetic = synthesizeInputs(rest, source.dims ?? {}, source.seed ?? 42, source.distributions ?? {});
   return { feeds: { ...feeds, ...synthetic.feeds }, origin, assumed: synthetic.assumed };
 }

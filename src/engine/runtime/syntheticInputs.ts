@@ -1,10 +1,14 @@
 /**
- * Synthesised model inputs from the declared input types and shapes, with a fixed seed: random normal for
- * floats, small non-negative ints for ids (a valid index range for embeddings), all-ones for masks, `true`
- * for bools. Symbolic dims come from the user's dims (then 1 as a last resort, stated in `assumed`).
+ * Synthesised model inputs from the declared input types and shapes, with a fixed seed. Values follow the
+ * per-input distribution the graph analysis chose (graph/inputValueRanges.ts: ids bounded by their embedding
+ * table, masks all ones, images N(0,1), audio in [-1,1]); without one: N(0,1) for floats, small non-negative
+ * ints, `true` for bools. Symbolic dims come from the planned dims (graph/defaultDims.ts); a dim still open
+ * falls back to 1 and is stated in `assumed`.
  */
 import * as ort from 'onnxruntime-node';
+import { floatToHalf } from '../transform/common/weights';
 import { dimValue, type ModelInputSpec } from './modelInputs';
+import type { ValueDistribution } from '../graph/inputValueRanges';
 import { seededRandom } from './seededRandom';
 
 export interface SyntheticInputs {
@@ -18,12 +22,27 @@ function normal(rnd: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
 }
 
+/** Draws from a planned distribution; ints are whole numbers in [min, max). */
+function sampler(d: ValueDistribution, rnd: () => number): () => number {
+  switch (d.kind) {
+    case 'constant':
+      return () => d.value;
+    case 'int-uniform':
+      return () => d.min + Math.floor(rnd() * Math.max(1, d.max - d.min));
+    case 'uniform':
+      return () => d.min + rnd() * (d.max - d.min);
+    case 'normal':
+      return () => d.mean + d.std * normal(rnd);
+  }
+}
+
 const isMaskName = (name: string): boolean => /mask/i.test(name);
 
 export function synthesizeInputs(
   specs: readonly ModelInputSpec[],
   dims: Readonly<Record<string, number>> = {},
   seed = 42,
+  distributions: Readonly<Record<string, ValueDistribution>> = {},
 ): SyntheticInputs {
   const rnd = seededRandom(seed);
   const assumed = new Set<string>();
@@ -31,26 +50,32 @@ export function synthesizeInputs(
   for (const spec of specs) {
     const shape = spec.shape.map((d) => dimValue(d, dims, assumed));
     const n = shape.reduce((a, b) => a * b, 1);
+    const dist = distributions[spec.name];
+    const sample = dist ? sampler(dist, rnd) : undefined;
+    const float = sample ?? (() => (isMaskName(spec.name) ? 1 : normal(rnd)));
+    const int = sample ?? (() => (isMaskName(spec.name) ? 1 : Math.floor(rnd() * 100)));
     let data: ort.Tensor.DataType;
     switch (spec.type) {
       case 'float32':
-        data = Float32Array.from({ length: n }, () => (isMaskName(spec.name) ? 1 : normal(rnd)));
+        data = Float32Array.from({ length: n }, float);
         break;
       case 'float64':
-        data = Float64Array.from({ length: n }, () => normal(rnd));
+        data = Float64Array.from({ length: n }, float);
         break;
       case 'float16':
         // onnxruntime-node takes float16 as Uint16 bit patterns; 0x3c00 is 1.0. Small values keep fp16 models finite.
-        data = Uint16Array.from({ length: n }, () => 0x3c00);
+        data = sample
+          ? Uint16Array.from({ length: n }, () => floatToHalf(sample()))
+          : Uint16Array.from({ length: n }, () => 0x3c00);
         break;
       case 'int64':
-        data = BigInt64Array.from({ length: n }, () => BigInt(isMaskName(spec.name) ? 1 : Math.floor(rnd() * 100)));
+        data = BigInt64Array.from({ length: n }, () => BigInt(Math.round(int())));
         break;
       case 'int32':
-        data = Int32Array.from({ length: n }, () => (isMaskName(spec.name) ? 1 : Math.floor(rnd() * 100)));
+        data = Int32Array.from({ length: n }, () => Math.round(int()));
         break;
       case 'bool':
-        data = Uint8Array.from({ length: n }, () => 1);
+        data = Uint8Array.from({ length: n }, () => (sample ? (sample() ? 1 : 0) : 1));
         break;
       case 'uint8':
         data = Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));

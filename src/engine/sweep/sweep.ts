@@ -5,6 +5,8 @@
  * measured after) or the largest asked for. Cancellation is checked between runs (each a fraction of a
  * second on the models this is for), so a cancel stops the sweep within one run.
  */
+import { explainRunError } from '../runtime/runErrors';
+import { planInputs, type InputPlan } from '../graph/inputPlan';
 import * as os from 'node:os';
 import type * as ort from 'onnxruntime-node';
 import { CancelledError, throwIfCancelled } from '../cancel';
@@ -14,11 +16,12 @@ import { readModel } from '../onnx/readModel';
 import type { ModelProto } from '../onnx/types';
 import { modelToBuffer } from '../onnx/writeModel';
 import { quantile } from '../verify/latency';
-import { synthesizeFeeds } from '../verify/feeds';
+import { synthesizeFeeds, type FeedExtras } from '../verify/feeds';
 import { createSession } from '../verify/modelSource';
 import { checkExecutionProvider, explainProviderFailure } from '../runtime/executionProviders';
 import { startPeakMemoryWindow } from '../runtime/processMemory';
 import type { ExecutionProvider, OptimizationLevel } from '../runtime/sessionOptions';
+import { defaultDims } from '../graph/defaultDims';
 import { atBatch, findBatchDim, type BatchDim } from './batchDim';
 import { recommend, type Recommendation } from './recommend';
 import type { SweepPoint } from './sweepPoint';
@@ -36,6 +39,8 @@ export interface SweepOptions {
   readonly warmupRuns?: number;
   readonly dims?: Readonly<Record<string, number>>;
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** `--value` overrides and `--inputs` file for the inputs the job feeds. */
+  readonly feedExtras?: FeedExtras;
   /** Stop growing the batch past this many bytes (default: half the free memory, at most 4 GiB). */
   readonly memoryCapBytes?: number;
   readonly budgetMs?: number;
@@ -61,6 +66,15 @@ export interface SweepResult {
   readonly recommendation: Recommendation;
   /** How memory was measured, in words. */
   readonly memoryNote: string;
+  /** Dims assumed besides the swept batch, and the values the inputs were drawn from, with reasons. */
+  readonly inputPlan?: Pick<InputPlan, 'assumed' | 'ranges'>;
+}
+
+/** The input plan at batch 1, without the swept batch dim (its values are the sweep's own). */
+function sweptPlan(proto: ModelProto, bd: BatchDim | null, opts: SweepOptions): Pick<InputPlan, 'assumed' | 'ranges'> {
+  const at = atBatch(bd, 1, opts.dims ?? {}, opts.inputShapes ?? {});
+  const plan = planInputs(proto, { dims: at.dims, inputShapes: at.inputShapes, values: opts.feedExtras?.values });
+  return { assumed: plan.assumed, ranges: plan.ranges };
 }
 
 export function defaultThreads(): number[] {
@@ -87,9 +101,13 @@ function estimateBytes(
   }
 }
 
-async function timed(s: ort.InferenceSession, feeds: ort.InferenceSession.FeedsType): Promise<number> {
+async function timed(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<number> {
   const t = performance.now();
-  await s.run(feeds);
+  try {
+    await s.run(feeds);
+  } catch (e) {
+    throw explainRunError(e, feeds);
+  }
   return performance.now() - t;
 }
 
@@ -115,7 +133,9 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
     let capped = false;
     for (const batch of [...batches].sort((a, b) => a - b)) {
       const at = atBatch(bd, batch, opts.dims ?? {}, opts.inputShapes ?? {});
-      const est = estimateBytes(proto, at.dims, at.inputShapes);
+      // Memory is estimated at the dims the run will use: the user's, the batch, and representative defaults.
+      const planned = defaultDims(proto, { dims: at.dims, inputShapes: at.inputShapes });
+      const est = estimateBytes(proto, planned.dims, planned.inputShapes);
       if (capped || (est !== null && est > cap)) {
         skipped.push({ provider, batch, reason: `over the memory cap (${(cap / 2 ** 20).toFixed(0)} MiB)` });
         capped = true;
@@ -139,7 +159,12 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
         }
         const ms: number[] = [];
         try {
-          const feeds = synthesizeFeeds(session, { dims: at.dims, inputShapes: at.inputShapes });
+          const feeds = synthesizeFeeds(session, {
+            dims: at.dims,
+            inputShapes: at.inputShapes,
+            model: proto,
+            ...opts.feedExtras,
+          });
           for (let i = 0; i < warmup + runs; i++) {
             throwIfCancelled(opts.signal, 'the sweep');
             const d = await timed(session, feeds);
@@ -176,6 +201,7 @@ export async function sweep(model: ModelProto | string, opts: SweepOptions = {})
     runs,
     budgetMs: opts.budgetMs ?? null,
     recommendation: recommend(points, opts.budgetMs),
+    inputPlan: sweptPlan(proto, bd, opts),
     memoryNote:
       'memory: measured = growth of the process peak RSS (VmHWM, Linux) from session creation to the end of the runs; estimated = the cost model (weights + activation peak)',
   };

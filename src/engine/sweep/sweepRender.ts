@@ -5,6 +5,7 @@
  */
 import { escapeHtml } from '../../protocol/escapeHtml';
 import { reportPageHtml } from '../report/html/reportPage';
+import { formatInputPlan } from '../graph/inputPlan';
 import type { SweepPoint, SweepResult } from './sweep';
 
 const mb = (b: number | null): string => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)}`);
@@ -50,6 +51,7 @@ export function renderSweepText(r: SweepResult): string {
     ),
     r.memoryNote,
     `recommendation: ${r.recommendation.reason}`,
+    ...(r.inputPlan ? [formatInputPlan(r.inputPlan)].filter(Boolean) : []),
   ];
   return lines.join('\n');
 }

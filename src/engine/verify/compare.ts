@@ -3,6 +3,9 @@
  * Per output: max/mean abs error, cosine, SNR, argmax agreement (over several input sets); A/B latency with
  * alternating runs; file size ratio; node counts by op type. Both sessions use the same runtime settings.
  */
+import { inputFilesOf } from '../runtime/feedSource';
+import { explainRunError } from '../runtime/runErrors';
+import { planInputs, type InputPlan } from '../graph/inputPlan';
 import { throwIfCancelled } from '../cancel';
 import type * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../onnx/types';
@@ -41,6 +44,8 @@ export interface CompareReport {
   readonly size: { readonly a: number; readonly b: number; readonly ratio: number };
   readonly nodes: { readonly a: number; readonly b: number; readonly byOp: readonly OpCountDiff[] };
   readonly runtime: RuntimeSettings;
+  /** Dims assumed for synthesised inputs and the values drawn, with reasons (absent when inputs were given). */
+  readonly inputPlan?: Pick<InputPlan, 'assumed' | 'ranges'>;
 }
 
 function countNodes(model: ModelProto): number {
@@ -60,15 +65,21 @@ export async function compare(
   try {
     const sets =
       opts.inputs ??
+      // A folder of input files is the comparison set: one input set per file.
+      (opts.inputsFile && inputFilesOf(opts.inputsFile).length > 1
+        ? inputFilesOf(opts.inputsFile).map((f) => synthesizeFeeds(sa, { ...opts, model: A.proto, inputsFile: f }))
+        : undefined) ??
       Array.from({ length: opts.inputSets ?? 2 }, (_, k) =>
-        synthesizeFeeds(sa, { ...opts, seed: (opts.seed ?? 42) + k }),
+        synthesizeFeeds(sa, { ...opts, model: A.proto, seed: (opts.seed ?? 42) + k }),
       );
     const perOutput = new Map<string, { dims: readonly number[]; list: TensorMetrics[] }>();
     const bNames = new Set(sb.outputNames);
     for (const feeds of sets) {
       throwIfCancelled(opts.signal, 'the comparison');
-      const ra = await sa.run(feeds);
-      const rb = await sb.run(adaptFeeds(feeds, sb));
+      const ra = await sa.run(feeds).catch((e: unknown) => Promise.reject(explainRunError(e, feeds, A.label)));
+      const rb = await sb
+        .run(adaptFeeds(feeds, sb))
+        .catch((e: unknown) => Promise.reject(explainRunError(e, feeds, B.label)));
       for (const name of sa.outputNames) {
         if (!bNames.has(name)) continue;
         const ta = ra[name]!;
@@ -105,6 +116,9 @@ export async function compare(
       size: { a: A.bytes, b: B.bytes, ratio: B.bytes / A.bytes },
       nodes: { a: countNodes(A.proto), b: countNodes(B.proto), byOp: diffOpCounts(A.proto, B.proto) },
       runtime,
+      ...(opts.inputs
+        ? {}
+        : { inputPlan: planInputs(A.proto, { dims: opts.dims, inputShapes: opts.inputShapes, values: opts.values }) }),
     };
     return latency ? { ...report, latency } : report;
   } finally {

@@ -1,6 +1,7 @@
 /** Renderings of a CompareReport: plain text for the terminal, and a self-contained HTML page. */
 import { escapeHtml } from '../../protocol/escapeHtml';
 import { reportPageHtml } from '../report/html/reportPage';
+import { formatInputPlan } from '../graph/inputPlan';
 import type { CompareReport } from './compare';
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
@@ -18,6 +19,8 @@ export function renderCompareText(r: CompareReport): string {
     );
   }
   lines.push(`nodes    ${r.nodes.a} → ${r.nodes.b}`);
+  const plan = r.inputPlan ? formatInputPlan(r.inputPlan) : '';
+  if (plan) lines.push(plan);
   for (const d of r.nodes.byOp) lines.push(`           ${d.op.padEnd(28)} ${String(d.a).padStart(5)} → ${d.b}`);
   lines.push(`outputs  (${r.inputSets} input set${r.inputSets === 1 ? '' : 's'})`);
   lines.push(
@@ -72,6 +75,7 @@ ${row(['size', mb(r.size.a), mb(r.size.b), `${r.size.ratio.toFixed(3)}×`])}${la
 </table>
 <h2>Outputs (${r.inputSets} input sets)</h2>
 <table><tr><th>output</th><th>min cosine</th><th>SNR dB</th><th>max abs</th><th>mean abs</th><th>argmax agreement</th></tr>${outputs}</table>
+${r.inputPlan ? `<h2>Inputs</h2><pre>${escapeHtml(formatInputPlan(r.inputPlan))}</pre>` : ''}
 <h2>Node count changes</h2>
 <table><tr><th>op</th><th>A</th><th>B</th></tr>${ops}</table>
 ${localizedHtml(extras, row)}`,

@@ -1,7 +1,9 @@
 /** Input sets for verification: synthesised from the session's declared inputs, or adapted to another model. */
 import * as ort from 'onnxruntime-node';
+import { distributions, planInputs, type UserInputs } from '../graph/inputPlan';
+import type { ModelProto } from '../onnx/types';
 import { inputSpecs } from '../runtime/modelInputs';
-import { synthesizeInputs } from '../runtime/syntheticInputs';
+import { resolveFeeds } from '../runtime/feedSource';
 import { floatToHalf } from '../transform/common/weights';
 import { halfToFloat } from '../graph/tensorData';
 
@@ -13,11 +15,33 @@ export interface FeedOptions {
   /** Full concrete shapes per input (for inputs whose dims are unnamed, e.g. ppocr's [-1,3,-1,-1]). */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   readonly seed?: number;
+  /** The model the session runs: its graph picks representative dims and valid values (graph/inputPlan.ts). */
+  readonly model?: ModelProto;
+  /** `--value` overrides: a constant or an integer range per input. */
+  readonly values?: UserInputs['values'];
+  /** A `.npy`, `.npz` or `.json` file of input arrays (feedSource.ts). */
+  readonly inputsFile?: string;
 }
 
+/** The user's value overrides and data file, carried by every job that synthesises inputs. */
+export type FeedExtras = Pick<FeedOptions, 'values' | 'inputsFile'>;
+
 export function synthesizeFeeds(session: ort.InferenceSession, opts: FeedOptions = {}): Feeds {
-  const specs = inputSpecs(session).map((s) => ({ ...s, shape: opts.inputShapes?.[s.name] ?? s.shape }));
-  return synthesizeInputs(specs, opts.dims ?? {}, opts.seed ?? 42).feeds;
+  const values = Object.fromEntries(Object.entries(opts.values ?? {}).filter(([, v]) => typeof v === 'number'));
+  const valueRanges = Object.fromEntries(Object.entries(opts.values ?? {}).filter(([, v]) => typeof v !== 'number'));
+  const plan = opts.model
+    ? planInputs(opts.model, { dims: opts.dims, inputShapes: opts.inputShapes, values: opts.values })
+    : undefined;
+  // Real data wins: inputs in the user's file are read from it; the rest follow the plan.
+  return resolveFeeds(inputSpecs(session), {
+    dims: plan?.dims ?? opts.dims ?? {},
+    shapes: { ...(plan?.inputShapes ?? {}), ...(opts.inputShapes ?? {}) },
+    values: values as Record<string, number>,
+    valueRanges: valueRanges as Record<string, { min: number; max: number }>,
+    seed: opts.seed ?? 42,
+    ...(plan ? { distributions: distributions(plan) } : {}),
+    ...(opts.inputsFile ? { inputsFile: opts.inputsFile } : {}),
+  }).feeds;
 }
 
 /** Converts float32↔float16 feeds where the other model declares the other type (fp16 models without casts). */

@@ -2,6 +2,7 @@
  * What each job kind does, in terms of engine calls. This is the only file of the extension that calls into
  * src/engine for heavy work; it runs inside a job process (jobProcess.ts), never on the extension host thread.
  */
+import { summarizeInputPlan } from '../../engine/graph/inputPlan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, throwIfCancelled } from '../../engine/cancel';
@@ -52,7 +53,10 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
     nodesB: r.nodes.b,
     latency: r.latency ? { aMs: r.latency.aMedianMs, bMs: r.latency.bMedianMs, ratio: r.latency.ratio } : null,
     outputs: r.outputs.map((o) => ({ name: o.name, maxAbsError: o.maxAbs, cosine: o.cosine })),
-    notes: r.unmatchedOutputs.length ? [`outputs in only one model: ${r.unmatchedOutputs.join(', ')}`] : [],
+    notes: [
+      ...(r.unmatchedOutputs.length ? [`outputs in only one model: ${r.unmatchedOutputs.join(', ')}`] : []),
+      ...(r.inputPlan ? [summarizeInputPlan(r.inputPlan)] : []),
+    ],
   };
 }
 

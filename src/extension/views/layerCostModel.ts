@@ -44,6 +44,8 @@ export interface LayerCostReport {
   readonly totalP50Ms: number;
   /** Optimization level the per-node numbers are for (names differ between levels). */
   readonly optimizationLevel: string;
+  /** The dims the profile assumed, one short line (`assumed batch=1, seq=128`); '' or absent when none. */
+  readonly assumedDims?: string;
   readonly nodes: readonly LayerCost[];
   readonly suggestions: readonly Suggestion[];
   /** The engine's own report, kept as-is for export (JSON/HTML/Markdown). */

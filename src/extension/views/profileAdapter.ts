@@ -5,6 +5,7 @@
  * The suggestions come from the advice engine (src/engine/advise, run in a job process after the profile and
  * converted by adviceSuggestions.ts); this file adds only what the profile itself says about its coverage.
  */
+import { summarizeAssumedDims } from '../../engine/graph/inputPlan';
 import type { ProfileReport } from '../../engine/report/profileReport';
 import type { LayerCost, LayerCostReport, Suggestion } from './layerCostModel';
 
@@ -57,6 +58,7 @@ export function toLayerCostReport(
     runs: report.settings.runs,
     totalP50Ms: report.latency.modelRun.p50,
     optimizationLevel: report.settings.optimizationLevel,
+    assumedDims: report.inputPlan ? summarizeAssumedDims(report.inputPlan.assumed) : '',
     nodes,
     suggestions: [...advice, ...profileNotes(report)],
     source: report,

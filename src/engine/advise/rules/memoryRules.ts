@@ -109,7 +109,7 @@ export function dynamicDimsRule(ctx: AdviceContext): Suggestion[] {
         shapeChainShare: share.share,
         symbolicCostNodes: symbolicTypes.filter((n) => n.flops === null).length,
       },
-      detail: `Inputs have dynamic dims; ${shapeNodes.length} Shape/Size node(s) compute sizes at run time and shape-related ops take ${pct(share.share)} of the ${share.source === 'profile' ? 'measured time' : 'FLOPs'}. Give ORT the deployment values (free-dimension overrides${open.length ? `; no value given yet for ${open.join(', ')}: 1 assumed` : ''}) or simplify with --dims to fold the shape chains into constants.`,
+      detail: `Inputs have dynamic dims; ${shapeNodes.length} Shape/Size node(s) compute sizes at run time and shape-related ops take ${pct(share.share)} of the ${share.source === 'profile' ? 'measured time' : 'FLOPs'}. Give ORT the deployment values (free-dimension overrides${open.length ? `; no value given yet for ${open.join(', ')}: ${open.map((d) => `${d}=${ctx.effectiveDims[d] ?? '?'}`).join(', ')} assumed` : ''}) or simplify with --dims to fold the shape chains into constants.`,
       estimated: {
         latencyFraction: Math.max(share.share * 0.5, shapeNodes.length ? 0.01 : 0),
         bytesSaved: 0,

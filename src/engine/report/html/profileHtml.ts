@@ -3,6 +3,7 @@
  * both), an inline-SVG bar chart of time per op type and the node table sorted by p50. Every string that
  * comes from the model or the user (names, ops, paths) is escaped.
  */
+import { formatDistribution } from '../../graph/inputValueRanges';
 import type { ProfileReport } from '../profileReport';
 import { escapeHtml as e } from '../../../protocol/escapeHtml';
 import { reportPageHtml } from './reportPage';
@@ -62,6 +63,24 @@ export function renderProfileHtml(r: ProfileReport): string {
     ],
     ['graph', r.levelNote],
     ['inputs', r.inputs.map((i) => `${i.name} ${i.type}[${i.dims.join('x')}] (${i.origin})`).join(', ')],
+    ...(r.inputPlan?.assumed.length
+      ? ([
+          [
+            'assumed dims',
+            r.inputPlan.assumed
+              .map((d) => `${d.input}[${d.axis}]${d.symbol ? ` ${d.symbol}` : ''} = ${d.value} (${d.reason})`)
+              .join('; '),
+          ],
+        ] as [string, string][])
+      : []),
+    ...(r.inputPlan?.ranges.length
+      ? ([
+          [
+            'input values',
+            r.inputPlan.ranges.map((v) => `${v.input}: ${formatDistribution(v.distribution)} (${v.reason})`).join('; '),
+          ],
+        ] as [string, string][])
+      : []),
     [
       'latency p50 (plain)',
       lat.plain

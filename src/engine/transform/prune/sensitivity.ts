@@ -43,7 +43,7 @@ async function outputsOf(model: ModelProto, feeds: Feeds | undefined, opts: Sens
     toSessionOptions({ intraOpThreads: opts.threads ?? 1, optimizationLevel: 'basic' }),
   );
   try {
-    const f = feeds ?? synthesizeFeeds(session, { dims: opts.dims ?? {}, inputShapes: opts.inputShapes ?? {} });
+    const f = feeds ?? synthesizeFeeds(session, { dims: opts.dims ?? {}, inputShapes: opts.inputShapes ?? {}, model });
     return { feeds: f, out: await session.run(f) };
   } finally {
     await session.release();

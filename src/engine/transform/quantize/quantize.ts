@@ -3,11 +3,12 @@
  * 'fp16' | 'int4', ...})`. Static mode calibrates on the model it is given (so it sees the output of the
  * steps before it), with the user's samples or synthesised ones.
  */
+import { inputFilesOf } from '../../runtime/feedSource';
 import type * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../../onnx/types';
 import { modelToBuffer } from '../../onnx/writeModel';
 import type { RuntimeSettings } from '../../runtime/sessionOptions';
-import { synthesizeFeeds } from '../../verify/feeds';
+import { synthesizeFeeds, type FeedExtras } from '../../verify/feeds';
 import { createSession } from '../../verify/modelSource';
 import type { TransformChange, TransformResult } from '../common/changes';
 import type { OptimizeStep } from '../common/pipeline';
@@ -47,6 +48,8 @@ export interface QuantizeOptions
   /** Shapes/dims for synthesised calibration inputs. */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   readonly dims?: Readonly<Record<string, number>>;
+  /** `--value` overrides and `--inputs` file for synthesised calibration inputs. */
+  readonly feedExtras?: FeedExtras;
   readonly runtime?: RuntimeSettings;
   /** Stops calibration between samples (CancelledError). */
   readonly signal?: AbortSignal;
@@ -56,8 +59,20 @@ export interface QuantizeOptions
 async function synthesizedSamples(model: ModelProto, opts: QuantizeOptions): Promise<Record<string, ort.Tensor>[]> {
   const s = await createSession(modelToBuffer(model), { ...opts.runtime, optimizationLevel: 'disabled' });
   try {
+    // A folder given with --inputs is the calibration set: one sample per file.
+    const files = opts.feedExtras?.inputsFile ? inputFilesOf(opts.feedExtras.inputsFile) : [];
+    if (files.length > 1)
+      return files.map((f) =>
+        synthesizeFeeds(s, {
+          dims: opts.dims,
+          inputShapes: opts.inputShapes,
+          model,
+          ...opts.feedExtras,
+          inputsFile: f,
+        }),
+      );
     return Array.from({ length: opts.calibrationSamples ?? 8 }, (_, k) =>
-      synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, seed: 1000 + k }),
+      synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, seed: 1000 + k, model, ...opts.feedExtras }),
     );
   } finally {
     await s.release();
@@ -99,7 +114,13 @@ export async function quantizeModel(model: ModelProto, opts: QuantizeOptions): P
           detail: `weight-only for the ${chosen.length} most sensitive nodes: ${chosen.map((c) => `${c.node} (−${c.lossDb.toFixed(1)} dB)`).join(', ')}`,
         });
       }
-      const source = opts.calibrationInputs ? 'given' : 'synthesised (pass real samples for real ranges)';
+      const fromFiles =
+        opts.feedExtras?.inputsFile !== undefined && inputFilesOf(opts.feedExtras.inputsFile).length > 1;
+      const source = opts.calibrationInputs
+        ? 'given'
+        : fromFiles
+          ? `real (--inputs ${opts.feedExtras!.inputsFile})`
+          : 'synthesised (pass real samples for real ranges)';
       return {
         model: r.model,
         changes: [
