@@ -3,8 +3,20 @@
  * Unknown flags are errors (a typo must not silently change what runs).
  */
 
+import { closestName } from './didYouMean';
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** A mistyped option: reported in one line with the closest known option, not with the whole usage. */
+export class UnknownOptionError extends UsageError {
+  constructor(
+    readonly option: string,
+    readonly suggestion: string | undefined,
+  ) {
+    super(`unknown option ${option}${suggestion ? ` — did you mean --${suggestion}?` : ''}`);
+  }
 }
 
 export interface ArgSpec {
@@ -55,7 +67,7 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
       list.push(value);
       out.values.set(key, list);
     } else {
-      throw new UsageError(`unknown option ${arg}`);
+      throw new UnknownOptionError(arg, closestName(key, [...booleans, ...values]));
     }
   }
   return out;

@@ -9,6 +9,7 @@
 import { ModelError } from '../engine/onnx/errors';
 import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
 import { COMMAND_SUMMARIES, isCommandName } from './commandList';
+import { closestName } from './didYouMean';
 import { processIO, type CliIO } from './io';
 
 const USAGE = `usage: onnx-tuner <command> [options]
@@ -48,20 +49,6 @@ export function takeTimeout(argv: readonly string[]): { argv: string[]; seconds:
   return { argv: rest, seconds };
 }
 
-/** Closest command name by edit distance, for "did you mean". */
-function closest(name: string, names: readonly string[]): string | undefined {
-  const dist = (a: string, b: string): number => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
-  const best = names.map((n) => ({ n, d: dist(name, n) })).sort((x, y) => x.d - y.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.n : undefined;
-}
-
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [name, ...given] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -69,7 +56,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return name ? 0 : 2;
   }
   if (!isCommandName(name)) {
-    const guess = closest(name, Object.keys(COMMAND_SUMMARIES));
+    const guess = closestName(name, Object.keys(COMMAND_SUMMARIES));
     io.err(
       `onnx-tuner: unknown command '${name}'${guess ? ` — did you mean '${guess}'?` : ''} (run 'onnx-tuner --help' for the list)`,
     );

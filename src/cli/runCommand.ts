@@ -5,7 +5,7 @@
 import { CancelledError } from '../engine/cancel';
 import { ModelError } from '../engine/onnx/errors';
 import { RuntimeError } from '../engine/runtime/runtimeClient';
-import { UsageError } from './args';
+import { UnknownOptionError, UsageError } from './args';
 import { commands } from './commands';
 import type { CliIO } from './io';
 
@@ -25,6 +25,10 @@ export async function runCommand(name: string, argv: readonly string[], io: CliI
     if (e instanceof CancelledError || (e instanceof RuntimeError && e.code === 'cancelled')) {
       io.err(`onnx-tuner ${name}: cancelled`);
       return 130; // the shell's code for a command stopped by Ctrl-C
+    }
+    if (e instanceof UnknownOptionError) {
+      io.err(`onnx-tuner ${name}: ${e.message} ('onnx-tuner ${name} --help' lists the options)`);
+      return 2;
     }
     if (e instanceof UsageError) {
       io.err(`onnx-tuner ${name}: ${e.message}\n${command.usage}`);

@@ -12,7 +12,7 @@ import { coverageText } from '../../engine/verify/optimizedGraph';
 import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '../args';
 import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import type { CliIO } from '../io';
-import { defaultOutputFile, gateFromArgs, printSteps, quantizeOptionsFromArgs, writeHtml } from './optimize';
+import { defaultOutputFile, gateFromArgs, printSteps, quantizeOptionsFromArgs, writeHtml } from './optimizeOptions';
 
 export async function optimizeAuto(
   input: LoadedModel,
