@@ -91,7 +91,9 @@ export async function optimizeAuto(
     for (const l of lines) io.out(l);
     if (best?.pipeline) printSteps(best.pipeline.steps, io);
     if (written) io.out(`wrote ${written}`);
-    if (best?.report) io.out(renderCompareText(best.report));
+    // The candidate was measured in memory, before it had a file name: label it with the file it became.
+    if (best?.report)
+      io.out(renderCompareText({ ...best.report, b: written ?? `${best.candidate.name} (not written)` }));
   }
   return written ? 0 : 3;
 }
