@@ -6,36 +6,23 @@
  * with a half-written file. Printed lines travel back to main.ts as 'output' messages.
  */
 import * as fs from 'node:fs';
-import { serveJobs, UsageFailure } from '../engine/runtime/jobServer';
-import { assertNever } from '../engine/runtime/protocol';
+import { serveJobs } from '../engine/runtime/jobServer';
 import type { CliIO } from './io';
 import { runCommand } from './runCommand';
 
-serveJobs(async (req, ctx) => {
-  switch (req.kind) {
-    case 'command': {
-      const { name, argv, cwd, interactive } = req.params;
-      process.chdir(cwd);
-      const io: CliIO = {
-        out: (t) => ctx.output('out', t),
-        err: (t) => ctx.output('err', t),
-        interactive,
-      };
-      // The commands stop cooperatively on SIGINT (between runs); a cancel from the host reads the same.
-      ctx.signal.addEventListener('abort', () => process.emit('SIGINT'), { once: true });
-      const exitCode = await runCommand(name, argv, io);
-      // A command that failed or was cancelled leaves nothing behind (the host does the same if we die).
-      if (exitCode === 2 || exitCode === 130) for (const f of ctx.artifacts) fs.rmSync(f, { force: true });
-      return { exitCode };
-    }
-    case 'engine':
-    case 'load':
-    case 'run':
-    case 'profile':
-    case 'dispose':
-    case 'cancel':
-      throw new UsageFailure(`the command process does not serve '${req.kind}' jobs`);
-    default:
-      return assertNever(req, 'command request');
-  }
+serveJobs({
+  async command({ name, argv, cwd, interactive }, ctx) {
+    process.chdir(cwd);
+    const io: CliIO = {
+      out: (t) => ctx.output('out', t),
+      err: (t) => ctx.output('err', t),
+      interactive,
+    };
+    // The commands stop cooperatively on SIGINT (between runs); a cancel from the host reads the same.
+    ctx.signal.addEventListener('abort', () => process.emit('SIGINT'), { once: true });
+    const exitCode = await runCommand(name, argv, io);
+    // A command that failed or was cancelled leaves nothing behind (the host does the same if we die).
+    if (exitCode === 2 || exitCode === 130) for (const f of ctx.artifacts) fs.rmSync(f, { force: true });
+    return { exitCode };
+  },
 });

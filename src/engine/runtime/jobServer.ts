@@ -17,7 +17,7 @@ import { ModelError } from '../onnx/errors';
 import { setArtifactListener } from '../onnx/artifacts';
 import { JOB_TEMP_PREFIX, jobTempDir } from './jobTemp';
 import { InputFileError } from './npyFormat';
-import type { JobFailure, ProgressInfo, RuntimeMessage, RuntimeRequest } from './protocol';
+import type { JobFailure, JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest } from './protocol';
 
 const PROGRESS_INTERVAL_MS = 1000;
 /** How often the watcher thread checks that the parent is still there. */
@@ -34,7 +34,13 @@ export interface JobContext {
   readonly artifacts: readonly string[];
 }
 
-export type Dispatch = (req: RuntimeRequest, ctx: JobContext) => Promise<unknown>;
+/** The job kinds a process serves, each with its handler; a request of any other kind is refused. */
+export type JobHandlers = {
+  readonly [K in Exclude<JobKind, 'cancel'>]?: (
+    params: RuntimeJobs[K][0],
+    ctx: JobContext,
+  ) => Promise<RuntimeJobs[K][1]>;
+};
 
 /** Thrown for a request this process does not serve, or for a CLI usage mistake. */
 export class UsageFailure extends Error {
@@ -82,7 +88,7 @@ function watchParent(parent: number, tempDir: string): void {
 }
 
 /** Starts serving requests on the IPC channel. Call once, at the top of a job process entry. */
-export function serveJobs(dispatch: Dispatch): void {
+export function serveJobs(handlers: JobHandlers): void {
   if (!process.send) return;
   const base = process.env['ONNX_TUNER_TMP_BASE'] ?? os.tmpdir();
   // The host names itself (it may legitimately be pid 1 in a container); if our parent is already someone
@@ -149,7 +155,9 @@ export function serveJobs(dispatch: Dispatch): void {
     const job = { id: req.id, artifacts: [] as string[] };
     current = job;
     try {
-      const result = await dispatch(req, contextFor(req.id, abort, job.artifacts));
+      const handler = handlers[req.kind] as ((params: unknown, ctx: JobContext) => Promise<unknown>) | undefined;
+      if (!handler) throw new UsageFailure(`this job process does not serve '${req.kind}' jobs`);
+      const result = await handler(req.params, contextFor(req.id, abort, job.artifacts));
       send({ type: 'result', id: req.id, kind: req.kind, result });
     } catch (e) {
       send({ type: 'error', id: req.id, error: toJobFailure(abort.signal.aborted ? new CancelledError() : e) });

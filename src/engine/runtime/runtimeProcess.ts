@@ -7,9 +7,9 @@
 import * as ort from 'onnxruntime-node';
 import { profileModel } from '../profile/profileModel';
 import { resolveFeeds } from './feedSource';
-import { serveJobs, UnknownSessionError, UsageFailure, type JobContext } from './jobServer';
+import { serveJobs, UnknownSessionError } from './jobServer';
 import { inputSpecs } from './modelInputs';
-import { assertNever, type RuntimeRequest, type WireTensor } from './protocol';
+import type { WireTensor } from './protocol';
 import { toSessionOptions } from './sessionOptions';
 
 // ORT's warnings (e.g. unused initializers) would land on the host's stderr; errors still reach callers as replies.
@@ -27,46 +27,35 @@ function session(id: number): ort.InferenceSession {
   return s;
 }
 
-async function dispatch(req: RuntimeRequest, ctx: JobContext): Promise<unknown> {
-  switch (req.kind) {
-    case 'load': {
-      const s = await ort.InferenceSession.create(req.params.model, toSessionOptions(req.params.settings));
-      const id = nextSessionId++;
-      sessions.set(id, s);
-      return {
-        sessionId: id,
-        inputs: inputSpecs(s).map((i) => ({ ...i, shape: [...i.shape] })),
-        outputs: [...s.outputNames],
-      };
+serveJobs({
+  async load(params) {
+    const s = await ort.InferenceSession.create(params.model, toSessionOptions(params.settings));
+    const id = nextSessionId++;
+    sessions.set(id, s);
+    return {
+      sessionId: id,
+      inputs: inputSpecs(s).map((i) => ({ ...i, shape: [...i.shape] })),
+      outputs: [...s.outputNames],
+    };
+  },
+  async run(params) {
+    const s = session(params.sessionId);
+    const { feeds } = resolveFeeds(inputSpecs(s), params.feeds);
+    const t0 = performance.now();
+    const result = await s.run(feeds);
+    const ms = performance.now() - t0;
+    const outputs: Record<string, WireTensor> = {};
+    for (const [name, t] of Object.entries(result))
+      outputs[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
+    return { outputs, ms };
+  },
+  profile: (params, ctx) => profileModel(params, ctx),
+  async dispose(params) {
+    const ids = params.sessionId === undefined ? [...sessions.keys()] : [params.sessionId];
+    for (const id of ids) {
+      await sessions.get(id)?.release();
+      sessions.delete(id);
     }
-    case 'run': {
-      const s = session(req.params.sessionId);
-      const { feeds } = resolveFeeds(inputSpecs(s), req.params.feeds);
-      const t0 = performance.now();
-      const result = await s.run(feeds);
-      const ms = performance.now() - t0;
-      const outputs: Record<string, WireTensor> = {};
-      for (const [name, t] of Object.entries(result))
-        outputs[name] = { type: t.type, dims: [...t.dims], data: t.data as WireTensor['data'] };
-      return { outputs, ms };
-    }
-    case 'profile':
-      return profileModel(req.params, ctx);
-    case 'dispose': {
-      const ids = req.params.sessionId === undefined ? [...sessions.keys()] : [req.params.sessionId];
-      for (const id of ids) {
-        await sessions.get(id)?.release();
-        sessions.delete(id);
-      }
-      return { disposed: ids.length };
-    }
-    case 'command':
-    case 'engine':
-    case 'cancel':
-      throw new UsageFailure(`the runtime process does not serve '${req.kind}' jobs`);
-    default:
-      return assertNever(req, 'runtime request');
-  }
-}
-
-serveJobs(dispatch);
+    return { disposed: ids.length };
+  },
+});
