@@ -11,6 +11,7 @@ import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
 import { COMMAND_SUMMARIES, isCommandName } from './commandList';
 import { closestName } from './didYouMean';
 import { processIO, type CliIO } from './io';
+import { terminalSafe, terminalSafeLines } from '../engine/report/terminalText';
 
 const USAGE = `usage: onnx-tuner <command> [options]
 
@@ -108,16 +109,16 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     if (e instanceof RuntimeError && e.code === 'timeout') {
       io.err(
-        `onnx-tuner ${name}: ${file}: stopped after ${parsed.seconds} s (raise it with --timeout SECONDS); nothing was left behind`,
+        `onnx-tuner ${name}: ${terminalSafe(file)}: stopped after ${parsed.seconds} s (raise it with --timeout SECONDS); nothing was left behind`,
       );
       return 124;
     }
     if (e instanceof ModelError) {
-      io.err(`onnx-tuner ${name}: ${e.message}`);
+      io.err(`onnx-tuner ${name}: ${terminalSafeLines(e.message)}`);
       return 2;
     }
     const message = e instanceof RuntimeError ? `${file}: ${e.message.replace(/ during 'command'/, '')}` : String(e);
-    io.err(`onnx-tuner ${name}: ${message}`);
+    io.err(`onnx-tuner ${name}: ${terminalSafeLines(message)}`);
     return 2;
   } finally {
     process.removeListener('SIGINT', onInt);

@@ -8,6 +8,7 @@ import { RuntimeError } from '../engine/runtime/runtimeClient';
 import { UnknownOptionError, UsageError } from './args';
 import { commands } from './commands';
 import type { CliIO } from './io';
+import { terminalSafeLines } from '../engine/report/terminalText';
 
 export async function runCommand(name: string, argv: readonly string[], io: CliIO): Promise<number> {
   const command = commands[name];
@@ -31,11 +32,11 @@ export async function runCommand(name: string, argv: readonly string[], io: CliI
       return 2;
     }
     if (e instanceof UsageError) {
-      io.err(`onnx-tuner ${name}: ${e.message}\n${command.usage}`);
+      io.err(`onnx-tuner ${name}: ${terminalSafeLines(e.message)}\n${command.usage}`);
       return 2;
     }
     const message = e instanceof ModelError ? e.message : `${(e as Error)?.message ?? String(e)}`;
-    io.err(`onnx-tuner ${name}: ${message}`);
+    io.err(`onnx-tuner ${name}: ${terminalSafeLines(message)}`);
     if (argv.includes('--verbose') && e instanceof Error && e.stack) io.err(e.stack);
     return 2;
   }

@@ -1,7 +1,9 @@
 /**
  * Mutations for the fuzz suite: byte-level (bit flips, truncation, varint and length corruption, duplicated
  * byte runs) and structural ones on the decoded model (huge or negative dims, cycles, dangling inputs, wrong
- * dtypes, absurd attribute values, duplicated nodes, deeply nested subgraphs). Each takes a seeded RNG, so a
+ * dtypes, absurd attribute values, duplicated nodes, deeply nested subgraphs, Slice steps of 0, Reshape to
+ * 1e12 elements, control characters and Markdown in names, rewired inputs, external data references,
+ * subgraphs on the wrong node). Each takes a seeded RNG, so a
  * failing case is reproduced from its seed alone.
  */
 import { decodeMessage } from '../../src/engine/onnx/codec';
@@ -146,6 +148,84 @@ export const MUTATORS: readonly Mutator[] = [
       };
     }
     m.graph = g;
+  }),
+  structural('slice-step-zero', (m, rnd) => {
+    // Shape(input) → Slice with constant steps 0 (once an endless loop in shape inference).
+    const x = pick(rnd, m.graph?.input ?? [])?.name;
+    if (!x || !m.graph) return;
+    m.graph.node = [...(m.graph.node ?? []), { op_type: 'Shape', input: [x], output: ['fz_shape'] }];
+    m.graph.node.push({ op_type: 'Slice', input: ['fz_shape', 'fz_s', 'fz_e', 'fz_a', 'fz_st'], output: ['fz_sl'] });
+    const step = pick(rnd, [0n, 0n, -1n, HUGE])!;
+    for (const [name, v] of [
+      ['fz_s', 0n],
+      ['fz_e', 3n],
+      ['fz_a', 0n],
+      ['fz_st', step],
+    ] as const)
+      (m.graph.initializer ??= []).push({ name, dims: [1], data_type: 7, int64_data: [v] });
+    m.graph.output = [...(m.graph.output ?? []), { name: 'fz_sl' }];
+  }),
+  structural('huge-reshape-slice', (m, rnd) => {
+    // A small constant reshaped to a declared 1e12 (or 2^62) elements, then sliced end to end.
+    if (!m.graph) return;
+    const big = rnd() < 0.5 ? 10n ** 12n : HUGE;
+    (m.graph.initializer ??= []).push(
+      { name: 'fz_c', dims: [3], data_type: 7, int64_data: [1n, 2n, 3n] },
+      { name: 'fz_t', dims: [1], data_type: 7, int64_data: [big] },
+      { name: 'fz_0', dims: [1], data_type: 7, int64_data: [0n] },
+    );
+    (m.graph.node ??= []).push(
+      { op_type: 'Reshape', input: ['fz_c', 'fz_t'], output: ['fz_big'] },
+      { op_type: 'Slice', input: ['fz_big', 'fz_0', 'fz_t'], output: ['fz_out'] },
+    );
+  }),
+  structural('control-names', (m, rnd) => {
+    // Terminal control sequences and Markdown in names: output must stay inert (checked by the case).
+    const evil = pick(rnd, [
+      '\u001b[2J\u001b[H',
+      '\u001b]52;c;cm0gLXJmIH4=\u0007',
+      '\rFAKE\n',
+      '\u009b31m',
+      '` ![b](https://evil.example/x.png) `',
+    ])!;
+    m.producer_name = `p${evil}`;
+    const n = pick(rnd, allNodes(m.graph));
+    if (n) n.name = `${n.name ?? ''}${evil}`;
+    if (n?.op_type && rnd() < 0.3) n.op_type = `${n.op_type}${evil}`;
+  }),
+  structural('rewire', (m, rnd) => {
+    // Point a node input at another value of the graph (type and shape mismatches, self-loops).
+    const nodes = allNodes(m.graph);
+    const a = pick(rnd, nodes);
+    const b = pick(rnd, nodes);
+    if (a?.input?.length && b?.output?.length) a.input[int(rnd, a.input.length)] = b.output[int(rnd, b.output.length)]!;
+  }),
+  structural('external-ref', (m, rnd) => {
+    // An initializer moved to external data that is missing, outside the folder, absolute, or out of range.
+    const t = pick(rnd, m.graph?.initializer ?? []);
+    if (!t) return;
+    const location = pick(rnd, ['missing.bin', '../outside.bin', '/etc/passwd', 'a\u0000b', '.', ''])!;
+    t.raw_data = undefined;
+    t.float_data = undefined;
+    t.data_location = 1;
+    t.external_data = [
+      { key: 'location', value: location },
+      { key: 'offset', value: pick(rnd, ['0', '-5', '99999999999999', 'x'])! },
+    ];
+  }),
+  structural('subgraph-swap', (m, rnd) => {
+    // Move a subgraph attribute onto a node that takes none (an Add holding a then_branch).
+    const withSub = allNodes(m.graph).filter((n) => n.attribute?.some((a) => a.g));
+    const src = pick(rnd, withSub);
+    // dst from the main graph only: no subgraph contains it, so the move cannot make a cycle.
+    const dst = pick(rnd, m.graph?.node ?? []);
+    const g = src?.attribute?.find((a) => a.g);
+    if (g && dst) dst.attribute = [...(dst.attribute ?? []), { ...g }];
+    else if (dst) {
+      // A body made of a few of the graph's own nodes (a snapshot: a self-reference would not encode).
+      const body: GraphProto = { name: 'fz_body', node: (m.graph?.node ?? []).slice(0, 3).map((n) => ({ ...n })) };
+      dst.attribute = [...(dst.attribute ?? []), { name: 'body', type: AttributeType.GRAPH, g: body }];
+    }
   }),
   structural('huge-constant-shape', (m) => {
     // A ConstantOfShape asked for 2^62 elements: analysis must not try to materialise it.

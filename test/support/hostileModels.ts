@@ -53,3 +53,50 @@ export function sliceStepZeroModel(): ModelProto {
   g.output('y');
   return g.model(17);
 }
+
+/**
+ * A 3-element constant reshaped to a declared 1e12 elements, then sliced end to end: inference once walked
+ * all 1e12 positions (5 s, 2.2 GB). The tensor must be reported too large.
+ */
+export function hugeReshapeSliceModel(): ModelProto {
+  const g = new GraphBuilder('huge_reshape');
+  const c = g.init('c', [3], [1, 2, 3], DataType.INT64);
+  const target = g.init('target', [1], [1e12], DataType.INT64);
+  const big = g.node('Reshape', [c, target], ['big'])[0]!;
+  const starts = g.init('starts', [1], [0], DataType.INT64);
+  const ends = g.init('ends', [1], [1e12], DataType.INT64);
+  g.node('Slice', [big, starts, ends], ['y']);
+  g.output('y', undefined, DataType.INT64);
+  return g.model(17);
+}
+
+/** Terminal control sequences a name can carry: clear screen, OSC 52 clipboard write, CR fake line, 8-bit CSI. */
+export const CONTROL_NAME = 'evil\u001b[2J\u001b]52;c;cm0gLXJmIH4=\u0007\rFAKE LINE\n\u009b31m';
+
+/** A small model whose producer, graph, tensor and node names all carry control sequences. */
+export function controlCharNamesModel(): ModelProto {
+  const g = new GraphBuilder(`graph${CONTROL_NAME}`);
+  const x = g.input(`in${CONTROL_NAME}`, [1, 8]);
+  const w = g.init('w', [8, 8], new Array<number>(64).fill(0.5));
+  g.node('MatMul', [x, w], [`out${CONTROL_NAME}`], {}, `node${CONTROL_NAME}`);
+  g.output(`out${CONTROL_NAME}`, [1, 8]);
+  const m = g.model(17);
+  return { ...m, producer_name: `producer${CONTROL_NAME}`, producer_version: `1${CONTROL_NAME}` };
+}
+
+/**
+ * A constant-folding bomb: ConstantOfShape fed by Abs of a constant [1e9] (inference does not carry values
+ * through Abs, so the 4 GB output's size is unknown), then Abs. Folding it once materialised 3.6 GB.
+ */
+export function foldingBombModel(elements = 1e9): ModelProto {
+  const g = new GraphBuilder('fold_bomb');
+  const x = g.input('x', [1]);
+  const dims = g.init('dims', [1], [elements], DataType.INT64);
+  const shape = g.op('Abs', [dims]);
+  const big = g.op('ConstantOfShape', [shape]);
+  const absBig = g.op('Abs', [big]);
+  const sum = g.op('ReduceSum', [absBig], { keepdims: 1 });
+  g.node('Add', [x, sum], ['y']);
+  g.output('y', [1]);
+  return g.model(17);
+}

@@ -1,6 +1,5 @@
 /** `onnx-tuner compare A.onnx B.onnx`: output error metrics, A/B latency, size and node counts. */
-import * as path from 'node:path';
-import { writeFileAtomic } from '../../engine/onnx/writeModel';
+import { writeOutputFile } from '../../engine/onnx/safeOutput';
 import { readModel } from '../../engine/onnx/readModel';
 import { compare } from '../../engine/verify/compare';
 import { synthesizeFeeds } from '../../engine/verify/feeds';
@@ -50,7 +49,10 @@ export const compareCommand: CommandEntry = {
   summary: COMMAND_SUMMARIES.compare,
   usage,
   run: async (argv, io) => {
-    const args = parseArgs(argv, { booleans: ['json'], values: [...RUNTIME_VALUE_OPTIONS, 'html', 'localize'] });
+    const args = parseArgs(argv, {
+      booleans: ['json', 'force'],
+      values: [...RUNTIME_VALUE_OPTIONS, 'html', 'localize'],
+    });
     const [a, b, ...extra] = args.positionals;
     if (!a || !b) throw new UsageError('need two models: A.onnx B.onnx');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -65,7 +67,10 @@ export const compareCommand: CommandEntry = {
     const worst = top > 0 ? await localizeNodes(a, b, args, top) : undefined;
     const html = optionValue(args, 'html');
     if (html) {
-      writeFileAtomic(path.resolve(html), [Buffer.from(renderCompareHtml(report))]);
+      writeOutputFile(html, [Buffer.from(renderCompareHtml(report))], {
+        overwrite: args.flags.has('force'),
+        inputs: [a, b],
+      });
       io.err(`wrote ${html}`);
     }
     if (args.flags.has('json')) io.out(JSON.stringify(worst ? { ...report, localized: worst } : report, null, 2));

@@ -4,8 +4,8 @@
  * commands' files do not import each other.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { writeFileAtomic, type WriteResult } from '../../engine/onnx/writeModel';
+import { writeOutputFile } from '../../engine/onnx/safeOutput';
+import type { WriteResult } from '../../engine/onnx/writeModel';
 import { summarizeChanges } from '../../engine/transform/common/changes';
 import type { PipelineResult } from '../../engine/transform/common/pipeline';
 import type { CalibrationMethod } from '../../engine/transform/quantize/calibrate';
@@ -149,10 +149,17 @@ export async function writeHtml(
   const top = intOption(args, 'localize', 0, 0);
   // Localizing reads B from disk: the caller removes a refused model only after this.
   const localized = top > 0 && fs.existsSync(b) ? await localizeNodes(a, b, args, top) : undefined;
-  writeFileAtomic(path.resolve(html), [
-    Buffer.from(
-      renderCompareHtml(report, { ...(verdict ? { verdict: verdict.line } : {}), ...(localized ? { localized } : {}) }),
-    ),
-  ]);
+  writeOutputFile(
+    html,
+    [
+      Buffer.from(
+        renderCompareHtml(report, {
+          ...(verdict ? { verdict: verdict.line } : {}),
+          ...(localized ? { localized } : {}),
+        }),
+      ),
+    ],
+    { overwrite: args.flags.has('force'), inputs: [a, b] },
+  );
   io.err(`wrote ${html}`);
 }

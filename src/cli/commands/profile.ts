@@ -1,5 +1,5 @@
 /** `onnx-tuner profile MODEL`: per-node latency and memory measured with onnxruntime's profiler. */
-import { writeFileAtomic } from '../../engine/onnx/writeModel';
+import { checkOutputPath, writeOutputFile } from '../../engine/onnx/safeOutput';
 import { DEFAULT_PROFILE_LEVEL } from '../../engine/profile/profileModel';
 import { renderProfileText } from '../../engine/profile/profileText';
 import { runProfile } from '../../engine/profile/runProfile';
@@ -21,7 +21,8 @@ profiler, and the process's peak memory growth.
   --level   graph optimization level (default ${DEFAULT_PROFILE_LEVEL}: rows are the file's own nodes; at
             extended/all fused nodes are listed with the file nodes they cover)
 ${INPUT_OPTIONS_USAGE}
-  --json    print the versioned JSON report;  --html OUT.html  write a self-contained HTML report`;
+  --json    print the versioned JSON report;  --html OUT.html  write a self-contained HTML report
+  --force   overwrite OUT.html if it exists (never the input model)`;
 
 const LEVELS: readonly OptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
 const PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -37,7 +38,7 @@ export const profileCommand: CommandEntry = {
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, {
-      booleans: ['json'],
+      booleans: ['json', 'force'],
       values: ['runs', 'warmup', 'threads', 'ep', 'level', ...INPUT_VALUE_OPTIONS, 'html', 'top'],
     });
     const [file, ...extra] = args.positionals;
@@ -45,6 +46,8 @@ export const profileCommand: CommandEntry = {
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const html = optionValue(args, 'html');
     if (html !== undefined && args.flags.has('json')) throw new UsageError('--json and --html are exclusive');
+    const htmlGuard = { overwrite: args.flags.has('force'), inputs: [file] };
+    if (html !== undefined) checkOutputPath(html, htmlGuard); // refuse before the run, not after it
     const threads = optionValue(args, 'threads') === undefined ? undefined : intOption(args, 'threads', 1);
     const { inputsFile, ...given } = inputOptions(args);
     const job = {
@@ -69,7 +72,7 @@ export const profileCommand: CommandEntry = {
       });
       if (args.flags.has('json')) io.out(JSON.stringify(report, null, 2));
       else if (html !== undefined) {
-        writeFileAtomic(html, [Buffer.from(renderProfileHtml(report), 'utf8')], true);
+        writeOutputFile(html, [Buffer.from(renderProfileHtml(report), 'utf8')], htmlGuard);
         io.out(`wrote ${html}`);
       } else io.out(renderProfileText(report, intOption(args, 'top', 20)));
       return 0;

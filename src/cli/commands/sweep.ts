@@ -2,9 +2,8 @@
  * `onnx-tuner sweep MODEL`: latency, throughput and memory over thread counts, batch sizes and execution
  * providers, with a recommendation for a latency budget; a table, JSON, or an HTML page with a chart.
  */
-import * as path from 'node:path';
 import { readModel } from '../../engine/onnx/readModel';
-import { writeFileAtomic } from '../../engine/onnx/writeModel';
+import { checkOutputPath, writeOutputFile } from '../../engine/onnx/safeOutput';
 import type { ExecutionProvider } from '../../engine/runtime/sessionOptions';
 import { sweep } from '../../engine/sweep/sweep';
 import { renderSweepHtml, renderSweepText } from '../../engine/sweep/sweepRender';
@@ -28,7 +27,8 @@ execution provider, and recommends the cheapest configuration that meets the lat
 ${INPUT_OPTIONS_USAGE}
                      (the batch dim is set by the sweep; a --shape's first dim is the batch)
   --json             print the result as JSON
-  --html OUT         write a self-contained HTML report with a latency-vs-throughput chart`;
+  --html OUT         write a self-contained HTML report with a latency-vs-throughput chart
+  --force            overwrite OUT if it exists (never the input model)`;
 
 const EPS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
@@ -49,7 +49,7 @@ export const sweepCommand: CommandEntry = {
   usage,
   run: async (argv, io) => {
     const args = parseArgs(argv, {
-      booleans: ['json'],
+      booleans: ['json', 'force'],
       values: [
         'threads',
         'batch',
@@ -68,6 +68,8 @@ export const sweepCommand: CommandEntry = {
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const html = optionValue(args, 'html');
     if (html !== undefined && args.flags.has('json')) throw new UsageError('--json and --html exclude each other');
+    const htmlGuard = { overwrite: args.flags.has('force'), inputs: [file] };
+    if (html !== undefined) checkOutputPath(html, htmlGuard); // refuse before the sweep, not after it
     const eps = (args.values.get('ep') ?? []).flatMap((v) => v.split(',')).filter(Boolean);
     for (const e of eps)
       if (!EPS.includes(e as ExecutionProvider)) throw new UsageError(`--ep must be among ${EPS.join(', ')}`);
@@ -97,7 +99,7 @@ export const sweepCommand: CommandEntry = {
       });
       if (args.flags.has('json')) io.out(JSON.stringify({ file: loaded.file, ...result }, null, 2));
       else if (html !== undefined) {
-        writeFileAtomic(path.resolve(html), [Buffer.from(renderSweepHtml(result, loaded.file), 'utf8')], true);
+        writeOutputFile(html, [Buffer.from(renderSweepHtml(result, loaded.file), 'utf8')], htmlGuard);
         io.out(renderSweepText(result));
         io.out(`wrote ${html}`);
       } else io.out(renderSweepText(result));

@@ -20,10 +20,34 @@ export function isKnownShape(s: Shape): s is number[] {
   return s !== null && s.every((d) => typeof d === 'number');
 }
 
-/** Element count, or null when any dim is not a number. */
-export function numel(s: Shape): number | null {
+/**
+ * The most elements one tensor may declare before its size is "unknown (too large)" (2^36 ≈ 6.9e10, 275 GB
+ * of float32): no real model holds one tensor past this, and a hostile file that declares 1e12 elements must
+ * get an unknown size, not a cost figure that invites an allocation or overflows to Infinity.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 36;
+
+/** The declared element count when every dim is a non-negative integer, even past the limit; else null. */
+export function declaredElements(s: Shape): number | null {
   if (!isKnownShape(s)) return null;
-  return s.reduce((a, b) => a * b, 1);
+  let n = 1;
+  for (const d of s) {
+    if (!Number.isInteger(d) || d < 0) return null;
+    n *= d;
+  }
+  return n;
+}
+
+/** Whether the shape is fully known and declares more elements than MAX_TENSOR_ELEMENTS. */
+export function isTooLarge(s: Shape): boolean {
+  const n = declaredElements(s);
+  return n !== null && n > MAX_TENSOR_ELEMENTS;
+}
+
+/** Element count, or null when any dim is not a non-negative integer or the count is over the size limit. */
+export function numel(s: Shape): number | null {
+  const n = declaredElements(s);
+  return n === null || n > MAX_TENSOR_ELEMENTS ? null : n;
 }
 
 /** Replaces symbols that have user values. */

@@ -171,7 +171,9 @@ const slice: ShapeRule = (ctx) => {
     const ax = normAxis(axRaw, s.length);
     const dim = s[ax];
     const step = steps?.[i] ?? 1;
-    if (typeof dim !== 'number') {
+    // A step of 0 is invalid (ORT rejects it); non-integer bounds come from a corrupt file. Either way the
+    // dim is unknown — never a loop whose end is never reached.
+    if (typeof dim !== 'number' || step === 0 || !Number.isFinite(step) || !Number.isFinite(dim)) {
       out[ax] = null;
       return;
     }
@@ -185,9 +187,11 @@ const slice: ShapeRule = (ctx) => {
     en = step > 0 ? clamp(en, 0, dim) : clamp(en, -1, dim - 1);
     const len = Math.max(0, Math.ceil((en - st) / step));
     out[ax] = len;
-    if (dv && s.length === 1) {
+    // Only pick values that exist: the declared dim can be far larger than the tracked values (a Reshape to
+    // 1e12 elements), and the picked count is bounded by what is tracked, never by the declared size.
+    if (dv && s.length === 1 && len <= dv.length) {
       const picked: Dim[] = [];
-      for (let k = st; step > 0 ? k < en : k > en; k += step) picked.push(dv[k] ?? null);
+      for (let k = st, n = 0; n < len; k += step, n++) picked.push(dv[k] ?? null);
       values = [picked];
     }
   });

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ModelError } from './errors';
+import { specialFileKind } from './safeOutput';
 import { DataLocation, type TensorProto } from './types';
 
 export interface ExternalRef {
@@ -71,7 +72,17 @@ export function checkExternalTensor(t: TensorProto, modelFile: string): External
   const ref = externalRef(t, modelFile);
   const tensor = t.name ?? '(unnamed)';
   const file = resolveExternalPath(modelFile, ref.location, tensor);
-  const size = fs.statSync(file).size;
+  const st = fs.statSync(file);
+  // A FIFO, device or socket never ends (or never answers): reading it would hang the job forever.
+  const kind = specialFileKind(st);
+  if (kind)
+    throw new ModelError(
+      'external-data',
+      modelFile,
+      `tensor '${tensor}': external data '${ref.location}' is ${kind}`,
+      'external data must be a regular file',
+    );
+  const size = st.size;
   const bytes = ref.length ?? size - ref.offset;
   if (ref.offset + bytes > size || bytes < 0)
     throw new ModelError(

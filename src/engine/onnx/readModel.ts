@@ -9,6 +9,7 @@ import { ModelError, WireError } from './errors';
 import { checkExternalTensor, isExternal } from './externalData';
 import { int64ToNumber } from './int64';
 import type { ModelProto } from './types';
+import { specialFileKind } from './safeOutput';
 import { forEachTensor } from './walk';
 
 /** onnxruntime 1.30 accepts IR versions up to 13 (see DESIGN.md); IR 1 and 2 predate opset imports. */
@@ -75,7 +76,8 @@ export function readModel(file: string): LoadedModel {
   } catch {
     throw new ModelError('not-found', file, 'no such file');
   }
-  if (!stat.isFile()) throw new ModelError('not-found', file, 'not a regular file');
+  const kind = specialFileKind(stat);
+  if (kind) throw new ModelError('not-found', file, `the model path is ${kind}`, 'give a regular .onnx file');
   if (stat.size > 2 ** 31 - 1)
     throw new ModelError(
       'too-large',

@@ -3,13 +3,11 @@
  * in the target folder, fsync, then rename, so a crash leaves either no file or a whole one under the final
  * name; never overwrite an existing file unless the caller says so.
  */
-import { announceArtifact } from './artifacts';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { encodeMessage } from './codec';
 import { ModelError } from './errors';
-import { isExternal, readExternalTensor } from './externalData';
+import { checkExternalTensor, isExternal, readExternalTensor } from './externalData';
+import { checkOutputPath, removeOutputs, writeOutputFile } from './safeOutput';
 import { DataLocation, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './types';
 
 /** Protobuf messages cannot exceed 2 GiB; past this many bytes of weights, they go to a data file. */
@@ -80,41 +78,27 @@ function mapGraphTensors(g: GraphProto, fn: (t: TensorProto) => TensorProto): Gr
   return { ...g, initializer: g.initializer?.map(fn), node: g.node?.map(mapNode) };
 }
 
-function tempNameFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/**
+ * Writes chunks to `file` atomically: temp file, fsync, rename (through safeOutput's checks; inputs none).
+ * Kept for callers that have no input to protect; new code calls writeOutputFile with its inputs.
+ */
+export function writeFileAtomic(file: string, chunks: Iterable<Uint8Array>, overwrite = false): number {
+  return writeOutputFile(file, chunks, { overwrite });
 }
 
-/** Writes chunks to `file` atomically: temp file, fsync, rename. */
-export function writeFileAtomic(file: string, chunks: Iterable<Uint8Array>, overwrite = false): number {
-  if (!overwrite && fs.existsSync(file))
-    throw new ModelError(
-      'write-failed',
-      file,
-      'the output file already exists',
-      'choose another name or allow overwriting',
-    );
-  const tmp = tempNameFor(file);
-  let fd: number | undefined;
-  let bytes = 0;
-  try {
-    fd = fs.openSync(tmp, 'wx', 0o644);
-    for (const c of chunks) {
-      let done = 0;
-      while (done < c.length) done += fs.writeSync(fd, c, done, c.length - done);
-      bytes += c.length;
+/** The model's input files: the source and the external data files its tensors read. */
+function inputFilesOf(model: ModelProto, sourceFile: string | undefined): string[] {
+  if (!sourceFile) return [];
+  const files = new Set<string>([sourceFile]);
+  visitTensors(model.graph, (t) => {
+    if (!isExternal(t)) return;
+    try {
+      files.add(checkExternalTensor(t, sourceFile).file);
+    } catch {
+      // reported when the tensor is read
     }
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, file);
-    announceArtifact(file);
-    return bytes;
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    if (e instanceof ModelError) throw e;
-    throw new ModelError('write-failed', file, `could not write: ${(e as Error).message}`);
-  }
+  });
+  return [...files];
 }
 
 /**
@@ -123,23 +107,20 @@ export function writeFileAtomic(file: string, chunks: Iterable<Uint8Array>, over
  */
 export function writeModel(model: ModelProto, outFile: string, opts: WriteOptions = {}): WriteResult {
   const out = path.resolve(outFile);
-  if (opts.sourceFile && path.resolve(opts.sourceFile) === out)
-    throw new ModelError(
-      'write-failed',
-      outFile,
-      'refusing to overwrite the input model',
-      'write the result to a new file',
-    );
+  const guard = { overwrite: opts.overwrite, inputs: inputFilesOf(model, opts.sourceFile) };
+  checkOutputPath(out, guard);
   let hasExternal = false;
   visitTensors(model.graph, (t) => (hasExternal ||= isExternal(t)));
   const inline = totalInlineBytes(model);
   const threshold = opts.externalThreshold ?? (inline > PROTOBUF_LIMIT - 64 * 2 ** 20 ? 1024 : Infinity);
   if (!hasExternal && threshold === Infinity) {
-    const bytes = writeFileAtomic(out, encodeModel(model), opts.overwrite);
+    const bytes = writeOutputFile(out, encodeModel(model), guard);
     return { file: out, bytes };
   }
   const dataName = `${path.basename(out)}.data`;
   const dataFile = path.join(path.dirname(out), dataName);
+  // Both outputs are checked before either is written: a refused model must not leave a new sidecar.
+  checkOutputPath(dataFile, guard);
   const dataChunks: Uint8Array[] = [];
   let offset = 0;
   const moved = mapGraphTensors(model.graph ?? {}, (t) => {
@@ -170,7 +151,12 @@ export function writeModel(model: ModelProto, outFile: string, opts: WriteOption
     offset += bytes.length;
     return entry;
   });
-  const dataBytes = writeFileAtomic(dataFile, dataChunks, opts.overwrite);
-  const bytes = writeFileAtomic(out, encodeModel({ ...model, graph: moved }), opts.overwrite);
-  return { file: out, bytes, dataFile, dataBytes };
+  const dataBytes = writeOutputFile(dataFile, dataChunks, guard);
+  try {
+    const bytes = writeOutputFile(out, encodeModel({ ...model, graph: moved }), guard);
+    return { file: out, bytes, dataFile, dataBytes };
+  } catch (e) {
+    removeOutputs([dataFile]);
+    throw e;
+  }
 }

@@ -119,7 +119,7 @@ export function aggregateKernelTimes(
     opTypes,
     nodeMs,
     modelRunMs,
-    arenaPeakBytes: arenaPeaks.length ? Math.max(...arenaPeaks) : null,
+    arenaPeakBytes: arenaPeaks.length ? arenaPeaks.reduce((a, b) => Math.max(a, b), 0) : null,
     unprofiledNodeCount,
   };
 }

@@ -23,7 +23,7 @@ import { aggregateKernelTimes, type NodeCostLookup } from './aggregateKernelTime
 import { ModelNodes } from './nodeMatch';
 import type { ProfileRequest } from './profileTypes';
 import { latencyStats } from './stats';
-import { measuredRuns } from './traceParse';
+import { measuredRunsFromFile } from './traceParse';
 
 /** What a job sees of its host: progress reports and a cancellation check (throws when cancelled). */
 export interface JobControl {
@@ -147,7 +147,7 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
 
   const traceName = fs.readdirSync(req.workDir).find((f) => f.startsWith('trace') && f.endsWith('.json'));
   if (!traceName) throw new Error(`onnxruntime wrote no profile trace into ${req.workDir}`);
-  const runs = measuredRuns(fs.readFileSync(path.join(req.workDir, traceName), 'utf8'), req.warmup);
+  const runs = measuredRunsFromFile(path.join(req.workDir, traceName), req.warmup);
   let optimizedNodes: ModelNodes | undefined;
   if (optimizedFile && fs.existsSync(optimizedFile)) {
     try {

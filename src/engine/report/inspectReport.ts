@@ -7,7 +7,7 @@ import { int64ToNumber } from '../onnx/int64';
 import type { LoadedModel } from '../onnx/readModel';
 import { forEachGraph } from '../onnx/walk';
 import { costModel, type NodeCost } from '../graph/costModel';
-import type { Dim } from '../graph/dims';
+import { declaredElements, isTooLarge, MAX_TENSOR_ELEMENTS, type Dim } from '../graph/dims';
 import { planInputs, type InputPlan, type UserInputs } from '../graph/inputPlan';
 import { inferShapes, typeFromProto } from '../graph/shapeInference';
 import { REPORT_SCHEMA_VERSION } from './schemaVersion';
@@ -84,6 +84,22 @@ function top(nodes: readonly NodeCost[], key: (n: NodeCost) => number | null, co
     .map(summary);
 }
 
+/** One problem line per tensor whose declared size is over the limit (at most 5, then a count). */
+function tooLargeProblems(g: ReturnType<typeof inferShapes>['main']): string[] {
+  const types = g.types;
+  const names: string[] = [];
+  for (const node of g.index.nodes)
+    for (const name of node.output ?? []) if (name && isTooLarge(types.get(name)?.shape ?? null)) names.push(name);
+  const lines = names
+    .slice(0, 5)
+    .map(
+      (n) =>
+        `tensor '${n}' declares ${declaredElements(types.get(n)!.shape)!.toExponential(2)} elements: size unknown (too large, over ${MAX_TENSOR_ELEMENTS.toExponential(2)})`,
+    );
+  if (names.length > 5) lines.push(`${names.length - 5} more tensor(s) too large`);
+  return lines;
+}
+
 export function buildInspectReport(loaded: LoadedModel, opts: UserInputs = {}): InspectReport {
   const { proto } = loaded;
   const graph = proto.graph ?? {};
@@ -102,15 +118,16 @@ export function buildInspectReport(loaded: LoadedModel, opts: UserInputs = {}): 
       opCounts[key] = (opCounts[key] ?? 0) + 1;
     }
   });
-  const problems: string[] = [...shapes.main.index.problems];
+  const problems: string[] = Array.from(shapes.main.index.problems);
   const collect = (subs: typeof shapes.main.subgraphs): void => {
     for (const list of subs.values())
       for (const s of list) {
-        problems.push(...s.index.problems.map((p) => `in subgraph '${s.index.graph.name ?? ''}': ${p}`));
+        for (const p of s.index.problems) problems.push(`in subgraph '${s.index.graph.name ?? ''}': ${p}`);
         collect(s.subgraphs);
       }
   };
   collect(shapes.main.subgraphs);
+  for (const p of tooLargeProblems(shapes.main)) problems.push(p);
   // Signatures keep the model's symbols (batch, seq) resolved only with the user's own values.
   const symbolic = inferShapes(proto, { dims: opts.dims ?? {}, inputShapes: opts.inputShapes ?? {} });
   const signature = (name: string, declared: ReturnType<typeof typeFromProto>): TensorSignature => {

@@ -3,19 +3,20 @@ import { formatInputPlan } from '../graph/inputPlan';
 import type { Dim } from '../graph/dims';
 import { formatBytes, formatCount, table } from './format';
 import type { InspectReport, NodeSummary, TensorSignature } from './inspectReport';
+import { terminalSafe as safe, terminalSafeLines } from './terminalText';
 
 function shapeText(s: Dim[] | null): string {
-  return s ? `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]` : '?';
+  return s ? `[${s.map((d) => (d === null ? '?' : safe(String(d)))).join(', ')}]` : '?';
 }
 
 function signatures(list: TensorSignature[]): string {
-  return list.map((t) => `  ${t.name}: ${t.dtype} ${shapeText(t.shape)}`).join('\n');
+  return list.map((t) => `  ${safe(t.name)}: ${t.dtype} ${shapeText(t.shape)}`).join('\n');
 }
 
 function nodeRows(list: NodeSummary[]): string[][] {
   return list.map((n) => [
-    n.graphPath ? `${n.graphPath}/${n.name}` : n.name,
-    n.op,
+    safe(n.graphPath ? `${n.graphPath}/${n.name}` : n.name),
+    safe(n.op),
     formatCount(n.flops),
     formatBytes(n.outputBytes),
     formatBytes(n.paramBytes),
@@ -25,15 +26,15 @@ function nodeRows(list: NodeSummary[]): string[][] {
 export function renderInspectText(r: InspectReport): string {
   const ops = Object.entries(r.opCounts)
     .sort((a, b) => b[1] - a[1])
-    .map(([op, n]) => `${op} ${n}`)
+    .map(([op, n]) => `${safe(op)} ${n}`)
     .join(', ');
   const dtypes = Object.entries(r.parameters.byDtype)
     .map(([dt, v]) => `${dt} ${formatCount(v.count)} (${formatBytes(v.bytes)})`)
     .join(', ');
   const lines = [
-    `${r.file}`,
-    `  ${formatBytes(r.fileBytes)} on disk${r.externalBytes ? ` + ${formatBytes(r.externalBytes)} external data` : ''}, IR ${r.irVersion}, opset ${r.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}`,
-    `  producer: ${r.producer.name || '(none)'} ${r.producer.version}`.trimEnd(),
+    safe(r.file),
+    `  ${formatBytes(r.fileBytes)} on disk${r.externalBytes ? ` + ${formatBytes(r.externalBytes)} external data` : ''}, IR ${r.irVersion}, opset ${r.opsets.map((o) => `${safe(o.domain)} ${o.version}`).join(', ')}`,
+    `  producer: ${safe(r.producer.name) || '(none)'} ${safe(r.producer.version)}`.trimEnd(),
     '',
     'inputs:',
     signatures(r.inputs),
@@ -44,16 +45,16 @@ export function renderInspectText(r: InspectReport): string {
     `  ${ops}`,
     `parameters: ${formatCount(r.parameters.count)} (${formatBytes(r.parameters.bytes)}): ${dtypes || 'none'}`,
     `compute: ${formatCount(r.totals.flops)}FLOPs (${formatCount(r.totals.macs)}MACs)${r.totals.unknownCostNodes ? `, ${r.totals.unknownCostNodes} node(s) of unknown cost` : ''}`,
-    `peak memory estimate: ${formatBytes(r.peakMemory.activationBytes)} activations at '${r.peakMemory.atNode}' + ${formatBytes(r.parameters.bytes)} weights = ${formatBytes(r.peakMemory.totalBytes)}${r.peakMemory.unknownSizes ? ` (lower bound: ${r.peakMemory.unknownSizes} tensor size(s) unknown)` : ''}`,
+    `peak memory estimate: ${formatBytes(r.peakMemory.activationBytes)} activations at '${safe(r.peakMemory.atNode)}' + ${formatBytes(r.parameters.bytes)} weights = ${formatBytes(r.peakMemory.totalBytes)}${r.peakMemory.unknownSizes ? ` (lower bound: ${r.peakMemory.unknownSizes} tensor size(s) unknown)` : ''}`,
   ];
   if (r.dims.open.length)
     lines.push(
-      `open dims: ${r.dims.open.join(', ')} (set them with --dims ${r.dims.open.map((d) => `${d}=N`).join(',')})`,
+      `open dims: ${r.dims.open.map(safe).join(', ')} (set them with --dims ${r.dims.open.map((d) => `${safe(d)}=N`).join(',')})`,
     );
   const plan = formatInputPlan(r.inputPlan);
-  if (plan) lines.push(plan);
-  if (r.unsupportedOps.length) lines.push(`ops without shape rules: ${r.unsupportedOps.join(', ')}`);
-  for (const p of r.problems) lines.push(`problem: ${p}`);
+  if (plan) lines.push(terminalSafeLines(plan));
+  if (r.unsupportedOps.length) lines.push(`ops without shape rules: ${r.unsupportedOps.map(safe).join(', ')}`);
+  for (const p of r.problems) lines.push(`problem: ${safe(p)}`);
   const header = ['node', 'op', 'FLOPs', 'output', 'params'];
   lines.push('', 'top nodes by FLOPs:', table(header, nodeRows(r.topByFlops)));
   lines.push('', 'top nodes by activation bytes:', table(header, nodeRows(r.topByActivation)));

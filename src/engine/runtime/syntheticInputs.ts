@@ -36,6 +36,9 @@ function sampler(d: ValueDistribution, rnd: () => number): () => number {
   }
 }
 
+/** Elements one synthesised input may hold (2^26: 256 MB of float32, past any real single input). */
+export const MAX_SYNTHETIC_ELEMENTS = 2 ** 26;
+
 const isMaskName = (name: string): boolean => /mask/i.test(name);
 
 export function synthesizeInputs(
@@ -50,6 +53,12 @@ export function synthesizeInputs(
   for (const spec of specs) {
     const shape = spec.shape.map((d) => dimValue(d, dims, assumed));
     const n = shape.reduce((a, b) => a * b, 1);
+    // A declared dim of 2^28 or 2^62 would be an allocation (or "Invalid typed array length") chosen by the
+    // file: refuse it with the input's name, and say how to choose a size.
+    if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SYNTHETIC_ELEMENTS)
+      throw new Error(
+        `input '${spec.name}' declares shape [${shape.join(', ')}] (${n.toExponential(2)} elements), too large to synthesise (limit ${MAX_SYNTHETIC_ELEMENTS.toExponential(2)}); set its shape with --shape or pass --inputs`,
+      );
     const dist = distributions[spec.name];
     const sample = dist ? sampler(dist, rnd) : undefined;
     const float = sample ?? (() => (isMaskName(spec.name) ? 1 : normal(rnd)));

@@ -15,6 +15,7 @@ import {
   type SortKey,
   type Suggestion,
 } from './layerCostModel';
+import { nodeTooltipMarkdown } from './markdownText';
 
 export type LayerCostElement =
   | CostGroup
@@ -123,10 +124,15 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
         item.id = `node:${n.name}`;
         item.description = costDescription(n);
         item.iconPath = new vscode.ThemeIcon(hasSuggestions ? 'lightbulb' : 'circle-small-filled');
-        const tip = new vscode.MarkdownString();
-        tip.appendMarkdown(`**${n.op}** \`${n.name}\`\n\n`);
-        tip.appendMarkdown(`p50 ${formatMs(n.p50Us)} (${(n.share * 100).toFixed(1)}% of the model)  \n`);
-        tip.appendMarkdown(`memory ${formatBytes(n.memoryBytes)} · ${formatCount(n.flops)}FLOPs`);
+        // Untrusted, no HTML: names are escaped by nodeTooltipMarkdown (see markdownText.ts).
+        const tip = new vscode.MarkdownString(
+          nodeTooltipMarkdown(n.op, n.name, [
+            `p50 ${formatMs(n.p50Us)} (${(n.share * 100).toFixed(1)}% of the model)`,
+            `memory ${formatBytes(n.memoryBytes)} · ${formatCount(n.flops)}FLOPs`,
+          ]),
+        );
+        tip.isTrusted = false;
+        tip.supportHtml = false;
         item.tooltip = tip;
         item.contextValue = 'node';
         if (uri)

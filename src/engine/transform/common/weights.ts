@@ -8,6 +8,7 @@ import type { GraphIndex } from '../../graph/graphIndex';
 import { halfToFloat, tensorDims } from '../../graph/tensorData';
 import { ModelError } from '../../onnx/errors';
 import { DataType, type TensorProto } from '../../onnx/types';
+import { MAX_TENSOR_ELEMENTS } from '../../graph/dims';
 
 export interface ResolvedWeight {
   /** The tensor holding the values (shared object: identity = same weight). */
@@ -50,6 +51,13 @@ export function floatValues(t: TensorProto, file = '(model)'): Float32Array {
       'load the model with its data inlined (models under 2 GiB) and try again',
     );
   const n = tensorDims(t).reduce((a, b) => a * b, 1);
+  // Dims come from the file: a negative or 2^62 count is a corrupt weight, not an allocation to attempt.
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_TENSOR_ELEMENTS)
+    throw new ModelError(
+      'corrupt',
+      file,
+      `weight '${t.name ?? ''}' declares dims [${tensorDims(t).join(', ')}], which no tensor can hold`,
+    );
   const raw = t.raw_data;
   const dt = t.data_type ?? 0;
   if (raw && raw.length > 0) {

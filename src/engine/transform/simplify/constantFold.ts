@@ -12,7 +12,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { attrInt } from '../../graph/attributes';
-import type { ValueType } from '../../graph/dims';
+import { declaredElements, MAX_TENSOR_ELEMENTS, type ValueType } from '../../graph/dims';
 import type { Lookup } from '../../graph/scope';
 import { tensorByteSize } from '../../graph/tensorData';
 import { dtypeBytes } from '../../onnx/dtypes';
@@ -66,6 +66,13 @@ export interface FoldContext {
 const isDefault = (n: NodeProto): boolean => (n.domain ?? '') === '' || n.domain === 'ai.onnx';
 
 /** Shape and Size of values with a fully known shape → int64 initializers (ONNX Shape-15 start/end). */
+/** Ops whose output can be far larger than their inputs (shape-driven or broadcasting). */
+const GROWING_OPS = new Set(
+  'ConstantOfShape Expand Tile Range Pad Resize Upsample OneHot MatMul Gemm Einsum Add Sub Mul Div Pow Where Max Min Mean Sum And Or Xor Equal Greater Less GreaterOrEqual LessOrEqual BitShift Mod PRelu ConvTranspose DepthToSpace NonZero Col2Im CenterCropPad'.split(
+    ' ',
+  ),
+);
+
 export function foldKnownShapes(g: GraphProto, types: Lookup<ValueType>, changes: TransformChange[]): number {
   let folded = 0;
   const kept: NodeProto[] = [];
@@ -156,9 +163,18 @@ export async function foldConstants(
     const t = constant(name);
     if (t) return tensorByteSize(t);
     const vt = types?.get(name);
-    const n = vt?.shape?.every((d) => typeof d === 'number') ? (vt.shape as number[]).reduce((a, b) => a * b, 1) : null;
-    return n === null ? -1 : dtypeBytes(vt!.dtype, n);
+    const n = vt ? declaredElements(vt.shape) : null;
+    if (n === null) return -1;
+    // Declared past the size limit: never evaluated (that would be the allocation the file asks for).
+    return n > MAX_TENSOR_ELEMENTS ? Infinity : dtypeBytes(vt!.dtype, n);
   };
+  /**
+   * A folding "bomb" hides a huge value behind an op whose output size inference cannot see (a
+   * ConstantOfShape, Expand or Tile fed by a computed shape, then Abs): ops that can produce more bytes than
+   * they read are folded only when their output size is known.
+   */
+  const unboundedGrowth = (n: NodeProto): boolean =>
+    GROWING_OPS.has(n.op_type ?? '') && (n.output ?? []).some((o) => o && bytesOf(o) < 0);
 
   // Nodes found unfoldable stay excluded for the rest of this simplify run (later rounds too).
   const excluded = ctx.unfoldable;
@@ -173,6 +189,15 @@ export async function foldConstants(
       if (excluded.has(n) || !ins.every((i) => produced.has(i) || constant(i))) continue;
       const inBytes = ins.reduce((s, i) => s + Math.max(0, bytesOf(i)), 0);
       if ((n.output ?? []).some((o) => bytesOf(o) > inBytes + ctx.maxGrowthBytes)) continue;
+      if (unboundedGrowth(n)) {
+        excluded.add(n);
+        ctx.changes.push({
+          kind: 'skipped',
+          node: nodeLabel(n, nodes.indexOf(n)),
+          detail: 'not folded: its output size is unknown and this op can produce far more data than it reads',
+        });
+        continue;
+      }
       folding.add(n);
       for (const o of n.output ?? []) if (o) produced.add(o);
     }
