@@ -12,6 +12,7 @@ import type { ModelProto } from '../../src/engine/onnx/types';
 import { DataType } from '../../src/engine/onnx/types';
 import { captureIO } from '../support/capture';
 import { GraphBuilder } from '../support/onnxBuilder';
+import * as jpeg from 'jpeg-js';
 import { encodePng } from '../support/pngWriter';
 import { resolveFeeds } from '../../src/engine/runtime/feedSource';
 import {
@@ -237,6 +238,34 @@ describe('--inputs accepts a PNG image for an image model', function () {
       assert.deepEqual(plane(1), [0, 0, 0, 0, 0, 0, 0, 0]);
       assert.deepEqual(plane(2), [0, 0, 1, 1, 0, 0, 1, 1]);
     }
+  });
+
+  it('decodes a JPEG too (jpeg-js), and refuses a broken one with a clear error', () => {
+    // Left half red, right half blue, 32×16: the halves meet on an 8×8 block boundary, so JPEG keeps them clean.
+    const w = 32;
+    const h = 16;
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) rgba.set(x < w / 2 ? [255, 0, 0, 255] : [0, 0, 255, 255], (y * w + x) * 4);
+    const file = path.join(dir, 'halves.jpg');
+    fs.writeFileSync(file, jpeg.encode({ data: rgba, width: w, height: h }, 95).data);
+    const { feeds } = resolveFeeds(specs, { inputsFile: file, shapes: { pixel_values: [1, 3, 2, 4] } });
+    const d = feeds.pixel_values!.data as Float32Array;
+    // Output pixels sample x = 4, 12 (red half) and 20, 28 (blue half); JPEG is lossy: within 0.1.
+    const expected = [
+      [1, 1, 0, 0, 1, 1, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 1, 1, 0, 0, 1, 1],
+    ];
+    for (let k = 0; k < 3; k++)
+      for (let i = 0; i < 8; i++)
+        assert.ok(Math.abs(d[k * 8 + i]! - expected[k]![i]!) < 0.1, `plane ${k} px ${i}: ${d[k * 8 + i]}`);
+    const broken = path.join(dir, 'broken.jpg');
+    fs.writeFileSync(broken, Buffer.from([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]));
+    assert.throws(
+      () => resolveFeeds(specs, { inputsFile: broken }),
+      /broken\.jpg.*not a JPEG image this tool can decode/,
+    );
   });
 
   it('profile and compare a fully dynamic CNN on a PNG with no other flag', async () => {

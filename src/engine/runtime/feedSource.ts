@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { floatToHalf } from '../transform/common/weights';
 import { halfToFloat } from '../graph/tensorData';
 import type { ValueDistribution } from '../graph/inputValueRanges';
-import { decodePng, imageAsInput } from './imageInput';
+import { decodeJpeg, decodePng, imageAsInput } from './imageInput';
 import type { ModelInputSpec } from './modelInputs';
 import { InputFileError, parseNpy, parseNpz, type ArrayData, type LoadedArray } from './npyFormat';
 import { synthesizeInputs } from './syntheticInputs';
@@ -74,8 +74,7 @@ export function readInputFile(file: string, specs: readonly ModelInputSpec[]): M
   const ext = path.extname(file).toLowerCase();
   if (ext === '.npz') return parseNpz(buf, file);
   if (ext === '.png') return imageAsInput(decodePng(buf, file), specs, file);
-  if (ext === '.jpg' || ext === '.jpeg')
-    throw new InputFileError(file, 'JPEG images are not decoded yet', 'convert it to PNG, or pass the pixels as .npy');
+  if (ext === '.jpg' || ext === '.jpeg') return imageAsInput(decodeJpeg(buf, file), specs, file);
   if (ext === '.npy') {
     if (specs.length !== 1)
       throw new InputFileError(

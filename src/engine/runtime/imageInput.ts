@@ -1,9 +1,10 @@
 /**
- * Images as model inputs (`--inputs photo.png`): a PNG decoded in plain Node (zlib + the five PNG row filters,
- * PNG spec §9), resized bilinearly to the image input's planned H×W, laid out NCHW (or NHWC when the last dim
+ * Images as model inputs (`--inputs photo.png|.jpg`): a PNG decoded in plain Node (zlib + the five PNG row
+ * filters, PNG spec §9) or a JPEG (jpeg-js), resized bilinearly to the image input's planned H×W, laid out NCHW (or NHWC when the last dim
  * holds the channels), values scaled to [0, 1]. No ORT and no native code.
  */
 import * as zlib from 'node:zlib';
+import * as jpeg from 'jpeg-js';
 import { InputFileError, type LoadedArray } from './npyFormat';
 import type { ModelInputSpec } from './modelInputs';
 
@@ -24,6 +25,24 @@ function paeth(a: number, b: number, c: number): number {
   const pb = Math.abs(p - b);
   const pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/**
+ * A baseline or progressive JPEG, decoded by jpeg-js (pure JS). Its resolution and memory limits stand: a
+ * hostile "decompression bomb" header is refused with a clear error instead of allocating gigabytes.
+ */
+export function decodeJpeg(buf: Buffer, file: string): DecodedImage {
+  try {
+    const img = jpeg.decode(buf, {
+      useTArray: true,
+      formatAsRGBA: false,
+      maxResolutionInMP: 100,
+      maxMemoryUsageInMB: 512,
+    });
+    return { width: img.width, height: img.height, rgb: img.data };
+  } catch (e) {
+    throw new InputFileError(file, `not a JPEG image this tool can decode: ${(e as Error).message}`);
+  }
 }
 
 export function decodePng(buf: Buffer, file: string): DecodedImage {
