@@ -83,22 +83,21 @@ describe('advice trial mode', function () {
     const m = top.measured!;
     assert.ok(m, 'measured');
     // The two estimated first: dynamic int8 of the MatMuls (latency) and int4/int8 weights (size).
-    assert.deepEqual(
-      t.suggestions
-        .filter((s) => s.measured)
-        .map((s) => s.rule)
-        .sort(),
-      ['quantize-matmul', 'weight-compression'],
-    );
+    // Both were trialled; one measured slower beyond the noise band is dropped into `rejected`, never listed.
+    const measuredAll = [...t.suggestions.filter((s) => s.measured), ...t.rejected];
+    assert.deepEqual(measuredAll.map((s) => s.rule).sort(), ['quantize-matmul', 'weight-compression']);
+    for (const s of t.suggestions.filter((x) => x.measured))
+      assert.ok(s.measured!.latencyFraction >= -s.measured!.noise, `${s.rule} listed though measured slower`);
     const q = t.suggestions.find((s) => s.rule === 'quantize-matmul')!.measured!;
     assert.ok(q.cosine > 0.999, `cosine ${q.cosine}`);
     assert.ok(q.sizeRatio < 0.4, `size ×${q.sizeRatio}`);
     assert.ok(t.noise.band >= 0.02, `noise ${t.noise.band}`); // its size depends on the machine's load
     assert.equal(m.noise, t.noise.band);
     // Ranked by measured gain among the trialled ones.
-    const trialled = t.suggestions.filter((s) => s.measured);
-    assert.equal(trialled.length, 2);
-    assert.ok(measuredScore(trialled[0]!.measured!) >= measuredScore(trialled[1]!.measured!));
+    const listed = t.suggestions.filter((s) => s.measured);
+    for (let i = 1; i < listed.length; i++)
+      assert.ok(measuredScore(listed[i - 1]!.measured!) >= measuredScore(listed[i]!.measured!));
+    const trialled = measuredAll;
     assert.equal(sha(file), before, 'input untouched');
     assert.deepEqual(fs.readdirSync(trialRoot), [], 'no temporary file left');
     const again = await reapply(file, top, dir, { dims });

@@ -103,8 +103,18 @@ export const adviseCommand: CommandEntry = {
         });
       const suggestions = trial?.suggestions ?? result.suggestions;
       if (args.flags.has('json'))
-        io.out(JSON.stringify({ file: loaded.file, ...result, suggestions, noise: trial?.noise }, null, 2));
-      else io.out(renderAdviceText(result, suggestions, trial?.noise));
+        io.out(
+          JSON.stringify(
+            { file: loaded.file, ...result, suggestions, rejected: trial?.rejected ?? [], noise: trial?.noise },
+            null,
+            2,
+          ),
+        );
+      else {
+        io.out(renderAdviceText(result, suggestions, trial?.noise));
+        // Measured slower by their own trial: not advice, but the figure shows why it is gone.
+        for (const s of trial?.rejected ?? []) io.out(`dropped: ${s.title} — ${s.trialNote}`);
+      }
       return 0;
     } finally {
       process.removeListener('SIGINT', onSigint);

@@ -16,6 +16,7 @@ import { compare, type CompareReport } from '../../engine/verify/compare';
 import { renderCompareText } from '../../engine/verify/compareRender';
 import { classifierOutputs, decideVerdict, verdictInput } from '../../engine/verify/verdict';
 import { pruneStep } from '../../engine/transform/prune';
+import { pruneAccuracyNote } from '../../engine/transform/prune/pruneVerdict';
 import { simplifyStep } from '../../engine/transform/simplify';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { feedExtras, inputOptions } from '../inputOptions';
@@ -221,6 +222,14 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
     : undefined;
   // The verdict comes first: an explicit transform that made the model worse says so before anything else.
   if (verdict && !args.flags.has('json')) io.out(`verdict: ${verdict.line}`);
+  const pruneNote =
+    verdict && optionValue(args, 'prune')
+      ? pruneAccuracyNote(
+          report?.outputs.reduce((w, o) => Math.min(w, o.cosine), Infinity),
+          gateFromArgs(args).minCosine,
+        )
+      : null;
+  if (pruneNote && !args.flags.has('json')) io.out(`warning: ${pruneNote}`);
   if (report) await writeHtml(args, input.file, out, report, verdict, io);
   if (verdict && !verdict.write) removeWritten(written);
   if (args.flags.has('json')) {

@@ -53,6 +53,8 @@ export interface NoiseBand {
 export interface TrialResult {
   /** Trialled suggestions ranked by measured gain, then the others in their estimated order. */
   readonly suggestions: readonly Suggestion[];
+  /** Trialled suggestions measured slower beyond the noise band: never listed as advice. */
+  readonly rejected: readonly Suggestion[];
   readonly noise: NoiseBand;
   readonly runs: number;
 }
@@ -94,6 +96,34 @@ async function outputError(
 export function measuredScore(m: MeasuredGain): number {
   if (m.latencyFraction < -m.noise) return m.latencyFraction;
   return m.latencyFraction + 0.5 * (1 - m.sizeRatio);
+}
+
+/** Measured slower than the original beyond the A/A noise band. */
+export function measuredSlower(m: MeasuredGain): boolean {
+  return m.latencyFraction < -m.noise;
+}
+
+/**
+ * Once trials ran, they decide: measured suggestions rank by measured score, and one measured slower beyond
+ * the noise band is dropped from the list (kept aside in `rejected`, at low confidence, with its figure) —
+ * issue 20 saw a "high confidence" int8 suggestion listed after its own trial measured it 7× slower.
+ */
+export function rankByTrials(
+  suggestions: readonly Suggestion[],
+  done: ReadonlyMap<Suggestion, Suggestion>,
+): { suggestions: Suggestion[]; rejected: Suggestion[] } {
+  const trialled = [...done.values()].filter((s) => s.measured);
+  const kept = trialled.filter((s) => !measuredSlower(s.measured!));
+  kept.sort((x, y) => measuredScore(y.measured!) - measuredScore(x.measured!));
+  const rejected = trialled
+    .filter((s) => measuredSlower(s.measured!))
+    .map((s) => ({
+      ...s,
+      confidence: 'low' as const,
+      trialNote: `measured ${(-s.measured!.latencyFraction * 100).toFixed(1)}% slower (noise band ±${(s.measured!.noise * 100).toFixed(1)}%): not recommended`,
+    }));
+  const rest = suggestions.map((s) => done.get(s) ?? s).filter((s) => !s.measured);
+  return { suggestions: [...kept, ...rest], rejected };
 }
 
 export async function trialSuggestions(
@@ -181,10 +211,7 @@ export async function trialSuggestions(
       opts.onProgress?.(`trial ${++k}/${chosen.size}: ${s.title}`);
       done.set(s, await trialOne(s));
     }
-    const trialled = [...done.values()].filter((s) => s.measured);
-    trialled.sort((x, y) => measuredScore(y.measured!) - measuredScore(x.measured!));
-    const rest = suggestions.map((s) => done.get(s) ?? s).filter((s) => !s.measured);
-    return { suggestions: [...trialled, ...rest], noise, runs };
+    return { ...rankByTrials(suggestions, done), noise, runs };
   } finally {
     for (const s of [...sessions]) await s.release().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { formatInputPlan } from '../graph/inputPlan';
 import { formatBytes, table } from '../report/format';
 import type { LatencyStats, ProfileReport } from '../report/profileReport';
+import { assessProfileTrust } from './profileTrust';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(v >= 0.1 ? 2 : 3));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -51,6 +52,7 @@ export function renderProfileText(r: ProfileReport, top = 20): string {
     `nodes explain          ${pct(r.attribution.coverage)} of model_run (${ms(r.attribution.nodeMs)} of ${ms(r.attribution.modelRunMs)} ms)`,
     `peak RSS growth        ${r.memory.peakRssGrowthBytes === null ? 'unavailable' : formatBytes(r.memory.peakRssGrowthBytes)} during the measured runs` +
       (r.memory.arenaPeakBytes !== null ? `; CPU arena peak ${formatBytes(r.memory.arenaPeakBytes)}` : ''),
+    ...assessProfileTrust(r.attribution.coverage, r.latency.profilerOverhead).warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join('\n');
 }
