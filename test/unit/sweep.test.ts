@@ -92,14 +92,20 @@ describe('compute-scaling sweep', function () {
       warmupRuns: 0,
       memoryCapBytes: 2 * 2 ** 20,
     });
-    assert.deepEqual(
-      r.points.map((p) => p.batch),
-      [1, 2],
+    // The estimate (0.53 MiB at batch 1, +5 KiB per item) stops the sweep before 1024 and 2048. The sweep also
+    // stops after a batch whose measured RSS growth passed the cap, which depends on the allocator and the
+    // machine: batch 2 may go either way, so only the estimate's part is asserted exactly.
+    const measured = r.points.map((p) => p.batch);
+    assert.equal(measured[0], 1);
+    assert.ok(
+      measured.every((b) => b <= 2),
+      measured.join(','),
     );
     assert.deepEqual(
       r.skipped.map((s) => s.batch),
-      [1024, 2048],
+      [...(measured.includes(2) ? [] : [2]), 1024, 2048],
     );
+    for (const s of r.skipped) assert.match(s.reason, /over the memory cap \(2 MiB\)/);
   });
 
   it('stops on a cancel (the stop time is printed)', async () => {
