@@ -171,6 +171,8 @@ describe('graph webview (headless Chromium)', function () {
     assert.deepEqual(validateWebviewMessage(apply, graph.nodes.length), apply);
     // A node without suggestions shows no such section.
     await sendHost(page, { type: 'revealNode', nodeName: graph.nodes[8]!.name });
+    // The pane re-renders when the page handles the message: wait for it (a section that stays fails here).
+    await page.waitForSelector('#properties .suggestions', { state: 'detached', timeout: 10_000 });
     assert.equal(await page.locator('#properties .suggestions').count(), 0);
   });
 

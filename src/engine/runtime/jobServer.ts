@@ -79,7 +79,8 @@ function watchParent(parent: number, tempDir: string): void {
     const fs = require('node:fs');
     setInterval(() => {
       if (process.ppid !== workerData.parent) {
-        try { fs.rmSync(workerData.tempDir, { recursive: true, force: true }); } catch {}
+        // Retries: a child of ours may be creating its own folder inside ours at this very moment.
+        try { fs.rmSync(workerData.tempDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch {}
         process.kill(process.pid, 'SIGKILL');
       }
     }, workerData.pollMs);`;
@@ -106,7 +107,7 @@ export function serveJobs(handlers: JobHandlers): void {
   }
   // os.tmpdir() reads TMPDIR on every call: every temp folder of this process's jobs lands inside tempDir.
   process.env['TMPDIR'] = tempDir;
-  process.on('exit', () => fs.rmSync(tempDir, { recursive: true, force: true }));
+  process.on('exit', () => fs.rmSync(tempDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
   watchParent(parent, tempDir);
 
   const running = new Map<number, AbortController>();

@@ -272,7 +272,8 @@ export class RuntimeClient {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child === child) this.child = undefined;
     // A killed process cannot clean its own temp folder.
-    if (child.pid !== undefined) fs.rmSync(jobTempDir(os.tmpdir(), child.pid), { recursive: true, force: true });
+    if (child.pid !== undefined)
+      fs.rmSync(jobTempDir(os.tmpdir(), child.pid), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     const watchdog = this.watchdog;
     watchdog?.stop();
     this.watchdog = undefined;
