@@ -11,10 +11,13 @@ import * as path from 'node:path';
 import { e2e } from './support/context';
 import {
   contextMenuItem,
+  exactly,
   explorerRow,
   pickQuickItem,
   runFromPalette,
   shownExplorerRow,
+  treeRows,
+  type TreeRow,
   viewRows,
   waitForExtension,
   waitForWorkbench,
@@ -127,30 +130,36 @@ describe('ONNX Tuner in VS Code (code-server)', function () {
       latencies.every((ms) => ms > 0),
       `latencies ${latencies.join(', ')}`,
     );
-    // Expand the heaviest op group (sorted first, after the model-wide Suggestions): its nodes carry latencies.
+    // Expand the heaviest op group (sorted first among the op groups): its nodes carry latencies. Rows are
+    // found by their label and tree level each time, never by a remembered index: the model-wide
+    // Suggestions group may appear above the groups at any moment while the profile result settles.
     const rowsLocator = page
       .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Layer Costs' }) })
       .locator('.monaco-list-row');
-    const groupIndex = rows.findIndex((r) => rowLatencyMs(r) !== undefined);
-    const before = await rowsLocator.count();
-    await rowsLocator.nth(groupIndex).locator('.monaco-tl-twistie').click();
-    for (let i = 0; i < 50 && (await rowsLocator.count()) <= before; i++) await page.waitForTimeout(100);
-    const nodeRow = await rowsLocator
-      .nth(groupIndex + 1)
-      .locator('.label-description')
-      .innerText();
-    const nodeName = (
-      await rowsLocator
-        .nth(groupIndex + 1)
-        .locator('.label-name')
-        .innerText()
-    ).trim();
+    const layerCosts = (): Promise<TreeRow[]> => treeRows(page, 'Layer Costs');
+    const group = (await layerCosts()).find((r) => r.level === 1 && rowLatencyMs(r.description) !== undefined);
+    assert.ok(group, 'an op group row with a latency');
+    const groupRow = rowsLocator.filter({ has: page.locator('.label-name', { hasText: exactly(group.name) }) });
+    await groupRow.first().locator('.monaco-tl-twistie').click();
+    let child: TreeRow | undefined;
+    for (let i = 0; i < 100 && !child; i++) {
+      const now = await layerCosts();
+      const at = now.findIndex((r) => r.level === 1 && r.name === group.name);
+      child = at >= 0 && now[at + 1]?.level === 2 ? now[at + 1] : undefined;
+      if (!child) await page.waitForTimeout(100);
+    }
+    assert.ok(child, `group ${group.name} expanded to show its nodes`);
+    const nodeRow = child.description;
+    const nodeName = child.name;
     assert.ok((rowLatencyMs(nodeRow) ?? 0) > 0, `node row ${JSON.stringify(nodeRow)}`);
     if (graphViewInstalled()) {
       const frame = await webviewFrameWith(page, 'canvas#graph');
       await frame.locator('#legend').waitFor({ state: 'visible', timeout: 30_000 });
       // Selecting the node in Layer Costs reveals (selects and centres) it in the graph.
-      await rowsLocator.nth(groupIndex + 1).click();
+      await rowsLocator
+        .filter({ has: page.locator('.label-name', { hasText: exactly(nodeName) }) })
+        .first()
+        .click();
       await waitInFrame(frame, `window.__onnxTunerTest.selectedName() === ${JSON.stringify(nodeName)}`);
       const heat = (await frame.evaluate(`window.__onnxTunerTest.heat(${JSON.stringify(nodeName)})`)) as number;
       assert.ok(heat > 0, `the revealed node is coloured by the heat map (${heat})`);

@@ -1,7 +1,8 @@
 /**
- * `tsx test/fuzz/runCliFuzz.ts --runs N [--seed S] [--commands inspect,optimize,profile]`: the campaign over
- * the built CLI (npm run build first). Each case's mutated model is written to a temp folder and every
- * command runs on it in its own process (cliCase.ts). Prints counts per command and outcome, and the first
+ * `tsx test/fuzz/runCliFuzz.ts --runs N [--seed S] [--commands inspect,optimize,profile] [--rotate]`: the
+ * campaign over the built CLI (npm run build first). Each case's mutated model is written to a temp folder and
+ * every command runs on it in its own process (cliCase.ts); with --rotate each case runs one command in turn
+ * (the command turns once per round of the mutators, so every mutator meets every command), which spreads a large campaign over the commands at a third of the cost. Prints counts per command and outcome, and the first
  * seeds of each bad outcome so they can be replayed.
  */
 import * as fs from 'node:fs';
@@ -17,6 +18,7 @@ const opt = (name: string): string | undefined => (args.includes(name) ? args[ar
 const runs = Number(opt('--runs') ?? 200);
 const firstSeed = Number(opt('--seed') ?? 1);
 const commands = (opt('--commands') ?? 'inspect,optimize,profile').split(',');
+const rotate = args.includes('--rotate');
 
 function main(): void {
   if (!cliAvailable()) throw new Error('dist/cli.js or /usr/bin/time missing: run npm run build');
@@ -30,7 +32,7 @@ function main(): void {
       const model = seeds[seed % seeds.length]!;
       const file = path.join(dir, `case-${seed}.onnx`);
       fs.writeFileSync(file, mutatedBytes(model.bytes, seed));
-      for (const c of commands) {
+      for (const c of rotate ? [commands[Math.floor(seed / MUTATORS.length) % commands.length]!] : commands) {
         const r = runCliCase(file, c);
         const key = `${c} ${r.result}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -47,7 +49,8 @@ function main(): void {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`cli fuzz: ${runs} cases (seeds ${firstSeed}..${firstSeed + runs - 1}) × ${commands.join(', ')}`);
+  const spread = rotate ? `each through one of ${commands.join(', ')} in turn` : `× ${commands.join(', ')}`;
+  console.log(`cli fuzz: ${runs} cases (seeds ${firstSeed}..${firstSeed + runs - 1}) ${spread}`);
   for (const [k, v] of [...counts].sort()) console.log(`  ${k.padEnd(26)} ${v}`);
   console.log(`  peak RSS of any command: ${maxPeak.toFixed(0)} MB; bad outcomes: ${bad.length}`);
   for (const b of bad.slice(0, 20)) console.log(`  ${b}`);

@@ -114,6 +114,30 @@ export async function viewRows(page: Page, viewTitle: string): Promise<string[]>
   return pane.locator('.monaco-list-row').allInnerTexts();
 }
 
+/** One row of a tree view as shown: its label, its description and its depth (1 = top level). */
+export interface TreeRow {
+  readonly name: string;
+  readonly description: string;
+  readonly level: number;
+}
+
+/** The rows of a tree view, read together in one pass so that labels and levels belong to the same moment. */
+export async function treeRows(page: Page, viewTitle: string): Promise<TreeRow[]> {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: viewTitle }) });
+  return pane.locator('.monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => ({
+      name: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+      description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+      level: Number(row.getAttribute('aria-level') ?? 0),
+    })),
+  );
+}
+
+/** A pattern matching exactly `text` (for locator filters, which otherwise match substrings). */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
 /**
  * Polls `expression` in `frame` until it is truthy. (Not frame.waitForFunction: its polling compiles the
  * predicate with eval inside the page, which the webview's CSP rightly forbids; frame.evaluate goes
