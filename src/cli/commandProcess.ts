@@ -11,15 +11,17 @@ import type { CliIO } from './io';
 import { runCommand } from './runCommand';
 
 serveJobs({
-  async command({ name, argv, cwd, interactive }, ctx) {
+  async command({ name, argv, cwd, interactive, columns }, ctx) {
     process.chdir(cwd);
     const io: CliIO = {
       out: (t) => ctx.output('out', t),
       err: (t) => ctx.output('err', t),
       interactive,
+      ...(columns ? { columns } : {}),
+      progress: (phase, done = 0, total = 0) => ctx.progress({ phase, done, total }),
+      // Ctrl-C in the user's shell reaches the host (main.ts), which cancels this job: the same signal.
+      signal: ctx.signal,
     };
-    // The commands stop cooperatively on SIGINT (between runs); a cancel from the host reads the same.
-    ctx.signal.addEventListener('abort', () => process.emit('SIGINT'), { once: true });
     const exitCode = await runCommand(name, argv, io);
     // A command that failed or was cancelled leaves nothing behind (the host does the same if we die).
     if (exitCode === 2 || exitCode === 130) for (const f of ctx.artifacts) fs.rmSync(f, { force: true });

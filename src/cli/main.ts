@@ -10,7 +10,8 @@ import { ModelError } from '../engine/onnx/errors';
 import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
 import { COMMAND_SUMMARIES, isCommandName } from './commandList';
 import { closestName } from './didYouMean';
-import { processIO, type CliIO } from './io';
+import { processIO, type TerminalIO } from './io';
+import { ProgressView } from './progress';
 import { terminalSafe, terminalSafeLines } from '../engine/report/terminalText';
 
 const USAGE = `usage: onnx-tuner <command> [options]
@@ -50,7 +51,7 @@ export function takeTimeout(argv: readonly string[]): { argv: string[]; seconds:
   return { argv: rest, seconds };
 }
 
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function main(argv: string[], io: TerminalIO = processIO): Promise<number> {
   const [name, ...given] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
@@ -81,6 +82,16 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   const onTerm = (): void => onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  const progress = new ProgressView(
+    io.progress,
+    `onnx-tuner ${name}`,
+    {
+      line: (t) => io.err(t),
+      raw: (t) => io.raw(t),
+      ...(io.columns ? { columns: io.columns } : {}),
+    },
+    io.progressAfterMs,
+  );
   try {
     const { exitCode } = await client.request(
       'command',
@@ -89,16 +100,22 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         argv: parsed.argv,
         cwd: process.cwd(),
         interactive: io.interactive,
-        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+        ...(io.columns ? { columns: io.columns } : {}),
       },
       {
         signal: abort.signal,
         timeoutMs: parsed.seconds * 1000,
-        onOutput: (stream, text) => (stream === 'out' ? io.out(text) : io.err(text)),
+        onProgress: (p) => progress.update(p),
+        onOutput: (stream, text) => {
+          progress.clear(); // every printed line first takes the in-place line away: results never mix with it
+          if (stream === 'out') io.out(text);
+          else io.err(text);
+        },
       },
     );
     return exitCode;
   } catch (e) {
+    progress.end();
     if (stopSignal === 'SIGTERM') {
       io.err(`onnx-tuner ${name}: stopped (SIGTERM); nothing was left behind`);
       return 143;
@@ -121,6 +138,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.err(`onnx-tuner ${name}: ${terminalSafeLines(message)}`);
     return 2;
   } finally {
+    progress.end();
     process.removeListener('SIGINT', onInt);
     process.removeListener('SIGTERM', onTerm);
     client.dispose();

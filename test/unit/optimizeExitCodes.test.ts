@@ -61,7 +61,7 @@ describe('CLI optimize: verdict and exit codes', () => {
     const args = ['optimize', model, '--prune', 'magnitude:0.95', '--runs', '0'];
     assert.equal(await main(args, io), 0, io.stderr.join('\n'));
     assert.match(io.stdout[0]!, /^verdict: WORSE than the original: min cosine 0\.\d+ < 0\.99 .*— written as asked/);
-    assert.deepEqual(files(), ['mlp.onnx', 'mlp.optimized.onnx']);
+    assert.deepEqual(files(), ['mlp.onnx', 'mlp.pruned.onnx']);
 
     const refused = captureIO();
     const out = path.join(dir, 'refused.onnx');

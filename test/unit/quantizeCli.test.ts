@@ -45,7 +45,7 @@ describe('CLI: optimize and compare', () => {
     // A second run picks a new name instead of overwriting.
     const outHash = sha(out);
     assert.equal(await main(['optimize', model, '--quantize', 'dynamic', '--no-compare'], captureIO()), 0);
-    assert.ok(fs.existsSync(path.join(dir, 'mlp.int8-1.onnx')));
+    assert.ok(fs.existsSync(path.join(dir, 'mlp.int8.2.onnx')));
     assert.equal(sha(out), outHash);
     // An already-quantized model is reported, not quantized again, and no copy is written.
     const again = captureIO();

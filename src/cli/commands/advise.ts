@@ -12,7 +12,7 @@ import { RuntimeClient } from '../../engine/runtime/runtimeClient';
 import { intOption, parseArgs, parseDims, UsageError } from '../args';
 import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import { feedExtras, feedSourceExtras, inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
-import type { CommandEntry } from '../io';
+import type { CliIO, CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
 const usage = `usage: onnx-tuner advise MODEL [--trial] [--profile] [--json] [--dims a=1,b=2] [options]
@@ -35,7 +35,7 @@ async function profileFor(
   dims: Record<string, number>,
   shapes: Record<string, number[]>,
   extras: ReturnType<typeof feedExtras>,
-  signal: AbortSignal,
+  io: CliIO,
 ): Promise<ProfileReport> {
   const client = new RuntimeClient();
   try {
@@ -49,7 +49,7 @@ async function profileFor(
         warmup: 3,
         plain: false,
       },
-      { signal },
+      { signal: io.signal, onProgress: (p) => io.progress(`profiling: ${p.phase}`, p.done, p.total) },
     );
   } finally {
     client.dispose();
@@ -67,18 +67,17 @@ export const adviseCommand: CommandEntry = {
     const [file, ...extra] = args.positionals;
     if (!file) throw new UsageError('missing MODEL');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    io.progress('reading the model');
     const loaded = readModel(file);
     const dims = parseDims(args);
     const inputShapes = shapesFromArgs(args);
     const extras = feedExtras(inputOptions(args));
     const { dims: _runtimeDims, ...runtime } = runtimeFromArgs(args);
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
+    {
       const profile = args.flags.has('profile')
-        ? await profileFor(loaded.file, dims, inputShapes, extras, abort.signal)
+        ? await profileFor(loaded.file, dims, inputShapes, extras, io)
         : undefined;
+      io.progress(args.flags.has('no-checks') ? 'looking for optimizations' : 'checking options in onnxruntime');
       const result = await advise(loaded.proto, {
         modelBytes: loaded.fileBytes + loaded.externalBytes,
         dims,
@@ -86,7 +85,7 @@ export const adviseCommand: CommandEntry = {
         feedExtras: extras,
         runtime,
         runtimeChecks: !args.flags.has('no-checks'),
-        signal: abort.signal,
+        signal: io.signal,
         ...(profile ? { profile } : {}),
       });
       let trial: TrialResult | undefined;
@@ -98,8 +97,8 @@ export const adviseCommand: CommandEntry = {
           dims,
           inputShapes,
           feedExtras: extras,
-          signal: abort.signal,
-          onProgress: io.interactive ? (m) => io.err(m) : undefined,
+          signal: io.signal,
+          onProgress: (m) => io.progress(m),
         });
       const suggestions = trial?.suggestions ?? result.suggestions;
       if (args.flags.has('json'))
@@ -116,8 +115,6 @@ export const adviseCommand: CommandEntry = {
         for (const s of trial?.rejected ?? []) io.out(`dropped: ${s.title} — ${s.trialNote}`);
       }
       return 0;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
     }
   },
 };

@@ -56,12 +56,14 @@ export const compareCommand: CommandEntry = {
     const [a, b, ...extra] = args.positionals;
     if (!a || !b) throw new UsageError('need two models: A.onnx B.onnx');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    io.progress('running both models');
     const report = await compare(a, b, {
       runtime: runtimeFromArgs(args),
       dims: parseDims(args),
       inputShapes: shapesFromArgs(args),
       ...feedExtras(inputOptions(args)),
       latencyRuns: intOption(args, 'runs', 20, 0),
+      signal: io.signal,
     });
     const top = intOption(args, 'localize', 0, 0);
     const worst = top > 0 ? await localizeNodes(a, b, args, top) : undefined;

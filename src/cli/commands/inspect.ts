@@ -4,7 +4,7 @@ import { buildInspectReport } from '../../engine/report/inspectReport';
 import { renderInspectText } from '../../engine/report/inspectText';
 import { parseArgs, UsageError } from '../args';
 import { inputOptions } from '../inputOptions';
-import type { CommandEntry } from '../io';
+import { DEFAULT_WIDTH, type CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
 const usage = `usage: onnx-tuner inspect MODEL [--dims batch=1,seq=128] [--shape x=1x3x224x224] [--json] [--verbose]
@@ -26,12 +26,17 @@ export const inspectCommand: CommandEntry = {
     if (!file) throw new UsageError('missing MODEL');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     const given = inputOptions(args);
-    const report = buildInspectReport(readModel(file), {
+    io.progress('reading the model');
+    const model = readModel(file);
+    io.progress('inferring shapes and costs');
+    const report = buildInspectReport(model, {
       dims: given.dims,
       inputShapes: given.shapes,
       values: { ...given.values, ...given.valueRanges },
     });
-    io.out(args.flags.has('json') ? JSON.stringify(report, null, 2) : renderInspectText(report));
+    io.out(
+      args.flags.has('json') ? JSON.stringify(report, null, 2) : renderInspectText(report, io.columns ?? DEFAULT_WIDTH),
+    );
     return 0;
   },
 };

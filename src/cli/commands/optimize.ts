@@ -2,16 +2,12 @@
  * `onnx-tuner optimize MODEL --quantize MODE`: runs the optimize pipeline (a list of steps: simplify and
  * prune go in front of quantize as they land), writes a NEW file and prints how it compares to the input.
  */
+import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import { readModel, type LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { runPipeline, type OptimizeStep } from '../../engine/transform/common/pipeline';
-import {
-  OUTPUT_SUFFIX,
-  QUANTIZE_MODES,
-  quantizeStep,
-  type QuantizeMode,
-} from '../../engine/transform/quantize/quantize';
+import { QUANTIZE_MODES, quantizeStep, type QuantizeMode } from '../../engine/transform/quantize/quantize';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { renderCompareText } from '../../engine/verify/compareRender';
 import { classifierOutputs, decideVerdict, verdictInput } from '../../engine/verify/verdict';
@@ -49,8 +45,10 @@ Exit codes: 0 written, 3 nothing improved the model / a requirement failed (no f
   --html OUT             also write an HTML report (verdict, per-output table); --localize N adds the N
                          most divergent nodes
 
-Writes a new model (default MODEL.int8.onnx / .qdq.onnx / .fp16.onnx / .int4.onnx; the input is never
-touched and an existing file is never overwritten without --force), then compares it with the input.
+Writes a new model next to the input, then compares it with the input. Its name says what it holds:
+MODEL.int8.onnx (dynamic), .qdq.onnx (static), .fp16.onnx, .int4.onnx, else .pruned.onnx (--prune) or
+.simplified.onnx (--simplify alone); MODEL.int8.2.onnx, .3 ... when taken. -o names it yourself. The input is
+never touched and an existing file is never overwritten without --force.
   --quantize MODE        dynamic: int8 weights, activations quantized at run time (MatMul, Gemm, Conv, Gather)
                          static: int8 QDQ with calibrated activation ranges
                          fp16: float16 weights and compute, float32 inputs/outputs
@@ -165,16 +163,10 @@ export const optimizeCommand: CommandEntry = {
     const [file, ...extra] = args.positionals;
     if (!file) throw new UsageError('missing MODEL');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    io.progress('reading the model');
     const input = readModel(file);
     // Ctrl-C stops calibration, the pipeline or the comparison between runs; nothing is left half-written.
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      return await optimizeWith(input, args, io, abort.signal);
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
+    return await optimizeWith(input, args, io, io.signal);
   },
 };
 
@@ -184,9 +176,12 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
   const explicit = optionValue(args, 'output');
   const out = explicit
     ? path.resolve(explicit)
-    : defaultOutputFile(input.file, mode ? OUTPUT_SUFFIX[mode] : '.optimized.onnx');
+    : defaultOutputFile(
+        input.file,
+        outputSuffix({ ...(mode ? { quantize: mode } : {}), prune: args.values.has('prune') }),
+      );
   if (out === input.file) throw new UsageError('the output must be a new file, not the input model');
-  const result = await runPipeline(input.proto, steps, signal);
+  const result = await runPipeline(input.proto, steps, signal, (name, k, n) => io.progress(name, k, n));
   if (result.model === input.proto) {
     // Every step left the model as it was (already quantized, unsupported opset ...): no copy is written.
     for (const s of result.steps) for (const c of s.changes) io.out(`${s.name}: ${c.detail}`);
@@ -195,9 +190,11 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
   }
   if (args.flags.has('no-compare') && (args.flags.has('require-faster') || args.values.has('min-cosine')))
     throw new UsageError('--require-faster and --min-cosine need the comparison (drop --no-compare)');
+  io.progress('writing the model');
   const written = writeModel(result.model, out, { sourceFile: input.file, overwrite: args.flags.has('force') });
   let report: CompareReport | undefined;
   try {
+    if (!args.flags.has('no-compare')) io.progress('comparing with the original');
     report = args.flags.has('no-compare')
       ? undefined
       : await compare(input.file, out, {

@@ -3,6 +3,7 @@
  * verdict line per candidate, writes the best one that passed the accuracy gate and is faster or smaller
  * (exit 0), or writes nothing (exit 3) with each candidate's measured reasons.
  */
+import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import type { LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
@@ -35,7 +36,7 @@ export async function optimizeAuto(
     inputShapes: shapesFromArgs(args),
     latencyRuns: intOption(args, 'runs', 20, 0),
     signal,
-    onCandidate: (c, k, n) => io.err(`[${k + 1}/${n}] ${c.name}: ${c.why}`),
+    onCandidate: (c, k, n) => io.progress(`measuring candidates: ${c.name}`, k, n),
   });
   const best = result.best === undefined ? undefined : result.results[result.best];
   const json = args.flags.has('json');
@@ -52,15 +53,8 @@ export async function optimizeAuto(
     );
   let written: string | undefined;
   if (best?.pipeline && best.report) {
-    const suffix =
-      best.candidate.quantize === 'static'
-        ? '.qdq.onnx'
-        : best.candidate.quantize === 'dynamic'
-          ? '.int8.onnx'
-          : best.candidate.quantize
-            ? `.${best.candidate.quantize}.onnx`
-            : '.optimized.onnx';
-    const file = out ?? defaultOutputFile(input.file, suffix);
+    const q = best.candidate.quantize;
+    const file = out ?? defaultOutputFile(input.file, outputSuffix(q ? { quantize: q } : {}));
     written = writeModel(best.pipeline.model, file, {
       sourceFile: input.file,
       overwrite: args.flags.has('force'),

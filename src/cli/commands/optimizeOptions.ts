@@ -3,6 +3,7 @@
  * accuracy gate, output naming, step summaries and the HTML report. Apart from optimize.ts so the two
  * commands' files do not import each other.
  */
+import { DEFAULT_OUTPUT_TEMPLATE, optimizedFileName } from '../../engine/transform/outputName';
 import * as fs from 'node:fs';
 import { writeOutputFile } from '../../engine/onnx/safeOutput';
 import type { WriteResult } from '../../engine/onnx/writeModel';
@@ -36,12 +37,9 @@ export function oneOf<T extends string>(args: ParsedArgs, key: string, allowed: 
   return v as T | undefined;
 }
 
-/** `model.onnx` → `model.int8.onnx`, or `model.int8-1.onnx`, ... when taken. */
+/** MODEL.SUFFIX.onnx next to the input, numbered when taken: the scheme the extension follows too. */
 export function defaultOutputFile(input: string, suffix: string): string {
-  const base = input.replace(/\.onnx$/i, '');
-  let candidate = `${base}${suffix}`;
-  for (let k = 1; fs.existsSync(candidate); k++) candidate = `${base}${suffix.replace(/\.onnx$/, '')}-${k}.onnx`;
-  return candidate;
+  return optimizedFileName(input, DEFAULT_OUTPUT_TEMPLATE, suffix, fs.existsSync);
 }
 
 export function regexes(args: ParsedArgs, key: string): RegExp[] {

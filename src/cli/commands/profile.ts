@@ -8,7 +8,7 @@ import { RuntimeClient } from '../../engine/runtime/runtimeClient';
 import type { ExecutionProvider, OptimizationLevel } from '../../engine/runtime/sessionOptions';
 import { intOption, optionValue, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
-import type { CommandEntry } from '../io';
+import { DEFAULT_WIDTH, type CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
 const usage = `usage: onnx-tuner profile MODEL [--runs 20] [--warmup 5] [--threads N] [--ep cpu]
@@ -62,22 +62,19 @@ export const profileCommand: CommandEntry = {
       warmup: intOption(args, 'warmup', 5, 0),
     };
     const client = new RuntimeClient();
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
     try {
+      io.progress('loading the model');
       const report = await runProfile(client, job, {
-        signal: abort.signal,
-        onProgress: io.interactive ? (p) => io.err(`${p.phase}: ${p.done}/${p.total}`) : undefined,
+        signal: io.signal,
+        onProgress: (p) => io.progress(p.phase, p.done, p.total),
       });
       if (args.flags.has('json')) io.out(JSON.stringify(report, null, 2));
       else if (html !== undefined) {
         writeOutputFile(html, [Buffer.from(renderProfileHtml(report), 'utf8')], htmlGuard);
         io.out(`wrote ${html}`);
-      } else io.out(renderProfileText(report, intOption(args, 'top', 20)));
+      } else io.out(renderProfileText(report, intOption(args, 'top', 20), io.columns ?? DEFAULT_WIDTH));
       return 0;
     } finally {
-      process.removeListener('SIGINT', onSigint);
       client.dispose();
     }
   },

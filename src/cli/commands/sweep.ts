@@ -77,11 +77,9 @@ export const sweepCommand: CommandEntry = {
     const budgetMs = budgetRaw !== undefined ? Number(budgetRaw) : undefined;
     if (budgetMs !== undefined && !(budgetMs > 0)) throw new UsageError('--budget-ms must be a positive number');
     const capMb = optionValue(args, 'mem-cap-mb');
+    io.progress('reading the model');
     const loaded = readModel(file);
-    const abort = new AbortController();
-    const onSigint = (): void => abort.abort();
-    process.once('SIGINT', onSigint);
-    try {
+    {
       const result = await sweep(loaded.file, {
         threads: intList(args, 'threads'),
         batches: intList(args, 'batch'),
@@ -94,8 +92,8 @@ export const sweepCommand: CommandEntry = {
         feedExtras: feedExtras(inputOptions(args)),
         ...(capMb !== undefined ? { memoryCapBytes: Number(capMb) * 2 ** 20 } : {}),
         ...(budgetMs !== undefined ? { budgetMs } : {}),
-        signal: abort.signal,
-        onProgress: io.interactive ? (m) => io.err(m) : undefined,
+        signal: io.signal,
+        onProgress: (m) => io.progress(`measuring ${m}`),
       });
       if (args.flags.has('json')) io.out(JSON.stringify({ file: loaded.file, ...result }, null, 2));
       else if (html !== undefined) {
@@ -104,8 +102,6 @@ export const sweepCommand: CommandEntry = {
         io.out(`wrote ${html}`);
       } else io.out(renderSweepText(result));
       return result.points.length ? 0 : 1;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
     }
   },
 };

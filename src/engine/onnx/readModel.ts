@@ -37,8 +37,8 @@ export function parseModel(buf: Uint8Array, file: string): ModelProto {
       throw new ModelError(
         'truncated',
         file,
-        `the model is truncated (data ends inside a field at byte ${e.offset} of ${buf.length})`,
-        'the download or copy may be incomplete',
+        `the model is truncated: a field that starts at byte ${e.offset.toLocaleString('en-US')} runs past the end of the file (${buf.length.toLocaleString('en-US')} bytes)`,
+        'the download or copy may be incomplete, or the file is damaged: fetch it again',
       );
     if (e.reason === 'nesting')
       throw new ModelError(

@@ -98,12 +98,11 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
   };
   const fileNodes = new ModelNodes(loaded.proto);
   const doPlain = req.plain ?? true;
-  const total = (doPlain ? 2 : 1) * (req.warmup + req.runs);
+  // Counted in rounds (one run of each session), so "warm-up" covers exactly the --warmup rounds.
+  const total = req.warmup + req.runs;
   let done = 0;
   const step = (phase: string): void => {
-    done++;
-    ctl.progress({ phase, done, total });
-    ctl.throwIfCancelled();
+    ctl.progress({ phase, done: ++done, total });
   };
 
   const optimizedFile = level === 'disabled' ? undefined : path.join(req.workDir, 'optimized.onnx');
@@ -132,9 +131,11 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
             ? await timedRun(plain!, plainFeeds, req.model)
             : await timedRun(profiled, feeds, req.model);
         if (measured) (which === 'plain' ? plainMs : profiledMs).push(ms);
-        step(`${measured ? 'measured' : 'warm-up'} runs`);
+        ctl.throwIfCancelled();
       }
+      step(measured ? 'measuring' : 'warming up');
     };
+    ctl.progress({ phase: req.warmup ? 'warming up' : 'measuring', done: 0, total });
     for (let i = 0; i < req.warmup; i++) await round(i, false);
     const window = startPeakMemoryWindow();
     for (let i = 0; i < req.runs; i++) await round(i, true);

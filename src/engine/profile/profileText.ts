@@ -3,6 +3,7 @@ import { formatInputPlan } from '../graph/inputPlan';
 import { formatBytes, table } from '../report/format';
 import type { LatencyStats, ProfileReport } from '../report/profileReport';
 import { assessProfileTrust } from './profileTrust';
+import { terminalSafe } from '../report/terminalText';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(v >= 0.1 ? 2 : 3));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -13,11 +14,12 @@ function latencyLine(label: string, s: LatencyStats): string {
   return `${label.padEnd(22)} p50 ${ms(s.p50)} ms  p90 ${ms(s.p90)} ms  min ${ms(s.min)} ms  max ${ms(s.max)} ms  (${s.runs} runs)`;
 }
 
-export function renderProfileText(r: ProfileReport, top = 20): string {
+/** `width`: the terminal's, to which long node names are shortened in the middle (full names are in --json). */
+export function renderProfileText(r: ProfileReport, top = 20, width?: number): string {
   const rows = r.nodes
     .slice(0, top)
     .map((n) => [
-      n.graphPath ? `${n.graphPath}/${n.name}` : n.name,
+      terminalSafe(n.graphPath ? `${n.graphPath}/${n.name}` : n.name),
       n.match === 'exact' ? n.op : `${n.op} (${n.match}${n.nodes.length ? `: ${plural(n.nodes.length, 'node')}` : ''})`,
       ms(n.p50Ms),
       pct(n.share),
@@ -36,7 +38,7 @@ export function renderProfileText(r: ProfileReport, top = 20): string {
     ...(r.inputPlan ? [formatInputPlan(r.inputPlan)].filter(Boolean) : []),
     '',
     `top ${rows.length} of ${r.nodes.length} nodes by p50:`,
-    table(['node', 'op', 'p50 ms', 'share', 'act MB', 'params MB'], rows),
+    table(['node', 'op', 'p50 ms', 'share', 'act MB', 'params MB'], rows, width),
     '',
     'by op type:',
     table(

@@ -24,8 +24,34 @@ export function formatCount(n: number | null): string {
   return u === 0 ? String(Math.round(v)) : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)}${units[u]}`;
 }
 
-/** Renders rows as an aligned plain-text table. */
-export function table(header: string[], rows: string[][]): string {
+/** "7 FLOPs", "1.23 GFLOPs", "35.1 MMACs": a count with its unit, spaced as SI writes it. */
+export function formatQuantity(n: number | null, unit: string): string {
+  const count = formatCount(n);
+  return count.includes(' ') ? `${count}${unit}` : `${count} ${unit}`;
+}
+
+/**
+ * Shortens `text` to `max` characters by cutting its middle ("backbone/stage3/…/conv2/Conv"): node names
+ * differ at both ends (scope and op), so both ends are kept.
+ */
+export function middleEllipsis(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return text.slice(0, max);
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
+/**
+ * Renders rows as an aligned plain-text table. With `width` (the terminal's), the first column (names) is
+ * shortened in the middle so that a row fits; the other columns are numbers and never cut.
+ */
+export function table(header: string[], rows: string[][], width?: number): string {
+  const rest = (i: number): number => Math.max(header[i]!.length, ...rows.map((r) => (r[i] ?? '').length));
+  if (width !== undefined && header.length > 1) {
+    const others = header.slice(1).reduce((sum, _, k) => sum + rest(k + 1) + 2, 0);
+    const first = Math.max(header[0]!.length, 16, width - others - 1);
+    rows = rows.map((r) => [middleEllipsis(r[0] ?? '', first), ...r.slice(1)]);
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells

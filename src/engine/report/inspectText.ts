@@ -1,7 +1,7 @@
 /** Plain-text rendering of the inspect report for the terminal. */
 import { formatInputPlan } from '../graph/inputPlan';
 import type { Dim } from '../graph/dims';
-import { formatBytes, formatCount, table } from './format';
+import { formatBytes, formatCount, formatQuantity, table } from './format';
 import type { InspectReport, NodeSummary, TensorSignature } from './inspectReport';
 import { terminalSafe as safe, terminalSafeLines } from './terminalText';
 
@@ -23,7 +23,8 @@ function nodeRows(list: NodeSummary[]): string[][] {
   ]);
 }
 
-export function renderInspectText(r: InspectReport): string {
+/** `width`: the terminal's, to which long node names are shortened in the middle (full names are in --json). */
+export function renderInspectText(r: InspectReport, width?: number): string {
   const ops = Object.entries(r.opCounts)
     .sort((a, b) => b[1] - a[1])
     .map(([op, n]) => `${safe(op)} ${n}`)
@@ -44,7 +45,7 @@ export function renderInspectText(r: InspectReport): string {
     `nodes: ${r.nodeCount} in the main graph${r.subgraphCount ? `, ${r.nodeCountAll} with ${r.subgraphCount} subgraph(s)` : ''}${r.constantNodeCount ? ` (${r.constantNodeCount} Constant)` : ''}`,
     `  ${ops}`,
     `parameters: ${formatCount(r.parameters.count)} (${formatBytes(r.parameters.bytes)}): ${dtypes || 'none'}`,
-    `compute: ${formatCount(r.totals.flops)}FLOPs (${formatCount(r.totals.macs)}MACs)${r.totals.unknownCostNodes ? `, ${r.totals.unknownCostNodes} node(s) of unknown cost` : ''}`,
+    `compute: ${formatQuantity(r.totals.flops, 'FLOPs')} (${formatQuantity(r.totals.macs, 'MACs')})${r.totals.unknownCostNodes ? `, ${r.totals.unknownCostNodes} node(s) of unknown cost` : ''}`,
     `peak memory estimate: ${formatBytes(r.peakMemory.activationBytes)} activations at '${safe(r.peakMemory.atNode)}' + ${formatBytes(r.parameters.bytes)} weights = ${formatBytes(r.peakMemory.totalBytes)}${r.peakMemory.unknownSizes ? ` (lower bound: ${r.peakMemory.unknownSizes} tensor size(s) unknown)` : ''}`,
   ];
   if (r.dims.open.length)
@@ -56,7 +57,7 @@ export function renderInspectText(r: InspectReport): string {
   if (r.unsupportedOps.length) lines.push(`ops without shape rules: ${r.unsupportedOps.map(safe).join(', ')}`);
   for (const p of r.problems) lines.push(`problem: ${safe(p)}`);
   const header = ['node', 'op', 'FLOPs', 'output', 'params'];
-  lines.push('', 'top nodes by FLOPs:', table(header, nodeRows(r.topByFlops)));
-  lines.push('', 'top nodes by activation bytes:', table(header, nodeRows(r.topByActivation)));
+  lines.push('', 'top nodes by FLOPs:', table(header, nodeRows(r.topByFlops), width));
+  lines.push('', 'top nodes by activation bytes:', table(header, nodeRows(r.topByActivation), width));
   return lines.join('\n');
 }

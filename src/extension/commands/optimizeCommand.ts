@@ -13,7 +13,7 @@ import { decideVerdict, DEFAULT_GATE, type Verdict } from '../../engine/verify/v
 import type { ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
 import { JobCancelledError, type JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
-import { optimizedFileName } from '../outputName';
+import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
 import { readSettings } from '../settings';
 import { showComparison } from '../views/comparisonPanel';
 
@@ -43,10 +43,8 @@ interface Preset extends vscode.QuickPickItem {
 }
 
 function suffixFor(steps: readonly OptimizeStepName[]): string {
-  if (steps.includes('quantize-dynamic')) return 'int8';
-  if (steps.includes('fp16')) return 'fp16';
-  if (steps.includes('prune')) return 'pruned';
-  return 'simplified';
+  const quantize = steps.includes('quantize-dynamic') ? 'dynamic' : steps.includes('fp16') ? 'fp16' : undefined;
+  return outputSuffix({ ...(quantize ? { quantize } : {}), prune: steps.includes('prune') });
 }
 
 async function pickSteps(): Promise<readonly OptimizeStepName[] | undefined> {
@@ -103,7 +101,7 @@ export async function optimizeModel(
   if (!steps) return undefined;
   const s = readSettings(uri);
   const config = options?.config;
-  const suffix = config?.quantize ? config.quantize.mode : suffixFor(steps);
+  const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
   log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}${config ? ` ${JSON.stringify(config)}` : ''}`);
   const result = await vscode.window.withProgress(

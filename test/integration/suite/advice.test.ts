@@ -75,7 +75,7 @@ describe('advice suggestions', () => {
     assert.ok(result, 'the optimize run returns its result');
     try {
       assert.ok(fs.existsSync(result.outFile), result.outFile);
-      assert.ok(result.outFile.endsWith('.static.onnx'), result.outFile);
+      assert.ok(result.outFile.endsWith('.qdq.onnx'), result.outFile);
       assert.ok(
         result.steps.some((s) => s.name.startsWith('quantize')),
         `steps ${result.steps.map((s) => s.name).join(', ')}`,

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert';
 import * as path from 'node:path';
 import type { ComparisonSummary } from '../../../src/extension/jobs/jobProtocol';
-import { optimizedFileName } from '../../../src/extension/outputName';
+import { optimizedFileName } from '../../../src/engine/transform/outputName';
 import { verdict } from '../../../src/extension/views/comparisonPanel';
 import { allNodes, groupLayerCosts, scopeOf, type LayerCost } from '../../../src/extension/views/layerCostModel';
 

@@ -22,11 +22,13 @@ export async function runPipeline(
   model: ModelProto,
   steps: readonly OptimizeStep[],
   signal?: AbortSignal,
+  onStep?: (name: string, index: number, count: number) => void,
 ): Promise<PipelineResult> {
   let current = model;
   const done: { name: string; changes: readonly TransformChange[] }[] = [];
   for (const step of steps) {
     throwIfCancelled(signal, 'optimize');
+    onStep?.(step.name, done.length, steps.length);
     const r = await step.run(current);
     current = r.model;
     done.push({ name: step.name, changes: r.changes });

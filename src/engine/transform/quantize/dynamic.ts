@@ -16,6 +16,7 @@ import { GraphEditor, makeNode } from '../common/graphEdit';
 import { opsetVersion } from '../common/opset';
 import { floatTensor, floatValues, isFloatWeight, resolveWeight, type ResolvedWeight } from '../common/weights';
 import { transpose2d, type QuantType } from './quantMath';
+import { dtypeReason, SkipTally } from './nothingToQuantize';
 import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
 import { QuantizedWeightStore } from './weightStore';
 
@@ -68,16 +69,25 @@ export function quantizeDynamic(model: ModelProto, opts: DynamicQuantOptions = {
   const idx = ed.index;
   const ops = new Set(opts.ops ?? ALL_OPS);
   const candidates: Candidate[] = [];
+  const passedOver = new SkipTally();
   for (const i of idx.order) {
     const node = idx.nodes[i]!;
     const op = node.op_type as DynamicOp;
     if ((node.domain ?? '') !== '' || !ops.has(op)) continue;
     const weight = resolveWeight(idx, node.input?.[WEIGHT_SLOT[op]]);
-    if (!weight || !isFloatWeight(weight.tensor) || weight.tensor.data_type !== DataType.FLOAT) continue;
-    if (op !== 'Gather' && resolveWeight(idx, node.input?.[0])) continue; // both operands constant: fold instead
-    if (op === 'Conv' && node.input?.[2] && !resolveWeight(idx, node.input[2])) continue; // bias computed at run time
-    if ((op === 'MatMul' && weight.dims.length < 2) || (op === 'Gemm' && attrInt(node, 'transA', 0) !== 0)) continue;
-    candidates.push({ i, node, op, weight });
+    const reason = !weight
+      ? 'computed'
+      : !isFloatWeight(weight.tensor) || weight.tensor.data_type !== DataType.FLOAT
+        ? (dtypeReason(weight.tensor) ?? 'other-dtype')
+        : op !== 'Gather' && resolveWeight(idx, node.input?.[0])
+          ? 'both-constant' // fold instead
+          : op === 'Conv' && node.input?.[2] && !resolveWeight(idx, node.input[2])
+            ? 'runtime-bias'
+            : (op === 'MatMul' && weight.dims.length < 2) || (op === 'Gemm' && attrInt(node, 'transA', 0) !== 0)
+              ? 'shape'
+              : undefined;
+    passedOver.add(reason);
+    if (!reason) candidates.push({ i, node, op, weight: weight! });
   }
   const skip = makeSelector(
     opts,
@@ -239,6 +249,6 @@ export function quantizeDynamic(model: ModelProto, opts: DynamicQuantOptions = {
     });
   }
   if (!changes.some((c) => c.kind === 'replaced'))
-    return { model, changes: [...changes, { kind: 'note', detail: 'no node to quantize (dynamic)' }] };
+    return { model, changes: [...changes, { kind: 'note', detail: passedOver.explain('dynamic', [...ops]) }] };
   return { model: { ...model, graph: ed.build() }, changes };
 }

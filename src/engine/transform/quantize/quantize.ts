@@ -23,14 +23,6 @@ export type QuantizeMode = 'dynamic' | 'static' | 'fp16' | 'int4';
 
 export const QUANTIZE_MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'fp16', 'int4'];
 
-/** Default output file suffix per mode (`model.onnx` → `model.int8.onnx`). */
-export const OUTPUT_SUFFIX: Record<QuantizeMode, string> = {
-  dynamic: '.int8.onnx',
-  static: '.qdq.onnx',
-  fp16: '.fp16.onnx',
-  int4: '.int4.onnx',
-};
-
 /** `includeOps`/`excludeOps` choose op types for every mode (the per-quantizer `ops` lists are left out). */
 export interface QuantizeOptions
   extends Omit<DynamicQuantOptions, 'ops'>, Omit<StaticQuantOptions, 'ops'>, Fp16Options, Int4Options {

@@ -31,6 +31,7 @@ import {
 } from '../common/weights';
 import type { TensorRange } from './calibrate';
 import { quantParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
+import { dtypeReason, SkipTally } from './nothingToQuantize';
 import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
 import { QuantizedWeightStore, type StoredWeight } from './weightStore';
 
@@ -72,7 +73,7 @@ interface Target {
   readonly weightOnly: boolean;
 }
 
-function findTargets(model: ModelProto, opts: StaticQuantOptions): Target[] {
+function findTargets(model: ModelProto, opts: StaticQuantOptions, passedOver = new SkipTally()): Target[] {
   const idx = indexGraph(model.graph ?? {});
   const ops = new Set<string>(opts.ops ?? ALL_OPS);
   const out: Target[] = [];
@@ -80,9 +81,17 @@ function findTargets(model: ModelProto, opts: StaticQuantOptions): Target[] {
     const node = idx.nodes[i]!;
     if ((node.domain ?? '') !== '' || !ops.has(node.op_type ?? '')) continue;
     const weight = resolveWeight(idx, node.input?.[1]);
-    if (!weight || weight.tensor.data_type !== DataType.FLOAT || resolveWeight(idx, node.input?.[0])) continue;
-    if (node.op_type === 'Gemm' && attrInt(node, 'transA', 0) !== 0) continue;
-    if (node.op_type === 'MatMul' && weight.dims.length < 2) continue;
+    const reason = !weight
+      ? 'computed'
+      : (dtypeReason(weight.tensor) ??
+        (resolveWeight(idx, node.input?.[0])
+          ? 'both-constant'
+          : (node.op_type === 'Gemm' && attrInt(node, 'transA', 0) !== 0) ||
+              (node.op_type === 'MatMul' && weight.dims.length < 2)
+            ? 'shape'
+            : undefined));
+    passedOver.add(reason);
+    if (reason || !weight) continue;
     const group = attrInt(node, 'group', 1);
     const weightOnly =
       (node.op_type === 'Conv' && group > 1 && group === weight.dims[0] && !opts.depthwise) ||
@@ -209,7 +218,8 @@ export function quantizeStatic(
     changes.push({ kind: 'note', detail: `opset ${opset} < 13: using com.microsoft QuantizeLinear/DequantizeLinear` });
   const ed = new GraphEditor(model.graph ?? {});
   const idx = ed.index;
-  const targets = findTargets(model, opts);
+  const passedOver = new SkipTally();
+  const targets = findTargets(model, opts, passedOver);
   const skip = makeSelector(
     opts,
     targets.map((t) => t.node),
@@ -378,7 +388,10 @@ export function quantizeStatic(
   }
   for (const [i, inputs] of newInputs) ed.replace(i, [{ ...idx.nodes[i]!, input: inputs }]);
   if (quantized === 0)
-    return { model: original, changes: [...changes, { kind: 'note', detail: 'no node to quantize (static)' }] };
+    return {
+      model: original,
+      changes: [...changes, { kind: 'note', detail: passedOver.explain('static', opts.ops ?? ALL_OPS) }],
+    };
   const opsetImport = qdqDomain ? withOpset(model, MS_DOMAIN, 1) : model.opset_import;
   return { model: { ...model, opset_import: opsetImport, graph: ed.build() }, changes };
 }
