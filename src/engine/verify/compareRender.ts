@@ -19,9 +19,10 @@ export function renderCompareText(r: CompareReport): string {
     );
   }
   lines.push(`nodes    ${r.nodes.a} → ${r.nodes.b}`);
+  for (const d of r.nodes.byOp) lines.push(`           ${d.op.padEnd(28)} ${String(d.a).padStart(5)} → ${d.b}`);
+  // What the inputs were assumed to be, after the node counts it would otherwise split from their op lines.
   const plan = r.inputPlan ? formatInputPlan(r.inputPlan) : '';
   if (plan) lines.push(plan);
-  for (const d of r.nodes.byOp) lines.push(`           ${d.op.padEnd(28)} ${String(d.a).padStart(5)} → ${d.b}`);
   lines.push(`outputs  (${r.inputSets} input set${r.inputSets === 1 ? '' : 's'})`);
   lines.push(
     `  ${'name'.padEnd(28)} ${'min cos'.padStart(10)} ${'mean cos'.padStart(10)} ${'SNR dB'.padStart(8)} ${'max abs'.padStart(10)} ${'mean abs'.padStart(10)}  argmax`,
