@@ -6,6 +6,7 @@
  * exhausted V8 heap there becomes one line here, and the files the command had written are removed.
  * Every failure is one line naming the file and the problem, exit code 2; the stack only with --verbose.
  */
+import { CancelledError } from '../engine/cancel';
 import { ModelError } from '../engine/onnx/errors';
 import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
 import { COMMAND_SUMMARIES, isCommandName } from './commandList';
@@ -120,7 +121,7 @@ export async function main(argv: string[], io: TerminalIO = processIO): Promise<
       io.err(`onnx-tuner ${name}: stopped (SIGTERM); nothing was left behind`);
       return 143;
     }
-    if (e instanceof RuntimeError && e.code === 'cancelled') {
+    if (e instanceof CancelledError) {
       io.err(`onnx-tuner ${name}: cancelled; nothing was left behind`);
       return 130;
     }

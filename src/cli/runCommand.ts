@@ -4,7 +4,6 @@
  */
 import { CancelledError } from '../engine/cancel';
 import { ModelError } from '../engine/onnx/errors';
-import { RuntimeError } from '../engine/runtime/runtimeClient';
 import { UnknownOptionError, UsageError } from './args';
 import { commands } from './commands';
 import type { CliIO } from './io';
@@ -23,7 +22,7 @@ export async function runCommand(name: string, argv: readonly string[], io: CliI
   try {
     return await command.run([...argv], io);
   } catch (e) {
-    if (e instanceof CancelledError || (e instanceof RuntimeError && e.code === 'cancelled')) {
+    if (e instanceof CancelledError) {
       io.err(`onnx-tuner ${name}: cancelled`);
       return 130; // the shell's code for a command stopped by Ctrl-C
     }

@@ -7,8 +7,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CancelledError } from '../engine/cancel';
 import { runProfile } from '../engine/profile/runProfile';
-import { RuntimeClient, RuntimeError } from '../engine/runtime/runtimeClient';
+import { RuntimeClient } from '../engine/runtime/runtimeClient';
 import type { JobRunner } from './jobs/jobRunner';
 import { log } from './log';
 import type { ProfileStore } from './profileStore';
@@ -16,10 +17,6 @@ import { readSettings } from './settings';
 import { fromAdvice } from './views/adviceSuggestions';
 import { toLayerCostReport } from './views/profileAdapter';
 import type { LayerCostReport } from './views/layerCostModel';
-
-export class ProfileCancelled extends Error {
-  override readonly name = 'ProfileCancelled';
-}
 
 export class ProfileService implements vscode.Disposable {
   private client: RuntimeClient | undefined;
@@ -35,7 +32,7 @@ export class ProfileService implements vscode.Disposable {
     return this.client;
   }
 
-  /** Profiles `uri` with the current settings; resolves to the report, or rejects with ProfileCancelled. */
+  /** Profiles `uri` with the current settings; resolves to the report, or rejects with CancelledError. */
   async profile(uri: vscode.Uri): Promise<LayerCostReport> {
     const s = readSettings(uri);
     const name = path.basename(uri.fsPath);
@@ -99,9 +96,9 @@ export class ProfileService implements vscode.Disposable {
           );
           return result;
         } catch (e) {
-          if (token.isCancellationRequested || (e instanceof RuntimeError && e.code === 'cancelled')) {
+          if (token.isCancellationRequested || e instanceof CancelledError) {
             log().info(`profile ${name}: cancelled`);
-            throw new ProfileCancelled(`profiling ${name} was cancelled`);
+            throw new CancelledError(`profiling ${name}`);
           }
           throw e;
         } finally {

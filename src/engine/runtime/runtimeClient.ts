@@ -8,13 +8,16 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import { CancelledError } from '../cancel';
 import { ModelError, type ModelErrorCode } from '../onnx/errors';
 import { JOB_TEMP_PREFIX, jobTempDir } from './jobTemp';
 import { defaultMemoryCapBytes, watchMemory, type MemoryWatchdog } from './memoryWatchdog';
 import type { JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest, JobFailure } from './protocol';
 import { assertNever } from './protocol';
 
-export type RuntimeErrorCode = JobFailure['code'] | 'timeout' | 'crashed' | 'out-of-memory' | 'disposed' | 'busy';
+/** Why a job failed; a cancelled job rejects with the one CancelledError (engine/cancel.ts) instead. */
+export type RuntimeErrorCode =
+  Exclude<JobFailure['code'], 'cancelled'> | 'timeout' | 'crashed' | 'out-of-memory' | 'disposed' | 'busy';
 
 /** Long jobs that measure time: one of each kind at a time (two would skew each other's timings). */
 const EXCLUSIVE_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['profile']);
@@ -65,7 +68,7 @@ interface Pending {
   /** Files the job created; removed if the job does not end with a result. */
   readonly artifacts: string[];
   /** Set when the caller cancelled or timed out: a process exit then reads as that, not as a crash. */
-  stopReason?: RuntimeError;
+  stopReason?: RuntimeError | CancelledError;
   timers: NodeJS.Timeout[];
 }
 
@@ -111,6 +114,7 @@ export function sweepDeadJobFolders(base = os.tmpdir()): number {
 function errorFromFailure(f: JobFailure): Error {
   if (f.code === 'model' && f.model)
     return new ModelError(f.model.code as ModelErrorCode, f.model.file, f.model.detail, f.model.hint);
+  if (f.code === 'cancelled') return new CancelledError();
   return new RuntimeError(f.code, f.message);
 }
 
@@ -139,7 +143,7 @@ export class RuntimeClient {
     opts: RequestOptions = {},
   ): Promise<RuntimeJobs[K][1]> {
     if (this.disposed) return Promise.reject(new RuntimeError('disposed', 'the runtime client was disposed'));
-    if (opts.signal?.aborted) return Promise.reject(new RuntimeError('cancelled', 'cancelled'));
+    if (opts.signal?.aborted) return Promise.reject(new CancelledError(`the '${kind}' job`));
     if (EXCLUSIVE_KINDS.has(kind) && [...this.pending.values()].some((p) => p.kind === kind))
       return Promise.reject(new RuntimeError('busy', `a '${kind}' job is already running: wait for it or cancel it`));
     const child = this.ensureChild();
@@ -162,7 +166,7 @@ export class RuntimeClient {
             opts.timeoutMs,
           ),
         );
-      opts.signal?.addEventListener('abort', () => this.stop(id, new RuntimeError('cancelled', 'cancelled')), {
+      opts.signal?.addEventListener('abort', () => this.stop(id, new CancelledError(`the '${kind}' job`)), {
         once: true,
       });
       child.send({ id, kind, params } as RuntimeRequest);
@@ -182,7 +186,7 @@ export class RuntimeClient {
    * Asks the process to stop job `id` (it checks between runs); if the job has not ended after the grace
    * period (a single long run cannot be interrupted), kills the process.
    */
-  private stop(id: number, reason: RuntimeError): void {
+  private stop(id: number, reason: RuntimeError | CancelledError): void {
     const p = this.pending.get(id);
     const child = this.child;
     if (!p || !child || p.stopReason) return;
@@ -313,7 +317,7 @@ export class RuntimeClient {
     );
   }
 
-  private rejectAll(reason: (p: Pending) => RuntimeError): void {
+  private rejectAll(reason: (p: Pending) => Error): void {
     for (const id of [...this.pending.keys()]) {
       const p = this.settle(id)!;
       removeArtifacts(p);

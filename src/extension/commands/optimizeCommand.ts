@@ -11,7 +11,8 @@ import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { AVAILABLE_STEPS } from '../jobs/availableSteps';
 import { decideVerdict, DEFAULT_GATE, type Verdict } from '../../engine/verify/verdict';
 import type { ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
-import { JobCancelledError, type JobRunner } from '../jobs/jobRunner';
+import type { JobRunner } from '../jobs/jobRunner';
+import { CancelledError } from '../../engine/cancel';
 import { log } from '../log';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
 import { readSettings } from '../settings';
@@ -142,7 +143,7 @@ export async function optimizeModel(
         );
       } catch (e) {
         cleanUp(outFile);
-        if (e instanceof JobCancelledError) {
+        if (e instanceof CancelledError) {
           log().info(`optimize ${path.basename(uri.fsPath)}: cancelled; nothing written`);
           return undefined;
         }

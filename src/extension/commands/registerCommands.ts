@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import type { JobRunner } from '../jobs/jobRunner';
-import { JobCancelledError } from '../jobs/jobRunner';
+import { CancelledError } from '../../engine/cancel';
 import { log } from '../log';
 import type { ProfileStore } from '../profileStore';
-import { ProfileCancelled, type ProfileService } from '../profileService';
+import type { ProfileService } from '../profileService';
 import { readSettings } from '../settings';
 import { showComparison } from '../views/comparisonPanel';
 import type { LayerCostElement } from '../views/layerCostTree';
@@ -41,7 +41,7 @@ function guarded<A extends unknown[], R>(
     try {
       return await fn(...args);
     } catch (e) {
-      if (e instanceof ProfileCancelled || e instanceof JobCancelledError) return undefined;
+      if (e instanceof CancelledError) return undefined;
       const message = e instanceof Error ? e.message : String(e);
       log().error(`${what} failed: ${e instanceof Error && e.stack ? e.stack : message}`);
       void vscode.window.showErrorMessage(`${what} failed: ${message}`, 'Show Log').then((c) => {

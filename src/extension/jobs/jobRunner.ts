@@ -7,16 +7,10 @@
  * worker thread mid-run, cannot take the extension host down.
  */
 import * as path from 'node:path';
+import { CancelledError } from '../../engine/cancel';
 import { ModelError } from '../../engine/onnx/errors';
 import { RuntimeClient, RuntimeError } from '../../engine/runtime/runtimeClient';
 import type { JobKind, JobKinds, JobRequest } from './jobProtocol';
-
-export class JobCancelledError extends Error {
-  override readonly name = 'JobCancelledError';
-  constructor(kind: string) {
-    super(`${kind} cancelled`);
-  }
-}
 
 export interface JobCallbacks {
   readonly onProgress?: (message: string, fraction?: number) => void;
@@ -70,8 +64,8 @@ export class JobRunner {
         },
       )) as JobKinds[K]['result'];
     } catch (e) {
-      if (e instanceof RuntimeError && (e.code === 'cancelled' || e.code === 'disposed'))
-        throw new JobCancelledError(kind);
+      if (e instanceof CancelledError || (e instanceof RuntimeError && e.code === 'disposed'))
+        throw new CancelledError(`the '${kind}' job`);
       if (e instanceof ModelError) throw e;
       const message = e instanceof Error ? e.message : String(e);
       throw new Error(message.replace(/during 'engine'/, `during '${kind}'`), { cause: e });

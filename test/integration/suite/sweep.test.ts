@@ -103,7 +103,7 @@ describe('find best runtime settings', () => {
       await new Promise((r) => setTimeout(r, 500));
       const start = Date.now();
       abort.abort();
-      await assert.rejects(run, (e: Error) => e.name === 'JobCancelledError');
+      await assert.rejects(run, (e: Error) => e.name === 'CancelledError');
       const ms = Date.now() - start;
       // How fast is a timing figure (goal: about a second), printed rather than asserted on loaded CI machines.
       console.log(`      stopped ${ms} ms after the cancel`);
