@@ -7,7 +7,7 @@ import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '
 import { INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS, parseShapes } from './inputOptions';
 
 export const RUNTIME_OPTIONS_USAGE = `${INPUT_OPTIONS_USAGE}
-  --threads N        intra-op threads for both sessions (default 2)
+  --threads N        intra-op threads for both sessions (default: onnxruntime's choice, one per core)
   --level L          ORT graph optimization level: disabled|basic|extended|all (default all)
   --runs N           measured alternating A/B runs (default 20; 0 skips latency)`;
 
@@ -19,7 +19,7 @@ export function runtimeFromArgs(args: ParsedArgs): RuntimeSettings {
   const level = optionValue(args, 'level') ?? 'all';
   if (!LEVELS.includes(level as OptimizationLevel)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}`);
   return {
-    intraOpThreads: intOption(args, 'threads', 2),
+    ...(optionValue(args, 'threads') === undefined ? {} : { intraOpThreads: intOption(args, 'threads', 1) }),
     optimizationLevel: level as OptimizationLevel,
     dims: parseDims(args),
   };

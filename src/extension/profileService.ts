@@ -45,7 +45,7 @@ export class ProfileService implements vscode.Disposable {
         let last = 0;
         try {
           const costs = this.jobs
-            .run('graph', { file: uri.fsPath, dims: s.dims }, { signal: abort.signal })
+            .run('graph', { file: uri.fsPath, dims: s.runtime.dims }, { signal: abort.signal })
             .then((g) => g.costs)
             .catch(() => ({}));
           const report = await runProfile(
@@ -53,7 +53,7 @@ export class ProfileService implements vscode.Disposable {
             {
               model: uri.fsPath,
               settings: s.runtime,
-              feeds: { dims: s.dims, shapes: s.inputShapes },
+              feeds: { dims: s.runtime.dims, shapes: s.runtime.inputShapes },
               runs: s.runs,
               warmup: s.warmupRuns,
             },
@@ -72,12 +72,7 @@ export class ProfileService implements vscode.Disposable {
               'advise',
               {
                 file: uri.fsPath,
-                runtime: {
-                  ...s.runtime,
-                  executionProvider: s.runtime.executionProvider ?? 'cpu',
-                  dims: s.dims,
-                  inputShapes: s.inputShapes,
-                },
+                runtime: s.runtime,
                 profile: report,
               },
               { signal: abort.signal },

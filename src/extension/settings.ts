@@ -3,15 +3,21 @@
  * engine's option types, so commands never read configuration keys themselves.
  */
 import * as vscode from 'vscode';
-import type { ExecutionProvider, RuntimeSettings } from '../engine/runtime/sessionOptions';
+import {
+  DEFAULT_PROFILE_RUNS,
+  DEFAULT_THREADS,
+  DEFAULT_WARMUP_RUNS,
+  type JobRuntime,
+} from '../engine/runtime/jobRuntime';
+import type { ExecutionProvider } from '../engine/runtime/sessionOptions';
+import { DEFAULT_OUTPUT_TEMPLATE } from '../engine/transform/outputName';
 import { isHeatMapMetric, type HeatMapMetric } from '../protocol/webviewProtocol';
 
 export interface TunerSettings {
-  readonly runtime: RuntimeSettings;
+  /** What every job runs with (threads, provider, dims, input shapes): passed on as it is, never re-spread. */
+  readonly runtime: JobRuntime;
   readonly runs: number;
   readonly warmupRuns: number;
-  readonly dims: Readonly<Record<string, number>>;
-  readonly inputShapes: Readonly<Record<string, readonly number[]>>;
   readonly outputNaming: string;
   readonly heatMapMetric: HeatMapMetric;
 }
@@ -41,22 +47,30 @@ function clampInt(value: unknown, min: number, max: number, fallback: number): n
 export function readSettings(scope?: vscode.Uri): TunerSettings {
   const c = vscode.workspace.getConfiguration('onnxTuner', scope);
   const ep = c.get<string>('executionProvider', 'cpu');
-  const threads = clampInt(c.get('threads'), 0, 1024, 0);
-  const dims = positiveIntRecord(c.get('dims'));
+  const threads = clampInt(c.get('threads'), 0, 1024, DEFAULT_THREADS);
   const metric = c.get<string>('heatMap.metric', 'latency');
-  const runtime: RuntimeSettings = {
+  const runtime: JobRuntime = {
     executionProvider: PROVIDERS.includes(ep as ExecutionProvider) ? (ep as ExecutionProvider) : 'cpu',
     // 0 means "onnxruntime decides": leave the key out rather than pass 0 (DESIGN.md: no undefined options).
     ...(threads > 0 ? { intraOpThreads: threads } : {}),
-    dims,
+    dims: positiveIntRecord(c.get('dims')),
+    inputShapes: shapeRecord(c.get('inputShapes')),
   };
   return {
     runtime,
-    runs: clampInt(c.get('profile.runs'), 1, 1000, 20),
-    warmupRuns: clampInt(c.get('profile.warmupRuns'), 0, 100, 3),
-    dims,
-    inputShapes: shapeRecord(c.get('inputShapes')),
-    outputNaming: c.get<string>('output.naming', '${name}.${suffix}.onnx'),
+    runs: clampInt(c.get('profile.runs'), 1, 1000, DEFAULT_PROFILE_RUNS),
+    warmupRuns: clampInt(c.get('profile.warmupRuns'), 0, 100, DEFAULT_WARMUP_RUNS),
+    outputNaming: c.get<string>('output.naming', DEFAULT_OUTPUT_TEMPLATE),
     heatMapMetric: isHeatMapMetric(metric) ? metric : 'latency',
   };
+}
+
+/** Writes a sweep's recommended threads and execution provider to the workspace settings of `scope`. */
+export async function saveRuntimeSettings(
+  scope: vscode.Uri,
+  chosen: { readonly threads: number; readonly executionProvider: ExecutionProvider },
+): Promise<void> {
+  const c = vscode.workspace.getConfiguration('onnxTuner', scope);
+  await c.update('threads', chosen.threads, vscode.ConfigurationTarget.Workspace);
+  await c.update('executionProvider', chosen.executionProvider, vscode.ConfigurationTarget.Workspace);
 }

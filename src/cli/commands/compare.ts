@@ -1,4 +1,5 @@
 /** `onnx-tuner compare A.onnx B.onnx`: output error metrics, A/B latency, size and node counts. */
+import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { writeOutputFile } from '../../engine/onnx/safeOutput';
 import { readModel } from '../../engine/onnx/readModel';
 import { compare } from '../../engine/verify/compare';
@@ -62,7 +63,7 @@ export const compareCommand: CommandEntry = {
       dims: parseDims(args),
       inputShapes: shapesFromArgs(args),
       ...feedExtras(inputOptions(args)),
-      latencyRuns: intOption(args, 'runs', 20, 0),
+      latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
       signal: io.signal,
     });
     const top = intOption(args, 'localize', 0, 0);

@@ -2,6 +2,7 @@
  * `onnx-tuner optimize MODEL --quantize MODE`: runs the optimize pipeline (a list of steps: simplify and
  * prune go in front of quantize as they land), writes a NEW file and prints how it compares to the input.
  */
+import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import { readModel, type LoadedModel } from '../../engine/onnx/readModel';
@@ -202,7 +203,7 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
           dims: parseDims(args),
           inputShapes: shapesFromArgs(args),
           ...feedExtras(inputOptions(args)),
-          latencyRuns: intOption(args, 'runs', 20, 0),
+          latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
           signal,
         });
   } catch (e) {

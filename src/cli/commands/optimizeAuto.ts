@@ -3,6 +3,7 @@
  * verdict line per candidate, writes the best one that passed the accuracy gate and is faster or smaller
  * (exit 0), or writes nothing (exit 3) with each candidate's measured reasons.
  */
+import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import type { LoadedModel } from '../../engine/onnx/readModel';
@@ -34,7 +35,7 @@ export async function optimizeAuto(
     runtime: runtimeFromArgs(args),
     dims: parseDims(args),
     inputShapes: shapesFromArgs(args),
-    latencyRuns: intOption(args, 'runs', 20, 0),
+    latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
     signal,
     onCandidate: (c, k, n) => io.progress(`measuring candidates: ${c.name}`, k, n),
   });

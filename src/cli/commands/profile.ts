@@ -1,4 +1,5 @@
 /** `onnx-tuner profile MODEL`: per-node latency and memory measured with onnxruntime's profiler. */
+import { DEFAULT_PROFILE_RUNS, DEFAULT_WARMUP_RUNS } from '../../engine/runtime/jobRuntime';
 import { checkOutputPath, writeOutputFile } from '../../engine/onnx/safeOutput';
 import { DEFAULT_PROFILE_LEVEL } from '../../engine/profile/profileModel';
 import { renderProfileText } from '../../engine/profile/profileText';
@@ -58,8 +59,8 @@ export const profileCommand: CommandEntry = {
         ...(threads !== undefined ? { intraOpThreads: threads } : {}),
       },
       feeds: { ...given, ...(inputsFile !== undefined ? { inputsFile } : {}) },
-      runs: intOption(args, 'runs', 20),
-      warmup: intOption(args, 'warmup', 5, 0),
+      runs: intOption(args, 'runs', DEFAULT_PROFILE_RUNS),
+      warmup: intOption(args, 'warmup', DEFAULT_WARMUP_RUNS, 0),
     };
     const client = new RuntimeClient();
     try {

@@ -123,12 +123,7 @@ export async function optimizeModel(
             outFile,
             steps,
             ...(config ? { config } : {}),
-            runtime: {
-              ...s.runtime,
-              executionProvider: s.runtime.executionProvider ?? 'cpu',
-              dims: s.dims,
-              inputShapes: s.inputShapes,
-            },
+            runtime: s.runtime,
             pruneRatio: 0.3,
             compareRuns: Math.min(s.runs, 20),
           },

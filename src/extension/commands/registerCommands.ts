@@ -87,12 +87,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
           {
             a: a.fsPath,
             b: b.fsPath,
-            runtime: {
-              ...s.runtime,
-              executionProvider: s.runtime.executionProvider ?? 'cpu',
-              dims: s.dims,
-              inputShapes: s.inputShapes,
-            },
+            runtime: s.runtime,
             runs: Math.min(s.runs, 20),
           },
           { signal: abort.signal, onProgress: (message) => progress.report({ message }) },
@@ -106,7 +101,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   const textSummary = guarded('Open as Text Summary', async (arg?: unknown) => {
     const uri = await modelTarget(arg, 'Summarise which model?', store.currentUri);
     if (!uri) return undefined;
-    const { text } = await jobs.run('summary', { file: uri.fsPath, dims: readSettings(uri).dims });
+    const { text } = await jobs.run('summary', { file: uri.fsPath, dims: readSettings(uri).runtime.dims });
     const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;

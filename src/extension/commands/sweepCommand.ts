@@ -64,8 +64,8 @@ export async function findRuntimeSettings(
     ...(options?.batches ? { batches: options.batches } : { maxBatch: DEFAULT_MAX_BATCH }),
     runs: options?.runs ?? Math.min(s.runs, 10),
     warmupRuns: Math.min(s.warmupRuns, 2),
-    dims: s.dims,
-    inputShapes: s.inputShapes,
+    dims: s.runtime.dims,
+    inputShapes: s.runtime.inputShapes,
     ...(budget.budgetMs !== undefined ? { budgetMs: budget.budgetMs } : {}),
   };
   const name = path.basename(uri.fsPath);

@@ -25,23 +25,13 @@ import type {
   ComparisonSummary,
   JobKinds,
   JobRequest,
-  JobRuntime,
   OptimizeParams,
   OptimizeResult,
   OptimizeStepName,
   SweepParams,
 } from './jobProtocol';
-import type { RuntimeSettings, ExecutionProvider } from '../../engine/runtime/sessionOptions';
 
 export type Progress = (message: string, fraction?: number) => void;
-
-export function toRuntimeSettings(r: JobRuntime): RuntimeSettings {
-  return {
-    executionProvider: r.executionProvider as ExecutionProvider,
-    ...(r.intraOpThreads ? { intraOpThreads: r.intraOpThreads } : {}),
-    dims: r.dims,
-  };
-}
 
 export function summarizeComparison(r: CompareReport): ComparisonSummary {
   return {
@@ -91,7 +81,7 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
     steps.push({ name: step, summary: summarizeChanges(r.changes) });
   }
   // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
-  const runtime = toRuntimeSettings(p.runtime);
+  const runtime = p.runtime;
   for (const step of p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime }) : []) {
     throwIfCancelled(signal, 'optimize');
     progress(`Applying ${step.name}`, (p.steps.length + 0.5) / (p.steps.length + 3));
@@ -108,7 +98,7 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   try {
     comparison = summarizeComparison(
       await compare(p.file, written.file, {
-        runtime: toRuntimeSettings(p.runtime),
+        runtime: p.runtime,
         dims: p.runtime.dims,
         inputShapes: p.runtime.inputShapes,
         latencyRuns: p.compareRuns,
@@ -146,7 +136,7 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
       progress('Comparing outputs and latency');
       return summarizeComparison(
         await compare(p.a, p.b, {
-          runtime: toRuntimeSettings(p.runtime),
+          runtime: p.runtime,
           dims: p.runtime.dims,
           inputShapes: p.runtime.inputShapes,
           latencyRuns: p.runs,
@@ -162,7 +152,7 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
         modelBytes: loaded.fileBytes + loaded.externalBytes,
         dims: p.runtime.dims,
         inputShapes: p.runtime.inputShapes,
-        runtime: toRuntimeSettings(p.runtime),
+        runtime: p.runtime,
         // What ORT fuses and the per-layer int8 error: a few seconds on small models; no trial runs.
         runtimeChecks: true,
         signal,

@@ -5,17 +5,12 @@
  */
 import type { OptimizeConfig, Suggestion as AdviceSuggestion } from '../../engine/advise/adviceTypes';
 import type { ProfileReport } from '../../engine/report/profileReport';
+import type { JobRuntime } from '../../engine/runtime/jobRuntime';
 import type { SweepResult } from '../../engine/sweep/sweep';
 import type { LayerCostReport } from '../views/layerCostModel';
 import type { GraphView } from './graphView';
 
-/** Settings a job needs, already validated by settings.ts (plain data: it crosses a thread boundary). */
-export interface JobRuntime {
-  readonly executionProvider: string;
-  readonly intraOpThreads?: number;
-  readonly dims: Readonly<Record<string, number>>;
-  readonly inputShapes: Readonly<Record<string, readonly number[]>>;
-}
+export type { JobRuntime };
 
 export type OptimizeStepName = 'simplify' | 'prune' | 'quantize-dynamic' | 'fp16';
 

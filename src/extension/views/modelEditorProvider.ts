@@ -67,7 +67,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const key = document.uri.toString();
     const settings = readSettings(document.uri);
     // Parsing starts now, in a job process, while the webview loads; the graph goes out when the page is ready.
-    const graph: Promise<GraphView> = this.jobs.run('graph', { file: document.uri.fsPath, dims: settings.dims });
+    const graph: Promise<GraphView> = this.jobs.run('graph', {
+      file: document.uri.fsPath,
+      dims: settings.runtime.dims,
+    });
     const session = new GraphSession(
       webview,
       document.uri,

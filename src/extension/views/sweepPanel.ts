@@ -7,6 +7,7 @@
  * string from the model or the system is escaped. The page can only ask to save: the host accepts exactly
  * the message `{ type: 'saveSettings' }` and saves its OWN recommendation, never values from the message.
  */
+import { saveRuntimeSettings } from '../settings';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SweepPoint, SweepResult } from '../../engine/sweep/sweep';
@@ -94,9 +95,7 @@ export class SweepReport {
   async save(): Promise<SavedRuntimeSettings | undefined> {
     const p = this.result.recommendation.point;
     if (!p) return undefined;
-    const c = vscode.workspace.getConfiguration('onnxTuner', this.modelUri);
-    await c.update('threads', p.threads, vscode.ConfigurationTarget.Workspace);
-    await c.update('executionProvider', p.provider, vscode.ConfigurationTarget.Workspace);
+    await saveRuntimeSettings(this.modelUri, { threads: p.threads, executionProvider: p.provider });
     log().info(`saved runtime settings: ${p.threads} thread(s), ${p.provider}`);
     void vscode.window.showInformationMessage(
       `Saved to the workspace settings: ${p.threads} thread(s), execution provider ${p.provider}.`,
