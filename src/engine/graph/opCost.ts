@@ -7,6 +7,7 @@
 import type { NodeProto } from '../onnx/types';
 import { attrInt, attrInts, attrString } from './attributes';
 import { numel, type Shape } from './dims';
+import { einsumSizes, parseEinsum } from './shapeRulesIndexing';
 
 export interface OpCost {
   /** Multiply-accumulates (0 for ops without matrix arithmetic); null when shapes are unknown. */
@@ -29,11 +30,38 @@ const ELEMENTWISE_FACTOR: Record<string, number> = {
   GroupNormalization: 5,
   BatchNormalization: 2, // inference: one multiply, one add per element
   Gelu: 8,
+  FastGelu: 8,
+  BiasGelu: 9, // bias add + Gelu
+  QuickGelu: 3, // x · sigmoid(1.702 x)
+  SkipLayerNormalization: 7, // two adds (skip, bias) + LayerNormalization
+  SkipSimplifiedLayerNormalization: 6,
+  SimplifiedLayerNormalization: 4,
   Erf: 1,
 };
 
+/** Multiply-adds of a matrix product whose left operand is `a` (K = its last dim, or the one before if transposed). */
+function matmulCost(a: number[] | null, outN: number | null, transA = false): OpCost {
+  if (!a || outN === null || a.length === 0) return { macs: null, flops: null };
+  const k = transA && a.length >= 2 ? a[a.length - 2]! : a[a.length - 1]!;
+  return { macs: outN * k, flops: 2 * outN * k };
+}
+
+/** Einsum: one multiply-add per point of the space all subscripts span (a contraction's loop nest). */
+function einsumCost(node: NodeProto, inputs: readonly Shape[]): OpCost {
+  const shapes = inputs.map(known);
+  if (shapes.some((s) => !s)) return { macs: null, flops: null };
+  const parsed = parseEinsum(
+    attrString(node, 'equation', ''),
+    shapes.map((s) => s!.length),
+  );
+  const sizes = parsed && einsumSizes(parsed.inputs, shapes);
+  if (!sizes || [...sizes.values()].some((d) => typeof d !== 'number')) return { macs: null, flops: null };
+  const macs = prod([...sizes.values()] as number[]);
+  return { macs, flops: 2 * macs };
+}
+
 const ZERO_COST = new Set(
-  'Reshape Transpose Concat Slice Gather Split Squeeze Unsqueeze Flatten Shape Size Identity Dropout Expand Tile Pad Constant ConstantOfShape Cast Range If Loop Scan DepthToSpace SpaceToDepth NonZero GatherElements GatherND ScatterND ScatterElements Trilu'.split(
+  'Reshape Transpose Concat Slice Gather Split Squeeze Unsqueeze Flatten Shape Size Identity Dropout Expand Tile Pad Constant ConstantOfShape Cast Range If Loop Scan DepthToSpace SpaceToDepth NonZero GatherElements GatherND ScatterND ScatterElements Scatter Trilu'.split(
     ' ',
   ),
 );
@@ -69,11 +97,32 @@ export function opCost(node: NodeProto, inputs: readonly Shape[], outputs: reado
       return { macs, flops: 2 * macs + (node.input?.[2] ? prod(out) : 0) };
     }
     case 'MatMul':
-    case 'MatMulInteger': {
-      const a = known(inputs[0] ?? null);
-      if (!a || outN === null) return { macs: null, flops: null };
-      const macs = outN * a[a.length - 1]!;
-      return { macs, flops: 2 * macs };
+    case 'MatMulInteger':
+    case 'QLinearMatMul':
+      return matmulCost(known(inputs[0] ?? null), outN);
+    case 'FusedMatMul':
+      return matmulCost(known(inputs[0] ?? null), outN, attrInt(node, 'transA', 0) === 1);
+    case 'MatMulNBits': {
+      const k = attrInt(node, 'K', 0);
+      return outN === null || !k ? { macs: null, flops: null } : { macs: outN * k, flops: 2 * outN * k };
+    }
+    case 'QLinearConv': {
+      const w = known(inputs[3] ?? null);
+      if (!out || !w) return { macs: null, flops: null };
+      const macs = prod(out) * prod(w.slice(1));
+      return { macs, flops: 2 * macs + (node.input?.[8] ? prod(out) : 0) };
+    }
+    case 'Einsum':
+      return einsumCost(node, inputs);
+    case 'Attention': {
+      // QKV projection (D → 3H), scores Q·Kᵀ (S×S×H) and context (S×S×H), per batch item.
+      const x = known(inputs[0] ?? null);
+      const w = known(inputs[1] ?? null);
+      if (!x || !w || x.length !== 3 || w.length !== 2) return { macs: null, flops: null };
+      const [b, seq, d] = x as [number, number, number];
+      const h = w[1]! / 3;
+      const macs = b * seq * d * w[1]! + 2 * b * seq * seq * h;
+      return { macs, flops: 2 * macs + b * seq * seq * 3 /* softmax */ };
     }
     case 'LSTM':
     case 'GRU':

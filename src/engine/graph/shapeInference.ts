@@ -13,9 +13,20 @@ import { Scope, type Lookup } from './scope';
 import type { OpContext, ShapeRule } from './shapeContext';
 import { computeRules } from './shapeRulesCompute';
 import { layoutRules } from './shapeRulesLayout';
+import { contribRules, qlinearRules } from './shapeRulesContrib';
+import { indexingRules } from './shapeRulesIndexing';
 import { tensorDims, tensorNumbers } from './tensorData';
 
-const RULES: Record<string, ShapeRule> = { ...computeRules, ...layoutRules };
+const RULES: Record<string, ShapeRule> = { ...computeRules, ...layoutRules, ...indexingRules, ...qlinearRules };
+
+/** The rule for a node's op in its domain (standard ONNX or onnxruntime's com.microsoft), if there is one. */
+function ruleFor(node: NodeProto): ShapeRule | undefined {
+  const domain = node.domain ?? '';
+  const op = node.op_type ?? '';
+  if (domain === '' || domain === 'ai.onnx') return Object.hasOwn(RULES, op) ? RULES[op] : undefined;
+  if (domain === 'com.microsoft') return Object.hasOwn(contribRules, op) ? contribRules[op] : undefined;
+  return undefined;
+}
 
 /** Values are tracked only for small tensors (shape vectors, axes, scales). */
 const MAX_TRACKED_VALUES = 256;
@@ -143,7 +154,7 @@ function inferGraph(
       };
     } else {
       const constTensor = node.op_type === 'Constant' ? index.constants.get(node.output?.[0] ?? '') : undefined;
-      const rule = (node.domain ?? '') === '' || node.domain === 'ai.onnx' ? RULES[node.op_type ?? ''] : undefined;
+      const rule = ruleFor(node);
       if (constTensor) {
         result = {
           outputs: [{ dtype: constTensor.data_type ?? 0, shape: tensorDims(constTensor) }],

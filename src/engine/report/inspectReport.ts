@@ -6,7 +6,7 @@ import { dtypeName } from '../onnx/dtypes';
 import { int64ToNumber } from '../onnx/int64';
 import type { LoadedModel } from '../onnx/readModel';
 import { forEachGraph } from '../onnx/walk';
-import { costModel, type NodeCost } from '../graph/costModel';
+import { costModel, type CostCoverage, type NodeCost } from '../graph/costModel';
 import { declaredElements, isTooLarge, MAX_TENSOR_ELEMENTS, type Dim } from '../graph/dims';
 import { planInputs, type InputPlan, type UserInputs } from '../graph/inputPlan';
 import { inferShapes, typeFromProto } from '../graph/shapeInference';
@@ -51,7 +51,7 @@ export interface InspectReport {
   /** Node count by op type over all graphs (domain-qualified for custom domains). */
   readonly opCounts: Record<string, number>;
   readonly parameters: { count: number; bytes: number; byDtype: Record<string, { count: number; bytes: number }> };
-  readonly totals: { macs: number; flops: number; unknownCostNodes: number };
+  readonly totals: { macs: number; flops: number; unknownCostNodes: number; coverage: CostCoverage };
   readonly peakMemory: { activationBytes: number; totalBytes: number; atNode: string; unknownSizes: number };
   readonly topByFlops: NodeSummary[];
   readonly topByActivation: NodeSummary[];
@@ -161,7 +161,12 @@ export function buildInspectReport(loaded: LoadedModel, opts: UserInputs = {}): 
     constantNodeCount: (graph.node ?? []).filter((n) => n.op_type === 'Constant' && !n.domain).length,
     opCounts,
     parameters: { count: cost.totals.paramCount, bytes: cost.totals.paramBytes, byDtype },
-    totals: { macs: cost.totals.macs, flops: cost.totals.flops, unknownCostNodes: cost.totals.unknownCostNodes },
+    totals: {
+      macs: cost.totals.macs,
+      flops: cost.totals.flops,
+      unknownCostNodes: cost.totals.unknownCostNodes,
+      coverage: cost.totals.coverage,
+    },
     peakMemory: { ...cost.peak },
     topByFlops: top(cost.nodes, (n) => n.flops),
     topByActivation: top(cost.nodes, (n) => n.outputBytes),

@@ -1,4 +1,5 @@
 /** Plain-text rendering of the inspect report for the terminal. */
+import { formatCoverage } from '../graph/costModel';
 import { formatInputPlan } from '../graph/inputPlan';
 import type { Dim } from '../graph/dims';
 import { formatBytes, formatCount, formatQuantity, table } from './format';
@@ -45,7 +46,8 @@ export function renderInspectText(r: InspectReport, width?: number): string {
     `nodes: ${r.nodeCount} in the main graph${r.subgraphCount ? `, ${r.nodeCountAll} with ${r.subgraphCount} subgraph(s)` : ''}${r.constantNodeCount ? ` (${r.constantNodeCount} Constant)` : ''}`,
     `  ${ops}`,
     `parameters: ${formatCount(r.parameters.count)} (${formatBytes(r.parameters.bytes)}): ${dtypes || 'none'}`,
-    `compute: ${formatQuantity(r.totals.flops, 'FLOPs')} (${formatQuantity(r.totals.macs, 'MACs')})${r.totals.unknownCostNodes ? `, ${r.totals.unknownCostNodes} node(s) of unknown cost` : ''}`,
+    `compute: ${formatQuantity(r.totals.flops, 'FLOPs')} (${formatQuantity(r.totals.macs, 'MACs')})${r.totals.unknownCostNodes ? ' (a lower bound)' : ''}`,
+    `  ${formatCoverage(r.totals.coverage)}`,
     `peak memory estimate: ${formatBytes(r.peakMemory.activationBytes)} activations at '${safe(r.peakMemory.atNode)}' + ${formatBytes(r.parameters.bytes)} weights = ${formatBytes(r.peakMemory.totalBytes)}${r.peakMemory.unknownSizes ? ` (lower bound: ${r.peakMemory.unknownSizes} tensor size(s) unknown)` : ''}`,
   ];
   if (r.dims.open.length)
