@@ -12,13 +12,18 @@ import { e2e } from './support/context';
 import { explorerRow, waitForExtension, waitForWorkbench, waitInFrame, webviewFrameWith } from './support/workbench';
 
 /** Live runtime processes (dist/runtimeProcess.js), from /proc. */
-function runtimeProcesses(): number {
+/**
+ * Job processes (runtime, engine jobs) started by this run's extension: their command line names a file under
+ * the run's own extensions folder, so other ONNX Tuner processes on a shared machine are not counted.
+ */
+function runtimeProcesses(extensionsDir: string): number {
   return fs
     .readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((pid) => {
       try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('runtimeProcess.js');
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes(extensionsDir) && /(runtimeProcess|jobProcess)\.js/.test(cmd);
       } catch {
         return false;
       }
@@ -78,7 +83,7 @@ describe('ONNX Tuner in Restricted Mode (untrusted workspace)', function () {
   });
 
   it('starts no runtime process and writes nothing', () => {
-    assert.equal(runtimeProcesses(), 0);
+    assert.equal(runtimeProcesses(e2e().run.extensions), 0);
     assert.deepEqual(fs.readdirSync(e2e().workspace).sort(), filesBefore);
   });
 });

@@ -3,6 +3,7 @@
  * verdict line per candidate, writes the best one that passed the accuracy gate and is faster or smaller
  * (exit 0), or writes nothing (exit 3) with each candidate's measured reasons.
  */
+import { autoVerdictLines } from '../../engine/optimize/autoOptimizeText';
 import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
@@ -10,7 +11,6 @@ import type { LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { autoOptimize } from '../../engine/optimize/autoOptimize';
 import { renderCompareText } from '../../engine/verify/compareRender';
-import { coverageText } from '../../engine/verify/optimizedGraph';
 import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '../args';
 import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import type { CliIO } from '../io';
@@ -42,16 +42,7 @@ export async function optimizeAuto(
   const best = result.best === undefined ? undefined : result.results[result.best];
   const json = args.flags.has('json');
   // First line: the decision; then one line per candidate with its measurements.
-  const lines: string[] = [];
-  lines.push(
-    best?.verdict
-      ? `verdict: ${best.candidate.name}: ${best.verdict.line}`
-      : `verdict: nothing improved the model (gate: min cosine ${gate.minCosine}, argmax ${(gate.minArgmaxAgreement * 100).toFixed(1)}%) — no file written`,
-  );
-  for (const r of result.results)
-    lines.push(
-      `  ${r.candidate.name.padEnd(20)} ${r.verdict ? r.verdict.line : `not measured: ${r.skipped}`}${r.coverage?.length ? ` [${coverageText(r.coverage)}]` : ''}`,
-    );
+  const lines = autoVerdictLines(result, gate);
   let written: string | undefined;
   if (best?.pipeline && best.report) {
     const q = best.candidate.quantize;

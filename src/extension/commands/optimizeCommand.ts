@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { AVAILABLE_STEPS } from '../jobs/availableSteps';
 import { decideVerdict, DEFAULT_GATE, type Verdict } from '../../engine/verify/verdict';
-import type { ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
+import type { AutoOptimizeJobResult, ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
+import { optimizeAutomatically } from './optimizeAutoCommand';
 import type { JobRunner } from '../jobs/jobRunner';
 import { CancelledError } from '../../engine/cancel';
 import { log } from '../log';
@@ -20,7 +21,9 @@ import { showComparison } from '../views/comparisonPanel';
 
 /** Options for running without the wizard (code actions, suggestions, tests). */
 export interface OptimizeOptions {
-  readonly steps: readonly OptimizeStepName[];
+  readonly steps?: readonly OptimizeStepName[];
+  /** The automatic choice (optimizeAutoCommand.ts) instead of named steps. */
+  readonly automatic?: boolean;
   readonly showReport?: boolean;
   /** An advice suggestion's pre-filled configuration, applied after `steps`. */
   readonly config?: OptimizeConfig;
@@ -41,6 +44,7 @@ const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> =
 
 interface Preset extends vscode.QuickPickItem {
   readonly steps?: readonly OptimizeStepName[];
+  readonly automatic?: boolean;
 }
 
 function suffixFor(steps: readonly OptimizeStepName[]): string {
@@ -48,13 +52,21 @@ function suffixFor(steps: readonly OptimizeStepName[]): string {
   return outputSuffix({ ...(quantize ? { quantize } : {}), prune: steps.includes('prune') });
 }
 
-async function pickSteps(): Promise<readonly OptimizeStepName[] | undefined> {
+const AUTOMATIC = 'automatic';
+
+async function pickSteps(): Promise<readonly OptimizeStepName[] | typeof AUTOMATIC | undefined> {
   const has = (s: OptimizeStepName): boolean => AVAILABLE_STEPS.includes(s);
   const presets = (
     [
       {
-        label: 'Dynamic int8 quantization',
+        label: 'Automatic',
         description: 'recommended',
+        detail:
+          'Try what fits this model (int8, float16, int4, simplify), measure each against the original, keep the best that stays accurate',
+        automatic: true,
+      },
+      {
+        label: 'Dynamic int8 quantization',
         detail: STEP_LABELS['quantize-dynamic'].detail,
         steps: ['quantize-dynamic'],
       },
@@ -74,6 +86,7 @@ async function pickSteps(): Promise<readonly OptimizeStepName[] | undefined> {
     matchOnDetail: true,
   });
   if (!preset) return undefined;
+  if (preset.automatic) return AUTOMATIC;
   if (preset.steps) return preset.steps;
   const custom = await vscode.window.showQuickPick(
     AVAILABLE_STEPS.map((s) => ({ ...STEP_LABELS[s], step: s, picked: s === 'simplify' || s === 'quantize-dynamic' })),
@@ -97,9 +110,11 @@ export async function optimizeModel(
   jobs: JobRunner,
   extensionUri: vscode.Uri,
   options?: OptimizeOptions,
-): Promise<OptimizeResult | undefined> {
-  const steps = options?.steps ?? (await pickSteps());
-  if (!steps) return undefined;
+): Promise<OptimizeResult | AutoOptimizeJobResult | undefined> {
+  const chosen = options?.automatic ? AUTOMATIC : (options?.steps ?? (options?.config ? [] : await pickSteps()));
+  if (!chosen) return undefined;
+  if (chosen === AUTOMATIC) return optimizeAutomatically(uri, jobs, extensionUri, options?.showReport !== false);
+  const steps = chosen;
   const s = readSettings(uri);
   const config = options?.config;
   const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);

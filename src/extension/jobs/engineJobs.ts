@@ -2,6 +2,10 @@
  * What each job kind does, in terms of engine calls. This is the only file of the extension that calls into
  * src/engine for heavy work; it runs inside a job process (jobProcess.ts), never on the extension host thread.
  */
+import { autoOptimize } from '../../engine/optimize/autoOptimize';
+import { autoVerdictLines } from '../../engine/optimize/autoOptimizeText';
+import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
+import { DEFAULT_GATE } from '../../engine/verify/verdict';
 import { summarizeInputPlan } from '../../engine/graph/inputPlan';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +26,8 @@ import { compare, type CompareReport } from '../../engine/verify/compare';
 import type { ModelProto } from '../../engine/onnx/types';
 import { buildGraphView } from './graphView';
 import type {
+  AutoOptimizeJobResult,
+  AutoOptimizeParams,
   ComparisonSummary,
   JobKinds,
   JobRequest,
@@ -118,6 +124,41 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   return { outFile: written.file, bytes: written.bytes + (written.dataBytes ?? 0), steps, comparison };
 }
 
+/** The automatic choice, as the CLI makes it: every candidate measured, the best kept or nothing written. */
+async function optimizeAutomatically(
+  p: AutoOptimizeParams,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<AutoOptimizeJobResult> {
+  progress(`Reading ${path.basename(p.file)}`, 0);
+  const input = readModel(p.file);
+  const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
+  const result = await autoOptimize(input.file, input.proto, {
+    gate: DEFAULT_GATE,
+    quantize: { ...shapes, runtime: p.runtime },
+    runtime: p.runtime,
+    ...shapes,
+    latencyRuns: p.compareRuns,
+    ...(signal ? { signal } : {}),
+    onCandidate: (c, k, n) => progress(`Measuring ${c.name} (${k + 1} of ${n})`, k / (n + 1)),
+  });
+  const verdictLines = autoVerdictLines(result, DEFAULT_GATE);
+  const best = result.best === undefined ? undefined : result.results[result.best];
+  if (!best?.pipeline || !best.report) return { outFile: null, verdictLines, steps: [], comparison: null };
+  throwIfCancelled(signal, 'optimize');
+  const q = best.candidate.quantize;
+  const outFile = optimizedFileName(p.file, p.outputNaming, outputSuffix(q ? { quantize: q } : {}), fs.existsSync);
+  progress(`Writing ${path.basename(outFile)}`, 1);
+  const written = writeModel(best.pipeline.model, outFile, { sourceFile: p.file });
+  return {
+    outFile: written.file,
+    verdictLines,
+    steps: best.pipeline.steps.map((s) => ({ name: s.name, summary: summarizeChanges(s.changes) })),
+    // The candidate was measured in memory, before it had a file name: label it with the file it became.
+    comparison: summarizeComparison({ ...best.report, b: written.file }),
+  };
+}
+
 /** Runs one job; `signal` stops it at the engine's next check between runs (CancelledError). */
 export async function runEngineJob(request: JobRequest, progress: Progress, signal?: AbortSignal): Promise<unknown> {
   switch (request.kind) {
@@ -131,6 +172,8 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
     }
     case 'optimize':
       return optimize(request.params as OptimizeParams, progress, signal);
+    case 'optimizeAuto':
+      return optimizeAutomatically(request.params as AutoOptimizeParams, progress, signal);
     case 'compare': {
       const p = request.params as JobKinds['compare']['params'];
       progress('Comparing outputs and latency');

@@ -26,6 +26,24 @@ export interface OptimizeParams {
   readonly config?: OptimizeConfig;
 }
 
+/** Optimize's automatic choice (the CLI's `optimize MODEL` with no transform named), run by the engine. */
+export interface AutoOptimizeParams {
+  readonly file: string;
+  /** The output name template (settings); the suffix follows the candidate kept (engine/transform/outputName). */
+  readonly outputNaming: string;
+  readonly runtime: JobRuntime;
+  readonly compareRuns: number;
+}
+
+export interface AutoOptimizeJobResult {
+  /** The file written, or null when no candidate improved the model (nothing is written then). */
+  readonly outFile: string | null;
+  /** The verdict line, then one line per candidate with its measurements. */
+  readonly verdictLines: readonly string[];
+  readonly steps: readonly { readonly name: string; readonly summary: string }[];
+  readonly comparison: ComparisonSummary | null;
+}
+
 export interface OptimizeResult {
   readonly outFile: string;
   readonly bytes: number;
@@ -58,6 +76,7 @@ export interface JobKinds {
     result: LayerCostReport;
   };
   optimize: { params: OptimizeParams; result: OptimizeResult };
+  optimizeAuto: { params: AutoOptimizeParams; result: AutoOptimizeJobResult };
   compare: {
     params: { a: string; b: string; runtime: JobRuntime; runs: number };
     result: ComparisonSummary;

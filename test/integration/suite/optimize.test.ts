@@ -3,7 +3,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ComparisonSummary, OptimizeResult } from '../../../src/extension/jobs/jobProtocol';
+import type { AutoOptimizeJobResult, ComparisonSummary, OptimizeResult } from '../../../src/extension/jobs/jobProtocol';
 import { readModel } from '../../../src/engine/onnx/readModel';
 import { activeExtension, sha256, workspaceFile } from './helpers';
 
@@ -41,6 +41,33 @@ describe('optimize', () => {
     })) as OptimizeResult | undefined;
     assert.strictEqual(result?.outFile, path.join(path.dirname(uri.fsPath), 'tiny-cnn.int8.2.onnx'));
     assert.strictEqual(sha256(first), firstHash, 'the earlier result is untouched');
+  });
+
+  it('Automatic (the wizard default): the engine measures every candidate; kept → one new file, else none', async () => {
+    const uri = workspaceFile('tiny-cnn.onnx');
+    const before = sha256(uri.fsPath);
+    const filesBefore = fs.readdirSync(path.dirname(uri.fsPath));
+    const result = (await vscode.commands.executeCommand('onnxTuner.optimizeModel', uri, {
+      automatic: true,
+      showReport: false,
+    })) as AutoOptimizeJobResult | undefined;
+    assert.ok(result, 'the command returns its result');
+    // The decision depends on this machine's measurements; what must hold either way is checked.
+    assert.match(result.verdictLines[0]!, /^verdict: /);
+    assert.ok(result.verdictLines.length >= 2, 'one line per candidate after the verdict');
+    assert.strictEqual(sha256(uri.fsPath), before, 'the original is byte-identical');
+    const added = fs.readdirSync(path.dirname(uri.fsPath)).filter((f) => !filesBefore.includes(f));
+    if (result.outFile) {
+      assert.match(result.verdictLines[0]!, /— kept/);
+      assert.deepStrictEqual(added, [path.basename(result.outFile)]);
+      assert.match(path.basename(result.outFile), /^tiny-cnn\.(int8|qdq|fp16|int4|simplified)(\.\d+)?\.onnx$/);
+      assert.ok((readModel(result.outFile).proto.graph?.node ?? []).length > 0, 'the written model re-parses');
+      assert.ok(result.comparison && result.comparison.b === result.outFile, 'the comparison names the written file');
+      fs.rmSync(result.outFile);
+    } else {
+      assert.match(result.verdictLines[0]!, /nothing improved the model .* no file written/);
+      assert.deepStrictEqual(added, [], 'nothing written when nothing improved');
+    }
   });
 
   it('Compare Two Models reports both files as they are on disk', async () => {

@@ -1,0 +1,67 @@
+/**
+ * Optimize Model… → Automatic (the wizard's first, recommended choice): the engine's automatic optimize, the
+ * same one `onnx-tuner optimize MODEL` runs — every candidate that fits the model measured against the
+ * original, the best one that stays accurate written, or nothing written and the measured reasons shown.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CancelledError } from '../../engine/cancel';
+import type { AutoOptimizeJobResult } from '../jobs/jobProtocol';
+import type { JobRunner } from '../jobs/jobRunner';
+import { log } from '../log';
+import { readSettings } from '../settings';
+import { showComparison } from '../views/comparisonPanel';
+
+export async function optimizeAutomatically(
+  uri: vscode.Uri,
+  jobs: JobRunner,
+  extensionUri: vscode.Uri,
+  showReport = true,
+): Promise<AutoOptimizeJobResult | undefined> {
+  const s = readSettings(uri);
+  const name = path.basename(uri.fsPath);
+  log().info(`optimize ${uri.fsPath}: automatic choice`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Optimizing ${name}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let last = 0;
+      try {
+        return await jobs.run(
+          'optimizeAuto',
+          { file: uri.fsPath, outputNaming: s.outputNaming, runtime: s.runtime, compareRuns: Math.min(s.runs, 20) },
+          {
+            signal: abort.signal,
+            onProgress: (message, fraction) => {
+              const pct = (fraction ?? last / 100) * 100;
+              progress.report({ message, increment: Math.max(0, pct - last) });
+              last = Math.max(last, pct);
+            },
+          },
+        );
+      } catch (e) {
+        // The job process removes a file it wrote when it does not end with a result.
+        if (e instanceof CancelledError) {
+          log().info(`optimize ${name}: cancelled; nothing written`);
+          return undefined;
+        }
+        throw e;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  if (!result) return undefined;
+  for (const line of result.verdictLines) log().info(`  ${line}`);
+  const verdict = result.verdictLines[0]?.replace(/^verdict: /, '') ?? '';
+  if (!result.outFile) {
+    // Not an error: the model was measured and nothing beat it. The reasons are in the log, one per candidate.
+    void vscode.window.showWarningMessage(`${name}: ${verdict}. Details in the ONNX Tuner output.`);
+    return result;
+  }
+  void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.outFile));
+  if (showReport && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
+  void vscode.window.showInformationMessage(`${verdict}. Wrote ${path.basename(result.outFile)}.`);
+  return result;
+}
