@@ -2,19 +2,18 @@
  * `onnx-tuner optimize MODEL --quantize MODE`: runs the optimize pipeline (a list of steps: simplify and
  * prune go in front of quantize as they land), writes a NEW file and prints how it compares to the input.
  */
+import { optimizeSteps, type OptimizeChoice } from '../../engine/optimize/optimizeSteps';
 import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import { readModel, type LoadedModel } from '../../engine/onnx/readModel';
-import { writeModel } from '../../engine/onnx/writeModel';
+import { asLoaded, writeModel } from '../../engine/onnx/writeModel';
 import { runPipeline, type OptimizeStep } from '../../engine/transform/common/pipeline';
-import { QUANTIZE_MODES, quantizeStep, type QuantizeMode } from '../../engine/transform/quantize/quantize';
+import { QUANTIZE_MODES, type QuantizeMode } from '../../engine/transform/quantize/quantize';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { renderCompareText } from '../../engine/verify/compareRender';
 import { classifierOutputs, decideVerdict, verdictInput } from '../../engine/verify/verdict';
-import { pruneStep } from '../../engine/transform/prune';
 import { pruneAccuracyNote } from '../../engine/transform/prune/pruneVerdict';
-import { simplifyStep } from '../../engine/transform/simplify';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { feedExtras, inputOptions } from '../inputOptions';
 import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
@@ -95,26 +94,21 @@ export async function buildOptimizeSteps(
   signal?: AbortSignal,
 ): Promise<{ steps: OptimizeStep[]; mode: QuantizeMode | undefined }> {
   const mode = oneOf(args, 'quantize', QUANTIZE_MODES);
-  // simplify → prune → quantize (each step sees the previous step's model).
-  const front: OptimizeStep[] = [];
-  const shapeOpts = { dims: parseDims(args), inputShapes: shapesFromArgs(args) };
-  if (args.flags.has('simplify')) front.push(simplifyStep(shapeOpts));
   const pruneSpec = optionValue(args, 'prune');
-  if (pruneSpec) {
-    const [layers] = regexes(args, 'layers');
-    try {
-      front.push(pruneStep(pruneSpec, { ...shapeOpts, ...(layers ? { layers } : {}) }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+  if (!mode && !pruneSpec && !args.flags.has('simplify'))
+    throw new UsageError('missing --quantize MODE (or --simplify / --prune SPEC)');
+  const [layers] = regexes(args, 'layers');
+  const choice: OptimizeChoice = {
+    simplify: args.flags.has('simplify'),
+    ...(pruneSpec ? { prune: { spec: pruneSpec, ...(layers ? { layers } : {}) } } : {}),
+    ...(mode ? { quantize: [{ ...(await quantizeOptionsFromArgs(file, args, signal)), mode }] } : {}),
+  };
+  try {
+    return { steps: optimizeSteps(choice, { dims: parseDims(args), inputShapes: shapesFromArgs(args) }), mode };
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message); // a malformed --prune spec
+    throw e;
   }
-  if (!mode && front.length === 0) throw new UsageError('missing --quantize MODE (or --simplify / --prune SPEC)');
-  if (!mode) return { steps: front, mode };
-  const base = await quantizeOptionsFromArgs(file, args, signal);
-  // Dynamic int8 Conv (ConvInteger) runs slower than float on x86 and costs accuracy: left out unless asked.
-  const excludeOps =
-    mode === 'dynamic' && !base.includeOps?.includes('Conv') ? [...(base.excludeOps ?? []), 'Conv'] : base.excludeOps;
-  return { steps: [...front, quantizeStep({ ...base, excludeOps, mode })], mode };
 }
 
 export const optimizeCommand: CommandEntry = {
@@ -185,7 +179,15 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
   const result = await runPipeline(input.proto, steps, signal, (name, k, n) => io.progress(name, k, n));
   if (result.model === input.proto) {
     // Every step left the model as it was (already quantized, unsupported opset ...): no copy is written.
-    for (const s of result.steps) for (const c of s.changes) io.out(`${s.name}: ${c.detail}`);
+    // Same line for many nodes ("op Conv excluded" × 62) is printed once, with the count.
+    const counts = new Map<string, number>();
+    for (const s of result.steps)
+      for (const c of s.changes) counts.set(`${s.name}: ${c.detail}`, (counts.get(`${s.name}: ${c.detail}`) ?? 0) + 1);
+    for (const [line, n] of counts) io.out(n > 1 ? `${line} (${n} nodes)` : line);
+    if (mode === 'dynamic' && [...counts.keys()].some((l) => l.endsWith('op Conv excluded')))
+      io.out(
+        'hint: dynamic int8 leaves Conv float (ConvInteger runs slower than float on x86): for a conv net try --quantize static, or force it with --include-op Conv',
+      );
     io.out('nothing changed; no file written');
     return 1;
   }
@@ -198,7 +200,7 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
     if (!args.flags.has('no-compare')) io.progress('comparing with the original');
     report = args.flags.has('no-compare')
       ? undefined
-      : await compare(input.file, out, {
+      : await compare(input, asLoaded(written, result.model), {
           runtime: runtimeFromArgs(args),
           dims: parseDims(args),
           inputShapes: shapesFromArgs(args),

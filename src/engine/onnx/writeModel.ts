@@ -3,6 +3,7 @@
  * in the target folder, fsync, then rename, so a crash leaves either no file or a whole one under the final
  * name; never overwrite an existing file unless the caller says so.
  */
+import type { LoadedModel } from './readModel';
 import * as path from 'node:path';
 import { encodeMessage } from './codec';
 import { ModelError } from './errors';
@@ -27,6 +28,11 @@ export interface WriteResult {
   readonly bytes: number;
   readonly dataFile?: string;
   readonly dataBytes?: number;
+}
+
+/** A model just written, as if read back (its proto is the one written): verification needs no second parse. */
+export function asLoaded(written: WriteResult, proto: ModelProto): LoadedModel {
+  return { file: written.file, fileBytes: written.bytes, externalBytes: written.dataBytes ?? 0, proto };
 }
 
 /** Encodes a model to chunks (weights referenced, not copied). */

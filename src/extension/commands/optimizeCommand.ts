@@ -165,6 +165,12 @@ export async function optimizeModel(
   );
   if (!result) return undefined;
   for (const st of result.steps) log().info(`  ${st.name}: ${st.summary}`);
+  if (!result.outFile) {
+    // Not an error: nothing of the kind asked for was found (an fp16 model for int8, an already-quantized one).
+    const why = result.steps.map((st) => `${st.name}: ${st.summary}`).join('; ');
+    void vscode.window.showWarningMessage(`${path.basename(uri.fsPath)}: nothing changed, no file written (${why}).`);
+    return result;
+  }
   const out = vscode.Uri.file(result.outFile);
   void vscode.commands.executeCommand('revealInExplorer', out);
   if (options?.showReport !== false && result.comparison) showComparison(extensionUri, result.comparison, result.steps);

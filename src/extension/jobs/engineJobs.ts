@@ -2,6 +2,9 @@
  * What each job kind does, in terms of engine calls. This is the only file of the extension that calls into
  * src/engine for heavy work; it runs inside a job process (jobProcess.ts), never on the extension host thread.
  */
+import { optimizeSteps, type OptimizeChoice } from '../../engine/optimize/optimizeSteps';
+import { runPipeline } from '../../engine/transform/common/pipeline';
+import type { QuantizeOptions } from '../../engine/transform/quantize/quantize';
 import { autoOptimize } from '../../engine/optimize/autoOptimize';
 import { autoVerdictLines } from '../../engine/optimize/autoOptimizeText';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
@@ -14,16 +17,11 @@ import { stepsFromConfig } from '../../engine/advise/actions';
 import { advise } from '../../engine/advise/advise';
 import { sweep } from '../../engine/sweep/sweep';
 import { readModel } from '../../engine/onnx/readModel';
-import { writeModel } from '../../engine/onnx/writeModel';
+import { asLoaded, writeModel } from '../../engine/onnx/writeModel';
 import { buildInspectReport } from '../../engine/report/inspectReport';
 import { renderInspectText } from '../../engine/report/inspectText';
-import { summarizeChanges, type TransformResult } from '../../engine/transform/common/changes';
-import { prune } from '../../engine/transform/prune/prune';
-import { quantizeDynamic } from '../../engine/transform/quantize/dynamic';
-import { quantizeModel } from '../../engine/transform/quantize/quantize';
-import { simplify } from '../../engine/transform/simplify/simplify';
+import { summarizeChanges } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
-import type { ModelProto } from '../../engine/onnx/types';
 import { buildGraphView } from './graphView';
 import type {
   AutoOptimizeJobResult,
@@ -33,7 +31,6 @@ import type {
   JobRequest,
   OptimizeParams,
   OptimizeResult,
-  OptimizeStepName,
   SweepParams,
 } from './jobProtocol';
 
@@ -56,54 +53,46 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
   };
 }
 
-async function applyStep(step: OptimizeStepName, model: ModelProto, p: OptimizeParams): Promise<TransformResult> {
-  switch (step) {
-    case 'simplify':
-      return simplify(model, { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes });
-    case 'quantize-dynamic':
-      return quantizeDynamic(model, {});
-    case 'prune':
-      // Structured: whole channels go, so the model gets faster, not just more compressible.
-      return prune(model, {
-        method: 'structured',
-        ratio: p.pruneRatio,
-        dims: p.runtime.dims,
-        inputShapes: p.runtime.inputShapes,
-      });
-    case 'fp16':
-      return quantizeModel(model, { mode: 'fp16' });
-  }
+/** The extension's presets as the engine's optimize choice (the CLI builds the same from its flags). */
+function choiceOf(p: OptimizeParams): OptimizeChoice {
+  const quantize: QuantizeOptions[] = [];
+  for (const s of p.steps)
+    if (s === 'quantize-dynamic') quantize.push({ mode: 'dynamic' });
+    else if (s === 'fp16') quantize.push({ mode: 'fp16' });
+  return {
+    simplify: p.steps.includes('simplify'),
+    // Structured: whole channels go, so the model gets faster, not just more compressible.
+    ...(p.steps.includes('prune') ? { prune: { spec: `structured:${p.pruneRatio}` } } : {}),
+    quantize,
+  };
 }
 
 async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSignal): Promise<OptimizeResult> {
   progress(`Reading ${path.basename(p.file)}`, 0);
-  let model = readModel(p.file).proto;
-  const steps: { name: string; summary: string }[] = [];
-  for (const [i, step] of p.steps.entries()) {
-    throwIfCancelled(signal, 'optimize');
-    progress(`Applying ${step}`, (i + 1) / (p.steps.length + 3));
-    const r = await applyStep(step, model, p);
-    model = r.model;
-    steps.push({ name: step, summary: summarizeChanges(r.changes) });
-  }
-  // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
-  const runtime = p.runtime;
-  for (const step of p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime }) : []) {
-    throwIfCancelled(signal, 'optimize');
-    progress(`Applying ${step.name}`, (p.steps.length + 0.5) / (p.steps.length + 3));
-    const r = await step.run(model);
-    model = r.model;
-    steps.push({ name: step.name, summary: summarizeChanges(r.changes) });
-  }
-  progress(`Writing ${path.basename(p.outFile)}`, (p.steps.length + 1) / (p.steps.length + 3));
+  const input = readModel(p.file); // parsed once: the pipeline and the comparison both use it
+  const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
+  const pipeline = [
+    ...optimizeSteps(choiceOf(p), shapes),
+    // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
+    ...(p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime: p.runtime }) : []),
+  ];
+  const total = pipeline.length + 3;
+  const result = await runPipeline(input.proto, pipeline, signal, (name, k) =>
+    progress(`Applying ${name}`, (k + 1) / total),
+  );
+  const steps = result.steps.map((s) => ({ name: s.name, summary: summarizeChanges(s.changes) }));
+  // Every step left the model as it was (already quantized, nothing of that kind ...): no copy is written.
+  if (result.model === input.proto) return { outFile: null, bytes: 0, steps, comparison: null };
+  const model = result.model;
+  progress(`Writing ${path.basename(p.outFile)}`, (total - 2) / total);
   throwIfCancelled(signal, 'optimize');
   // writeModel writes a temporary file and renames it; it refuses to overwrite (the caller picked a free name).
   const written = writeModel(model, p.outFile, { sourceFile: p.file });
-  progress('Comparing outputs and latency', (p.steps.length + 2) / (p.steps.length + 3));
+  progress('Comparing outputs and latency', (total - 1) / total);
   let comparison: ComparisonSummary | null = null;
   try {
     comparison = summarizeComparison(
-      await compare(p.file, written.file, {
+      await compare(input, asLoaded(written, model), {
         runtime: p.runtime,
         dims: p.runtime.dims,
         inputShapes: p.runtime.inputShapes,

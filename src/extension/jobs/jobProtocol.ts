@@ -45,7 +45,8 @@ export interface AutoOptimizeJobResult {
 }
 
 export interface OptimizeResult {
-  readonly outFile: string;
+  /** The file written, or null when no step changed the model (no copy is written then). */
+  readonly outFile: string | null;
   readonly bytes: number;
   readonly steps: readonly { readonly name: string; readonly summary: string }[];
   readonly comparison: ComparisonSummary | null;

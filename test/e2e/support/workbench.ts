@@ -83,7 +83,10 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
 
 /** Picks a QuickPick entry by its label. */
 export async function pickQuickItem(page: Page, label: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  // By the item's label exactly: another item's detail may mention the same words.
+  const row = page
+    .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exactly(label) }) })
+    .first();
   await row.waitFor({ timeout: 15_000 });
   await row.click();
 }

@@ -16,7 +16,7 @@ import { GraphEditor, makeNode } from '../common/graphEdit';
 import { opsetVersion } from '../common/opset';
 import { floatTensor, floatValues, isFloatWeight, resolveWeight, type ResolvedWeight } from '../common/weights';
 import { transpose2d, type QuantType } from './quantMath';
-import { dtypeReason, SkipTally } from './nothingToQuantize';
+import { dtypeReason, skippedDetails, SkipTally } from './nothingToQuantize';
 import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
 import { QuantizedWeightStore } from './weightStore';
 
@@ -249,6 +249,9 @@ export function quantizeDynamic(model: ModelProto, opts: DynamicQuantOptions = {
     });
   }
   if (!changes.some((c) => c.kind === 'replaced'))
-    return { model, changes: [...changes, { kind: 'note', detail: passedOver.explain('dynamic', [...ops]) }] };
+    return {
+      model,
+      changes: [...changes, { kind: 'note', detail: passedOver.explain('dynamic', [...ops], skippedDetails(changes)) }],
+    };
   return { model: { ...model, graph: ed.build() }, changes };
 }

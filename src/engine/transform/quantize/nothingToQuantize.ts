@@ -32,14 +32,24 @@ export class SkipTally {
     if (reason) this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
   }
 
-  /** "no node to quantize (dynamic): of the 14 MatMul/Gemm nodes, 14 have float16 weights (...)". */
-  explain(mode: string, ops: readonly string[]): string {
+  /**
+   * "no node to quantize (dynamic): of the 14 MatMul/Gemm nodes, 14 have float16 weights (...)"; `deselected`
+   * are the reasons the node selection gave (--exclude-op, --min-weight ...), one per node it left out.
+   */
+  explain(mode: string, ops: readonly string[], deselected: readonly string[] = []): string {
     const opList = ops.join('/');
     if (this.considered === 0) return `no node to quantize (${mode}): the model has no ${opList} node`;
-    const why = [...this.counts]
-      .sort((a, b) => b[1] - a[1])
-      .map(([reason, n]) => `${n} ${WORDS[reason]}`)
-      .join('; ');
+    const selection = new Map<string, number>();
+    for (const d of deselected) selection.set(d, (selection.get(d) ?? 0) + 1);
+    const why = [
+      ...[...this.counts].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${WORDS[reason]}`),
+      ...[...selection].map(([reason, n]) => `${n} left out by the selection (${reason})`),
+    ].join('; ');
     return `no node to quantize (${mode}): of the ${this.considered} ${opList} node(s), ${why || 'none was selected (see --include-op, --exclude-op, --min-weight)'}`;
   }
+}
+
+/** The details of the nodes a quantizer's selection skipped, for explain(). */
+export function skippedDetails(changes: readonly { readonly kind: string; readonly detail: string }[]): string[] {
+  return changes.filter((c) => c.kind === 'skipped').map((c) => c.detail);
 }

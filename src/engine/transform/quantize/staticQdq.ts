@@ -31,7 +31,7 @@ import {
 } from '../common/weights';
 import type { TensorRange } from './calibrate';
 import { quantParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
-import { dtypeReason, SkipTally } from './nothingToQuantize';
+import { dtypeReason, skippedDetails, SkipTally } from './nothingToQuantize';
 import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
 import { QuantizedWeightStore, type StoredWeight } from './weightStore';
 
@@ -390,7 +390,10 @@ export function quantizeStatic(
   if (quantized === 0)
     return {
       model: original,
-      changes: [...changes, { kind: 'note', detail: passedOver.explain('static', opts.ops ?? ALL_OPS) }],
+      changes: [
+        ...changes,
+        { kind: 'note', detail: passedOver.explain('static', opts.ops ?? ALL_OPS, skippedDetails(changes)) },
+      ],
     };
   const opsetImport = qdqDomain ? withOpset(model, MS_DOMAIN, 1) : model.opset_import;
   return { model: { ...model, opset_import: opsetImport, graph: ed.build() }, changes };
