@@ -106,10 +106,7 @@ export type WebviewToHost =
   | { readonly type: 'selectNode'; readonly nodeId: number }
   | { readonly type: 'applySuggestion'; readonly nodeId: number };
 
-/** Compile-time exhaustiveness for `switch (message.type)`. */
-export function assertNever(value: never): never {
-  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
-}
+export { assertNever } from './assertNever';
 
 const MAX_ID = 2 ** 31 - 1;
 

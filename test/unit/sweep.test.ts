@@ -12,7 +12,7 @@ import { writeModel } from '../../src/engine/onnx/writeModel';
 import { atBatch, findBatchDim } from '../../src/engine/sweep/batchDim';
 import { recommend } from '../../src/engine/sweep/recommend';
 import { sweep, type SweepPoint } from '../../src/engine/sweep/sweep';
-import { renderSweepHtml, sweepChartSvg } from '../../src/engine/sweep/sweepRender';
+import { renderSweepHtml, sweepChartSvg } from '../../src/engine/report/sweepRender';
 import { main } from '../../src/cli/main';
 import { captureIO } from '../support/capture';
 import { dominantMatMul, mlp } from '../support/models';

@@ -3,7 +3,7 @@ import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import type { ModelProto, TensorProto } from '../../src/engine/onnx/types';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { compare } from '../../src/engine/verify/compare';
-import { renderCompareHtml, renderCompareText } from '../../src/engine/verify/compareRender';
+import { renderCompareHtml, renderCompareText } from '../../src/engine/report/compareRender';
 import { quantile } from '../../src/engine/verify/latency';
 import { localizeError } from '../../src/engine/verify/localize';
 import { mergeMetrics, tensorMetrics } from '../../src/engine/verify/outputMetrics';

@@ -3,7 +3,7 @@
  * estimated gain; `--trial` applies the top ones to temporary copies and measures them.
  */
 import { advise } from '../../engine/advise/advise';
-import { renderAdviceText } from '../../engine/advise/adviceText';
+import { renderAdviceText } from '../../engine/report/adviceText';
 import { trialSuggestions, type TrialResult } from '../../engine/advise/trial';
 import { readModel } from '../../engine/onnx/readModel';
 import { runProfile } from '../../engine/profile/runProfile';

@@ -6,7 +6,8 @@ import { compare } from '../../engine/verify/compare';
 import { synthesizeFeeds } from '../../engine/verify/feeds';
 import { localizeError, type NodeError } from '../../engine/verify/localize';
 import { createSession } from '../../engine/verify/modelSource';
-import { renderCompareHtml, renderCompareText } from '../../engine/verify/compareRender';
+import { renderCompareHtml, renderCompareText } from '../../engine/report/compareRender';
+import { renderLocalized } from '../../engine/report/localizedText';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { feedExtras, inputOptions } from '../inputOptions';
 import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
@@ -27,14 +28,6 @@ export async function localizeNodes(a: string, b: string, args: ParsedArgs, top:
   } finally {
     await s.release();
   }
-}
-
-export function renderLocalized(list: readonly NodeError[]): string {
-  const rows = list.map(
-    (e) =>
-      `  ${e.node.padEnd(40)} ${e.op.padEnd(16)} SNR ${e.snrDb.toFixed(1).padStart(6)} dB  cosine ${e.cosine.toFixed(5)}`,
-  );
-  return [`nodes whose outputs diverge most (worst first):`, ...rows].join('\n');
 }
 
 const usage = `usage: onnx-tuner compare A.onnx B.onnx [--json | --html OUT] [options]

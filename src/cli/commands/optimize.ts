@@ -11,7 +11,7 @@ import { asLoaded, writeModel } from '../../engine/onnx/writeModel';
 import { runPipeline, type OptimizeStep } from '../../engine/transform/common/pipeline';
 import { QUANTIZE_MODES, type QuantizeMode } from '../../engine/transform/quantize/quantize';
 import { compare, type CompareReport } from '../../engine/verify/compare';
-import { renderCompareText } from '../../engine/verify/compareRender';
+import { renderCompareText } from '../../engine/report/compareRender';
 import { classifierOutputs, decideVerdict, verdictInput } from '../../engine/verify/verdict';
 import { pruneAccuracyNote } from '../../engine/transform/prune/pruneVerdict';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';

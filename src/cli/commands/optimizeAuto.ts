@@ -3,14 +3,14 @@
  * verdict line per candidate, writes the best one that passed the accuracy gate and is faster or smaller
  * (exit 0), or writes nothing (exit 3) with each candidate's measured reasons.
  */
-import { autoVerdictLines } from '../../engine/optimize/autoOptimizeText';
+import { autoVerdictLines } from '../../engine/report/autoOptimizeText';
 import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import type { LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { autoOptimize } from '../../engine/optimize/autoOptimize';
-import { renderCompareText } from '../../engine/verify/compareRender';
+import { renderCompareText } from '../../engine/report/compareRender';
 import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '../args';
 import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import type { CliIO } from '../io';

@@ -14,7 +14,7 @@ import { loadCalibrationInputs } from '../../engine/transform/quantize/calibInpu
 import type { QuantizeOptions } from '../../engine/transform/quantize/quantize';
 import type { QuantType } from '../../engine/transform/quantize/quantMath';
 import type { CompareReport } from '../../engine/verify/compare';
-import { renderCompareHtml } from '../../engine/verify/compareRender';
+import { renderCompareHtml } from '../../engine/report/compareRender';
 import { createSession } from '../../engine/verify/modelSource';
 import { DEFAULT_GATE, type AccuracyGate, type Verdict } from '../../engine/verify/verdict';
 import { inputSpecs } from '../../engine/runtime/modelInputs';

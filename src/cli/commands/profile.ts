@@ -2,7 +2,7 @@
 import { DEFAULT_PROFILE_RUNS, DEFAULT_WARMUP_RUNS } from '../../engine/runtime/jobRuntime';
 import { checkOutputPath, writeOutputFile } from '../../engine/onnx/safeOutput';
 import { DEFAULT_PROFILE_LEVEL } from '../../engine/profile/profileModel';
-import { renderProfileText } from '../../engine/profile/profileText';
+import { renderProfileText } from '../../engine/report/profileText';
 import { runProfile } from '../../engine/profile/runProfile';
 import { renderProfileHtml } from '../../engine/report/html/profileHtml';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';

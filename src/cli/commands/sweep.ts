@@ -6,7 +6,7 @@ import { readModel } from '../../engine/onnx/readModel';
 import { checkOutputPath, writeOutputFile } from '../../engine/onnx/safeOutput';
 import type { ExecutionProvider } from '../../engine/runtime/sessionOptions';
 import { sweep } from '../../engine/sweep/sweep';
-import { renderSweepHtml, renderSweepText } from '../../engine/sweep/sweepRender';
+import { renderSweepHtml, renderSweepText } from '../../engine/report/sweepRender';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { feedExtras, inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
 import { shapesFromArgs } from '../runtimeOptions';

@@ -6,7 +6,7 @@ import { optimizeSteps, type OptimizeChoice } from '../../engine/optimize/optimi
 import { runPipeline } from '../../engine/transform/common/pipeline';
 import type { QuantizeOptions } from '../../engine/transform/quantize/quantize';
 import { autoOptimize } from '../../engine/optimize/autoOptimize';
-import { autoVerdictLines } from '../../engine/optimize/autoOptimizeText';
+import { autoVerdictLines } from '../../engine/report/autoOptimizeText';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
 import { DEFAULT_GATE } from '../../engine/verify/verdict';
 import { summarizeInputPlan } from '../../engine/graph/inputPlan';
@@ -22,7 +22,7 @@ import { buildInspectReport } from '../../engine/report/inspectReport';
 import { renderInspectText } from '../../engine/report/inspectText';
 import { summarizeChanges } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
-import { buildGraphView } from './graphView';
+import { buildGraphView } from '../../engine/graph/graphView';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,

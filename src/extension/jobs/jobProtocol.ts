@@ -8,7 +8,7 @@ import type { ProfileReport } from '../../engine/report/profileReport';
 import type { JobRuntime } from '../../engine/runtime/jobRuntime';
 import type { SweepResult } from '../../engine/sweep/sweep';
 import type { LayerCostReport } from '../views/layerCostModel';
-import type { GraphView } from './graphView';
+import type { GraphView } from '../../engine/graph/graphView';
 
 export type { JobRuntime };
 

@@ -5,7 +5,7 @@
  * Messages from the page are untrusted input: every one goes through validateWebviewMessage first.
  */
 import * as vscode from 'vscode';
-import type { GraphView } from '../jobs/graphView';
+import type { GraphView } from '../../engine/graph/graphView';
 import {
   assertNever,
   validateWebviewMessage,

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { JobRunner } from '../jobs/jobRunner';
-import type { GraphView } from '../jobs/graphView';
+import type { GraphView } from '../../engine/graph/graphView';
 import { log } from '../log';
 import type { ProfileStore } from '../profileStore';
 import { readSettings } from '../settings';

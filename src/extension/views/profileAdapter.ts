@@ -5,14 +5,13 @@
  * The suggestions come from the advice engine (src/engine/advise, run in a job process after the profile and
  * converted by adviceSuggestions.ts); this file adds only what the profile itself says about its coverage.
  */
+import type { StaticCosts } from '../../engine/graph/graphView';
 import { summarizeAssumedDims } from '../../engine/graph/inputPlan';
 import type { ProfileReport } from '../../engine/report/profileReport';
 import type { LayerCost, LayerCostReport, Suggestion } from './layerCostModel';
 
 /** Static per-node figures (from the graph job) keyed by file node name. */
-export type StaticCosts = Readonly<
-  Record<string, { readonly flops: number | null; readonly outputBytes: number | null }>
->;
+export type { StaticCosts };
 
 /** What the profile says about itself (not advice): how much of a run its node table explains. */
 export function profileNotes(report: ProfileReport): Suggestion[] {

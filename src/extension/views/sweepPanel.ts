@@ -11,7 +11,7 @@ import { saveRuntimeSettings } from '../settings';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SweepPoint, SweepResult } from '../../engine/sweep/sweep';
-import { SWEEP_TABLE_HEAD, sweepChartSvg, sweepPointCells } from '../../engine/sweep/sweepRender';
+import { SWEEP_TABLE_HEAD, sweepChartSvg, sweepPointCells } from '../../engine/report/sweepRender';
 import { log } from '../log';
 import { escapeHtml } from '../../protocol/escapeHtml';
 import { webviewShellHtml } from '../../protocol/webviewHtml';

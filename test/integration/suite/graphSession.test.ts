@@ -5,7 +5,7 @@
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import { readModel } from '../../../src/engine/onnx/readModel';
-import { buildGraphView } from '../../../src/extension/jobs/graphView';
+import { buildGraphView } from '../../../src/engine/graph/graphView';
 import { GraphSession } from '../../../src/extension/views/graphSession';
 import type { LayerCostReport } from '../../../src/extension/views/layerCostModel';
 import type { HostToWebview } from '../../../src/protocol/webviewProtocol';

@@ -4,12 +4,16 @@
  * Costs view joins to measured rows. Built inside a job process.
  */
 import * as path from 'node:path';
-import { costModel } from '../../engine/graph/costModel';
-import { inferShapes, type ShapeInference } from '../../engine/graph/shapeInference';
-import type { LoadedModel } from '../../engine/onnx/readModel';
+import { costModel } from './costModel';
+import { inferShapes, type ShapeInference } from './shapeInference';
+import type { LoadedModel } from '../onnx/readModel';
 import type { CompactGraph } from '../../protocol/webviewProtocol';
-import type { StaticCosts } from '../views/profileAdapter';
 import { buildCompactGraph, type StaticNodeDetails } from './webviewGraph';
+
+/** Static FLOPs and output bytes per node name (the cost model's), for Layer Costs beside measured times. */
+export type StaticCosts = Readonly<
+  Record<string, { readonly flops: number | null; readonly outputBytes: number | null }>
+>;
 
 export interface GraphView {
   readonly file: string;

@@ -1,9 +1,9 @@
 /** The plain-text rendering of a profile report (the CLI's default output). */
 import { formatInputPlan } from '../graph/inputPlan';
-import { formatBytes, table } from '../report/format';
-import type { LatencyStats, ProfileReport } from '../report/profileReport';
-import { assessProfileTrust } from './profileTrust';
-import { terminalSafe } from '../report/terminalText';
+import { formatBytes, table } from './format';
+import type { LatencyStats, ProfileReport } from './profileReport';
+import { assessProfileTrust } from '../profile/profileTrust';
+import { terminalSafe } from './terminalText';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(v >= 0.1 ? 2 : 3));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

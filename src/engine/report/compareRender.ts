@@ -1,8 +1,8 @@
 /** Renderings of a CompareReport: plain text for the terminal, and a self-contained HTML page. */
 import { escapeHtml } from '../../protocol/escapeHtml';
-import { reportPageHtml } from '../report/html/reportPage';
+import { reportPageHtml } from './html/reportPage';
 import { formatInputPlan } from '../graph/inputPlan';
-import type { CompareReport } from './compare';
+import type { CompareReport } from '../verify/compare';
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
 const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));

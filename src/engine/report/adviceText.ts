@@ -1,9 +1,9 @@
 /** Plain-text rendering of advice (the CLI's default output). */
 import { formatInputPlan } from '../graph/inputPlan';
-import type { Suggestion } from './adviceTypes';
-import type { AdviceResult } from './advise';
-import { describeCpu } from './cpuFeatures';
-import type { NoiseBand } from './trial';
+import type { Suggestion } from '../advise/adviceTypes';
+import type { AdviceResult } from '../advise/advise';
+import { describeCpu } from '../advise/cpuFeatures';
+import type { NoiseBand } from '../advise/trial';
 
 const pct = (x: number): string => `${x >= 0 ? '' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
 

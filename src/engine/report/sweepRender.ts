@@ -4,9 +4,9 @@
  * from the model or the system goes through escapeHtml.
  */
 import { escapeHtml } from '../../protocol/escapeHtml';
-import { reportPageHtml } from '../report/html/reportPage';
+import { reportPageHtml } from './html/reportPage';
 import { formatInputPlan } from '../graph/inputPlan';
-import type { SweepPoint, SweepResult } from './sweep';
+import type { SweepPoint, SweepResult } from '../sweep/sweep';
 
 const mb = (b: number | null): string => (b === null ? '–' : `${(b / 2 ** 20).toFixed(1)}`);
 

@@ -4,7 +4,7 @@
  */
 import type { AccuracyGate } from '../verify/verdict';
 import { coverageText } from '../verify/optimizedGraph';
-import type { AutoOptimizeResult } from './autoOptimize';
+import type { AutoOptimizeResult } from '../optimize/autoOptimize';
 
 export function autoVerdictLines(result: AutoOptimizeResult, gate: AccuracyGate): string[] {
   const best = result.best === undefined ? undefined : result.results[result.best];

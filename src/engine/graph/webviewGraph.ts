@@ -4,12 +4,12 @@
  * attribute values shortened to what a details panel shows.
  * The graph itself comes from the engine's compactGraph(); this file adds the details.
  */
-import { dtypeName } from '../../engine/onnx/dtypes';
-import { int64ToNumber } from '../../engine/onnx/int64';
-import type { LoadedModel } from '../../engine/onnx/readModel';
-import type { AttributeProto } from '../../engine/onnx/types';
-import { compactGraph } from '../../engine/graph/compactGraph';
-import type { ShapeInference } from '../../engine/graph/shapeInference';
+import { dtypeName } from '../onnx/dtypes';
+import { int64ToNumber } from '../onnx/int64';
+import type { LoadedModel } from '../onnx/readModel';
+import type { AttributeProto } from '../onnx/types';
+import { compactGraph } from './compactGraph';
+import type { ShapeInference } from './shapeInference';
 import type { CompactGraph, NodeDetails, TensorInfo } from '../../protocol/webviewProtocol';
 
 /** Details without the measured fields; the host adds latency and memory from the current profile. */
