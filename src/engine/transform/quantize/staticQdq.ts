@@ -15,25 +15,17 @@
  */
 import { attrInt } from '../../graph/attributes';
 import { indexGraph, type GraphIndex } from '../../graph/graphIndex';
-import { DataType, type ModelProto, type NodeProto } from '../../onnx/types';
+import type { ModelProto, NodeProto } from '../../onnx/types';
 import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
-import { GraphEditor, makeNode } from '../common/graphEdit';
+import { GraphEditor } from '../common/graphEdit';
 import { opsetVersion, withOpset } from '../common/opset';
 import { upgradeOpset9To10 } from '../common/opsetUpgrade';
-import {
-  floatTensor,
-  floatValues,
-  int8Tensor,
-  rawTensor,
-  resolveWeight,
-  uint8Tensor,
-  type ResolvedWeight,
-} from '../common/weights';
+import { resolveWeight, type ResolvedWeight } from '../common/weights';
 import type { TensorRange } from './calibrate';
-import { quantParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
+import { QdqPlacer } from './qdqPlacer';
+import type { QuantType } from './quantMath';
 import { dtypeReason, skippedDetails, SkipTally } from './nothingToQuantize';
 import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
-import { QuantizedWeightStore, type StoredWeight } from './weightStore';
 
 const MS_DOMAIN = 'com.microsoft';
 
@@ -217,99 +209,29 @@ export function quantizeStatic(
   if (qdqDomain)
     changes.push({ kind: 'note', detail: `opset ${opset} < 13: using com.microsoft QuantizeLinear/DequantizeLinear` });
   const ed = new GraphEditor(model.graph ?? {});
-  const idx = ed.index;
   const passedOver = new SkipTally();
   const targets = findTargets(model, opts, passedOver);
   const skip = makeSelector(
     opts,
     targets.map((t) => t.node),
   );
-  const store = new QuantizedWeightStore(ed, changes);
-  const actType = opts.activationType ?? 'uint8';
-  const newInputs = new Map<number, string[]>();
-  let quantized = 0;
-  const inputsOf = (i: number): string[] => {
-    let list = newInputs.get(i);
-    if (!list) newInputs.set(i, (list = [...(idx.nodes[i]!.input ?? [])]));
-    return list;
-  };
-  const activationParams = new Map<string, QuantParams>();
-
-  // One Q→DQ pair per activation; every reader of the tensor then reads the dequantized copy, so the
-  // producer's only consumer is the Q node (ORT's QDQ selectors require that to fuse).
-  const quantizeActivation = (t: string): QuantParams | undefined => {
-    const known = activationParams.get(t);
-    if (known) return known;
-    const r = ranges.get(t);
-    if (!r || !Number.isFinite(r.min) || !Number.isFinite(r.max)) return undefined;
-    const p = quantParams(r.min, r.max, actType, actType === 'int8', opts.reduceRange);
-    const scale = ed.addInitializer(floatTensor(ed.fresh(`${t}_scale`), [], Float32Array.of(p.scale)));
-    const zpName = ed.fresh(`${t}_zero_point`);
-    ed.addInitializer(
-      actType === 'int8'
-        ? int8Tensor(zpName, [], Int8Array.of(p.zeroPoint))
-        : uint8Tensor(zpName, [], Uint8Array.of(p.zeroPoint)),
-    );
-    const q = ed.fresh(`${t}_QuantizeLinear_Output`);
-    const dq = ed.fresh(`${t}_DequantizeLinear_Output`);
-    ed.insertAfterValue(t, [
-      makeNode('QuantizeLinear', [t, scale, zpName], [q], ed.fresh(`${t}_QuantizeLinear`), {}, qdqDomain),
-      makeNode('DequantizeLinear', [q, scale, zpName], [dq], ed.fresh(`${t}_DequantizeLinear`), {}, qdqDomain),
-    ]);
-    for (const c of idx.consumers.get(t) ?? []) {
-      const list = inputsOf(c);
-      list.forEach((name, k) => {
-        if (name === t) list[k] = dq;
-      });
-    }
-    activationParams.set(t, p);
-    changes.push({
-      kind: 'inserted',
-      tensor: t,
-      detail: `QuantizeLinear/DequantizeLinear ${actType} scale ${p.scale.toPrecision(4)} zp ${p.zeroPoint}`,
-    });
-    return p;
-  };
-
-  const weightDq = new Map<StoredWeight, string>();
-  const dequantizedWeight = (w: StoredWeight, axis: number | undefined, base: string): string => {
-    const hit = weightDq.get(w);
-    if (hit) return hit;
-    const out = ed.fresh(`${base}_DequantizeLinear_Output`);
-    ed.insertAfterValue(base, [
-      makeNode(
-        'DequantizeLinear',
-        [w.q, w.scale, w.zeroPoint],
-        [out],
-        ed.fresh(`${base}_DequantizeLinear`),
-        axis === undefined ? {} : { axis },
-        qdqDomain,
-      ),
-    ]);
-    weightDq.set(w, out);
-    return out;
-  };
-
+  const elements = (t: Target): number => t.weight.dims.reduce((a, b) => a * b, 1);
+  const qdq = new QdqPlacer(ed, changes, ranges, {
+    activationType: opts.activationType ?? 'uint8',
+    ...(opts.reduceRange !== undefined ? { reduceRange: opts.reduceRange } : {}),
+    ...(qdqDomain ? { domain: qdqDomain } : {}),
+  });
   // Every activation pair first, so a weight-only node knows whether its input is already quantized by
   // another node's pair, whichever comes first in the graph.
   for (const t of targets) {
-    if (
-      t.weightOnly ||
-      skip(
-        t.node,
-        t.weight.dims.reduce((a, b) => a * b, 1),
-      )
-    )
-      continue;
-    const y = opts.quantizeOutputs ? coveredOutput(idx, t.node) : undefined;
-    if (quantizeActivation(t.node.input![0]!) && y) quantizeActivation(y);
+    if (t.weightOnly || skip(t.node, elements(t))) continue;
+    const y = opts.quantizeOutputs ? coveredOutput(ed.index, t.node) : undefined;
+    if (qdq.activation(t.node.input![0]!) && y) qdq.activation(y);
   }
+  let quantized = 0;
   for (const t of targets) {
     const label = nodeLabel(t.node, t.i);
-    const reason = skip(
-      t.node,
-      t.weight.dims.reduce((a, b) => a * b, 1),
-    );
+    const reason = skip(t.node, elements(t));
     if (reason) {
       changes.push({ kind: 'skipped', node: label, detail: reason });
       continue;
@@ -318,67 +240,14 @@ export function quantizeStatic(
     // A weight-only node whose input another node's pair already quantizes reads a DQ output anyway: its
     // bias must then be int32 too, or ORT's own bias quantizer steps in at load and, below opset 13, writes an
     // invalid DequantizeLinear (`axis` in the ONNX domain; seen on ppocr-det).
-    const xp = t.weightOnly ? activationParams.get(x) : quantizeActivation(x);
+    const xp = t.weightOnly ? qdq.known(x) : qdq.activation(x);
     if (!xp && !t.weightOnly) {
       changes.push({ kind: 'skipped', node: label, detail: `no calibrated range for input '${x}'` });
       continue;
     }
     const axis = perChannel ? weightAxis(t.node, t.weight.dims.length) : undefined;
-    const base = t.weight.name;
-    const w = store.get({
-      tensor: t.weight.tensor,
-      layout: `qdq${axis ?? ''}`,
-      baseName: base,
-      values: floatValues(t.weight.tensor),
-      dims: t.weight.dims,
-      type: 'int8',
-      symmetric: true,
-      axis,
-      reduceRange: opts.reduceRange,
-    });
-    const list = inputsOf(t.i);
-    list[1] = dequantizedWeight(w, axis, base);
-    const b = t.node.input?.[2];
-    const bw = b ? resolveWeight(idx, b) : undefined;
-    if (
-      xp &&
-      b &&
-      bw &&
-      bw.tensor.data_type === DataType.FLOAT &&
-      bw.dims.length === 1 &&
-      (axis === undefined || bw.dims[0] === w.quantized.params.length)
-    ) {
-      // Bias as int32 with scale x_scale · w_scale (per channel when the weight is), zero point 0.
-      const bv = floatValues(bw.tensor);
-      const scales = Float32Array.from(bv, (_, c) =>
-        Math.fround(xp.scale * w.quantized.params[axis === undefined ? 0 : c]!.scale),
-      );
-      const q = Int32Array.from(bv, (v, c) =>
-        Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, roundHalfEven(v / scales[c]!))),
-      );
-      const qName = ed.addInitializer(
-        rawTensor(ed.fresh(`${b}_quantized`), bw.dims, DataType.INT32, new Uint8Array(q.buffer)),
-      );
-      const sName = ed.addInitializer(
-        floatTensor(
-          ed.fresh(`${b}_scale`),
-          axis === undefined ? [] : [bv.length],
-          axis === undefined ? Float32Array.of(scales[0]!) : scales,
-        ),
-      );
-      const out = ed.fresh(`${b}_DequantizeLinear_Output`);
-      ed.insertAfterValue(b, [
-        makeNode(
-          'DequantizeLinear',
-          [qName, sName],
-          [out],
-          ed.fresh(`${b}_DequantizeLinear`),
-          axis === undefined ? {} : { axis: 0 },
-          qdqDomain,
-        ),
-      ]);
-      list[2] = out;
-    }
+    const w = qdq.weight(t.i, t.weight, axis);
+    if (xp) qdq.bias(t.i, t.node, xp, w, axis);
     quantized++;
     changes.push({
       kind: 'replaced',
@@ -386,7 +255,7 @@ export function quantizeStatic(
       detail: `${t.node.op_type} ${t.weightOnly ? 'weight-only int8' : 'QDQ int8'} (${axis === undefined ? 'per-tensor' : 'per-channel'})`,
     });
   }
-  for (const [i, inputs] of newInputs) ed.replace(i, [{ ...idx.nodes[i]!, input: inputs }]);
+  qdq.apply();
   if (quantized === 0)
     return {
       model: original,
