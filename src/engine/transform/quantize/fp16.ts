@@ -5,7 +5,15 @@
  * consumer that needs the other precision reads one shared Cast of it, so adjacent float16 ops (or adjacent
  * float32 ops) never Cast back and forth.
  */
-import { DataType, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../../onnx/types';
+import {
+  DataType,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from '../../onnx/types';
+import type { GraphIndex } from '../../graph/graphIndex';
 import { subgraphsOf } from '../../onnx/walk';
 import { inferShapes } from '../../graph/shapeInference';
 import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
@@ -61,7 +69,6 @@ export interface Fp16Options {
 type Precision = 'fp16' | 'fp32';
 
 export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): TransformResult {
-  const changes: TransformChange[] = [];
   const already = findQuantizedNodes(model);
   if (already.length)
     return {
@@ -80,81 +87,10 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
   const isF32 = (name: string): boolean => main.types.get(name)?.dtype === DataType.FLOAT;
   const ed = new GraphEditor(graph);
   const idx = ed.index;
-
-  // 1. Precision per node: fp16 unless blocked, outside the default domain, or touching no float32 tensor.
-  const precision = new Map<number, Precision>();
-  idx.nodes.forEach((n, i) => {
-    if (n.output?.every((o) => idx.constants.has(o))) {
-      precision.set(i, 'fp32'); // Constant / Identity of a constant: its readers get a float16 copy
-      return;
-    }
-    const touchesFloat = [...(n.input ?? []), ...(n.output ?? [])].some((v) => v && isF32(v));
-    const isCastToFloat =
-      n.op_type === 'Cast' && (n.attribute ?? []).some((a) => a.name === 'to' && Number(a.i) === DataType.FLOAT);
-    const excluded = opts.excludeNodes?.some((r) => r.test(n.name ?? '')) ?? false;
-    const fp16 =
-      (touchesFloat || isCastToFloat) && (n.domain ?? '') === '' && !blocked.has(n.op_type ?? '') && !excluded;
-    precision.set(i, fp16 ? 'fp16' : 'fp32');
-  });
-
-  // 2. Float32 constants read by fp16 nodes become float16 (a float16 copy when fp32 nodes read them too).
-  const constantHalf = new Map<string, string>();
-  const halfOf = (name: string, t: TensorProto): string => {
-    const hit = constantHalf.get(name);
-    if (hit) return hit;
-    const fp32Readers = (idx.consumers.get(name) ?? []).some((c) => precision.get(c) === 'fp32');
-    // In place only for an initializer nobody else needs in float32; Constant nodes become unused and are dropped.
-    const inPlace = idx.initializers.has(name) && !fp32Readers && !idx.graphOutputs.has(name);
-    const out = inPlace ? name : ed.fresh(`${name}_fp16`);
-    const values = floatValues(t);
-    const bits = Uint16Array.from(values, floatToHalf);
-    const tensor = float16Tensor(out, (t.dims ?? []).map(Number), bits);
-    if (inPlace) ed.replaceInitializer(name, tensor);
-    else ed.addInitializer(tensor);
-    changes.push({
-      kind: 'weight',
-      tensor: name,
-      detail: 'float32 → float16',
-      bytesBefore: values.length * 4,
-      bytesAfter: values.length * 2,
-    });
-    constantHalf.set(name, out);
-    return out;
-  };
-
-  // 3. Activations: home precision = producer's; Casts made on demand, one per tensor and direction.
-  const home = (t: string): Precision => {
-    const p = idx.producer.get(t);
-    if (p === undefined) return keepIO || !idx.graphInputs.has(t) ? 'fp32' : 'fp16';
-    return precision.get(p)!;
-  };
-  const renamedOutputs = new Map<string, string>();
-  const casts = new Map<string, string>();
-  const homeName = (t: string): string => renamedOutputs.get(t) ?? t;
-  const inPrecision = (t: string, want: Precision): string => {
-    if (home(t) === want) return homeName(t);
-    const key = `${t}|${want}`;
-    const hit = casts.get(key);
-    if (hit) return hit;
-    const out = ed.fresh(`${t}_${want}`);
-    ed.insertAfterValue(t, [
-      makeNode('Cast', [homeName(t)], [out], ed.fresh(`${t}_Cast_${want}`), {
-        to: want === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT,
-      }),
-    ]);
-    casts.set(key, out);
-    return out;
-  };
-  // fp16-produced graph outputs: the node writes `<name>_fp16`, a Cast restores the float32 output name.
-  if (keepIO)
-    for (const o of idx.graphOutputs) {
-      const p = idx.producer.get(o);
-      if (p === undefined || precision.get(p) !== 'fp16' || !isF32(o)) continue;
-      const renamed = ed.fresh(`${o}_fp16`);
-      renamedOutputs.set(o, renamed);
-      ed.insertAfterValue(o, [makeNode('Cast', [renamed], [o], ed.fresh(`${o}_Cast_fp32`), { to: DataType.FLOAT })]);
-      casts.set(`${o}|fp32`, o);
-    }
+  const precision = choosePrecision(idx, isF32, blocked, opts.excludeNodes);
+  const changes: TransformChange[] = [];
+  const half = new HalfPrecisionRewriter(ed, precision, changes, keepIO);
+  if (keepIO) half.castOutputsBack(isF32);
 
   let converted = 0;
   idx.nodes.forEach((n, i) => {
@@ -162,11 +98,11 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
     const inputs = (n.input ?? []).map((v) => {
       if (!v) return v;
       const c = idx.constants.get(v);
-      if (c) return want === 'fp16' && c.data_type === DataType.FLOAT && !keepsFloat32(n, v) ? halfOf(v, c) : v;
+      if (c) return want === 'fp16' && c.data_type === DataType.FLOAT && !keepsFloat32(n, v) ? half.constant(v, c) : v;
       if (!isF32(v)) return v;
-      return inPrecision(v, want === 'fp16' && !keepsFloat32(n, v) ? 'fp16' : 'fp32');
+      return half.activation(v, want === 'fp16' && !keepsFloat32(n, v) ? 'fp16' : 'fp32');
     });
-    const outputs = (n.output ?? []).map((o) => renamedOutputs.get(o) ?? o);
+    const outputs = (n.output ?? []).map((o) => half.outputName(o));
     let node: NodeProto = { ...n, input: inputs, output: outputs };
     if (want === 'fp16') {
       converted++;
@@ -191,27 +127,139 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
         node: nodeLabel(idx.nodes[i]!, i),
         detail: `${idx.nodes[i]!.op_type} kept float32`,
       });
+  return { model: { ...model, graph: retypedGraph(ed, half, keepIO) }, changes };
+}
 
+/** Precision per node: fp16 unless blocked, outside the default domain, excluded, or touching no float32 tensor. */
+function choosePrecision(
+  idx: GraphIndex,
+  isF32: (name: string) => boolean,
+  blocked: ReadonlySet<string>,
+  excludeNodes: readonly RegExp[] | undefined,
+): Map<number, Precision> {
+  const precision = new Map<number, Precision>();
+  idx.nodes.forEach((n, i) => {
+    if (n.output?.every((o) => idx.constants.has(o))) {
+      precision.set(i, 'fp32'); // Constant / Identity of a constant: its readers get a float16 copy
+      return;
+    }
+    const touchesFloat = [...(n.input ?? []), ...(n.output ?? [])].some((v) => v && isF32(v));
+    const isCastToFloat =
+      n.op_type === 'Cast' && (n.attribute ?? []).some((a) => a.name === 'to' && Number(a.i) === DataType.FLOAT);
+    const excluded = excludeNodes?.some((r) => r.test(n.name ?? '')) ?? false;
+    const fp16 =
+      (touchesFloat || isCastToFloat) && (n.domain ?? '') === '' && !blocked.has(n.op_type ?? '') && !excluded;
+    precision.set(i, fp16 ? 'fp16' : 'fp32');
+  });
+  return precision;
+}
+
+/** The built graph with its float32 boundary types set to float16 where the boundary moved (keepIO off). */
+function retypedGraph(ed: GraphEditor, half: HalfPrecisionRewriter, keepIO: boolean): GraphProto {
   const built = ed.build();
   const retype = (v: ValueInfoProto): ValueInfoProto =>
     v.type?.tensor_type?.elem_type === DataType.FLOAT
       ? { ...v, type: { ...v.type, tensor_type: { ...v.type.tensor_type, elem_type: DataType.FLOAT16 } } }
       : v;
   return {
-    model: {
-      ...model,
-      graph: {
-        ...built,
-        // Intermediate value_info would now state wrong types; ORT re-infers them.
-        value_info: (built.value_info ?? []).filter((v) => v.type?.tensor_type?.elem_type !== DataType.FLOAT),
-        input: keepIO ? built.input : built.input?.map(retype),
-        output: keepIO
-          ? built.output
-          : built.output?.map((v) => (idx.producer.has(v.name ?? '') && home(v.name ?? '') === 'fp16' ? retype(v) : v)),
-      },
-    },
-    changes,
+    ...built,
+    // Intermediate value_info would now state wrong types; ORT re-infers them.
+    value_info: (built.value_info ?? []).filter((v) => v.type?.tensor_type?.elem_type !== DataType.FLOAT),
+    input: keepIO ? built.input : built.input?.map(retype),
+    output: keepIO
+      ? built.output
+      : built.output?.map((v) =>
+          ed.index.producer.has(v.name ?? '') && half.home(v.name ?? '') === 'fp16' ? retype(v) : v,
+        ),
   };
+}
+
+/**
+ * Where each tensor lives and how readers get it in the other precision: float32 constants read by fp16 nodes
+ * become float16 (in place, or a float16 copy when fp32 nodes read them too); an activation lives in its
+ * producer's precision and a reader that needs the other one reads one shared Cast per tensor and direction.
+ */
+class HalfPrecisionRewriter {
+  private readonly constantHalf = new Map<string, string>();
+  private readonly renamedOutputs = new Map<string, string>();
+  private readonly casts = new Map<string, string>();
+
+  constructor(
+    private readonly ed: GraphEditor,
+    private readonly precision: ReadonlyMap<number, Precision>,
+    private readonly changes: TransformChange[],
+    private readonly keepIO: boolean,
+  ) {}
+
+  /** Home precision of a tensor: its producer's; a graph input's is float32 unless the boundary moves. */
+  home(t: string): Precision {
+    const idx = this.ed.index;
+    const p = idx.producer.get(t);
+    if (p === undefined) return this.keepIO || !idx.graphInputs.has(t) ? 'fp32' : 'fp16';
+    return this.precision.get(p)!;
+  }
+
+  /** The name a node writes for output `o` (an fp16-produced graph output is written as `<o>_fp16`). */
+  outputName(o: string): string {
+    return this.renamedOutputs.get(o) ?? o;
+  }
+
+  /** fp16-produced graph outputs: the node writes `<name>_fp16`, a Cast restores the float32 output name. */
+  castOutputsBack(isF32: (name: string) => boolean): void {
+    const idx = this.ed.index;
+    for (const o of idx.graphOutputs) {
+      const p = idx.producer.get(o);
+      if (p === undefined || this.precision.get(p) !== 'fp16' || !isF32(o)) continue;
+      const renamed = this.ed.fresh(`${o}_fp16`);
+      this.renamedOutputs.set(o, renamed);
+      this.ed.insertAfterValue(o, [
+        makeNode('Cast', [renamed], [o], this.ed.fresh(`${o}_Cast_fp32`), { to: DataType.FLOAT }),
+      ]);
+      this.casts.set(`${o}|fp32`, o);
+    }
+  }
+
+  /** The float16 version of constant `name`, made once. */
+  constant(name: string, t: TensorProto): string {
+    const hit = this.constantHalf.get(name);
+    if (hit) return hit;
+    const { ed } = this;
+    const idx = ed.index;
+    const fp32Readers = (idx.consumers.get(name) ?? []).some((c) => this.precision.get(c) === 'fp32');
+    // In place only for an initializer nobody else needs in float32; Constant nodes become unused and are dropped.
+    const inPlace = idx.initializers.has(name) && !fp32Readers && !idx.graphOutputs.has(name);
+    const out = inPlace ? name : ed.fresh(`${name}_fp16`);
+    const values = floatValues(t);
+    const tensor = float16Tensor(out, (t.dims ?? []).map(Number), Uint16Array.from(values, floatToHalf));
+    if (inPlace) ed.replaceInitializer(name, tensor);
+    else ed.addInitializer(tensor);
+    this.changes.push({
+      kind: 'weight',
+      tensor: name,
+      detail: 'float32 → float16',
+      bytesBefore: values.length * 4,
+      bytesAfter: values.length * 2,
+    });
+    this.constantHalf.set(name, out);
+    return out;
+  }
+
+  /** Activation `t` in precision `want`: as produced, or through its one Cast to that precision. */
+  activation(t: string, want: Precision): string {
+    const homeName = this.outputName(t);
+    if (this.home(t) === want) return homeName;
+    const key = `${t}|${want}`;
+    const hit = this.casts.get(key);
+    if (hit) return hit;
+    const out = this.ed.fresh(`${t}_${want}`);
+    this.ed.insertAfterValue(t, [
+      makeNode('Cast', [homeName], [out], this.ed.fresh(`${t}_Cast_${want}`), {
+        to: want === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT,
+      }),
+    ]);
+    this.casts.set(key, out);
+    return out;
+  }
 }
 
 /** Inputs whose type the op fixes as float32 whatever T is (ONNX schemas: Resize scales/roi, Upsample scales). */
