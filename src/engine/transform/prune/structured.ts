@@ -9,7 +9,7 @@ import { inferShapes } from '../../graph/shapeInference';
 import { tensorNumbers } from '../../graph/tensorData';
 import type { ValueType } from '../../graph/dims';
 import type { Lookup } from '../../graph/scope';
-import { AttributeType, type ModelProto, type TensorProto } from '../../onnx/types';
+import { AttributeType, type GraphProto, type ModelProto, type TensorProto } from '../../onnx/types';
 import type { TransformChange, TransformResult } from '../common/changes';
 import { int64Tensor } from '../common/weights';
 import { removeDeadCode } from '../simplify/eliminate';
@@ -80,13 +80,37 @@ export function pruneStructured(model: ModelProto, opts: StructuredPruneOptions)
   const index = indexGraph(g);
   const inputs = new Set((g.input ?? []).map((v) => v.name ?? ''));
   // Inline constants only: weights in external data files are left alone (their groups are skipped).
-  const constant = (name: string): TensorProto | undefined => {
+  const constant: ConstantOf = (name) => {
     const t = inputs.has(name) ? undefined : index.constants.get(name);
     return t && t.data_location !== 1 ? t : undefined;
   };
   const a = analyzeChannels(g, types, constant);
   const norm = opts.norm ?? 'l1';
+  const { eligible, skipped } = eligibleGroups(scoreGroups(a, constant, norm), opts);
+  const { keep, pruned } = chooseKept(eligible, keepCounts(eligible, opts), opts.channelMultiple ?? 16);
+  for (const p of pruned)
+    changes.push({
+      kind: 'removed',
+      node: p.layer,
+      detail: `${p.before - p.after} of ${p.before} channels removed (${norm.toUpperCase()} norm)`,
+    });
+  for (const s of skipped) changes.push({ kind: 'skipped', node: s.layer, detail: s.reason });
+  rewriteKept(g, a, keep, constant);
+  if (keep.size) {
+    g.value_info = (g.value_info ?? []).filter((v) => !a.carriers.has(v.name ?? ''));
+    removeDeadCode(g, changes);
+  }
+  return { model: out, changes, skipped, pruned };
+}
 
+type ConstantOf = (name: string) => TensorProto | undefined;
+type Analysis = ReturnType<typeof analyzeChannels>;
+
+/**
+ * One group per set of channel spaces that must shrink together (joined by residual Adds), scored by the sum
+ * of each producer's per-channel weight norms, each normalised by its mean.
+ */
+function scoreGroups(a: Analysis, constant: ConstantOf, norm: 'l1' | 'l2'): Group[] {
   const groups = new Map<number, Group>();
   for (const s of a.spaces) {
     const r = a.root(s.id);
@@ -108,8 +132,13 @@ export function pruneStructured(model: ModelProto, opts: StructuredPruneOptions)
       for (let k = 0; k < grp.size; k++) grp.scores[k] = grp.scores[k]! + nrm[k]! / mean;
     }
   }
-  const all = [...groups.values()].filter((grp) => grp.sources.length > 0);
-  const named = (grp: Group): string => grp.sources.join(' + ');
+  return [...groups.values()].filter((grp) => grp.sources.length > 0);
+}
+
+const named = (grp: Group): string => grp.sources.join(' + ');
+
+/** The groups that may be pruned (selected by --layers, nothing blocking, more than one channel). */
+function eligibleGroups(all: Group[], opts: StructuredPruneOptions): { eligible: Group[]; skipped: SkippedLayer[] } {
   const skipped: SkippedLayer[] = [];
   const eligible = all.filter((grp) => {
     if (opts.layers && !grp.sources.some((s) => opts.layers!.test(s))) return false;
@@ -119,27 +148,38 @@ export function pruneStructured(model: ModelProto, opts: StructuredPruneOptions)
     }
     return grp.size > 1;
   });
+  return { eligible, skipped };
+}
 
-  // How many channels each group keeps.
+/** How many channels each group keeps: `ratio` off each group, or the lowest-scoring `ratio` of all (capped). */
+function keepCounts(eligible: Group[], opts: StructuredPruneOptions): Map<number, number> {
   const keepCount = new Map<number, number>();
-  if ((opts.scope ?? 'layer') === 'layer')
+  if ((opts.scope ?? 'layer') === 'layer') {
     for (const grp of eligible) keepCount.set(grp.root, Math.max(1, grp.size - Math.floor(grp.size * opts.ratio)));
-  else {
-    const cap = opts.maxLayerRatio ?? 0.9;
-    const pool = eligible.flatMap((grp) => Array.from(grp.scores, (s) => ({ grp, s })));
-    pool.sort((x, y) => x.s - y.s);
-    const removed = new Map<number, number>();
-    let budget = Math.floor(pool.length * opts.ratio);
-    for (const { grp } of pool) {
-      if (budget === 0) break;
-      const r = removed.get(grp.root) ?? 0;
-      if (r + 1 > Math.floor(grp.size * cap) || r + 1 >= grp.size) continue;
-      removed.set(grp.root, r + 1);
-      budget--;
-    }
-    for (const grp of eligible) keepCount.set(grp.root, grp.size - (removed.get(grp.root) ?? 0));
+    return keepCount;
   }
-  const multiple = opts.channelMultiple ?? 16;
+  const cap = opts.maxLayerRatio ?? 0.9;
+  const pool = eligible.flatMap((grp) => Array.from(grp.scores, (s) => ({ grp, s })));
+  pool.sort((x, y) => x.s - y.s);
+  const removed = new Map<number, number>();
+  let budget = Math.floor(pool.length * opts.ratio);
+  for (const { grp } of pool) {
+    if (budget === 0) break;
+    const r = removed.get(grp.root) ?? 0;
+    if (r + 1 > Math.floor(grp.size * cap) || r + 1 >= grp.size) continue;
+    removed.set(grp.root, r + 1);
+    budget--;
+  }
+  for (const grp of eligible) keepCount.set(grp.root, grp.size - (removed.get(grp.root) ?? 0));
+  return keepCount;
+}
+
+/** The channels each group keeps (highest scores, in index order), its count rounded to `multiple`. */
+function chooseKept(
+  eligible: Group[],
+  keepCount: ReadonlyMap<number, number>,
+  multiple: number,
+): { keep: Map<number, number[]>; pruned: PrunedLayer[] } {
   const rounded = (k: number, size: number): number =>
     multiple > 1 && size >= 2 * multiple && size % multiple === 0
       ? Math.min(size, Math.max(multiple, Math.round(k / multiple) * multiple))
@@ -155,15 +195,12 @@ export function pruneStructured(model: ModelProto, opts: StructuredPruneOptions)
       order.slice(0, k).sort((x, y) => x - y),
     );
     pruned.push({ layer: named(grp), before: grp.size, after: k });
-    changes.push({
-      kind: 'removed',
-      node: named(grp),
-      detail: `${grp.size - k} of ${grp.size} channels removed (${norm.toUpperCase()} norm)`,
-    });
   }
+  return { keep, pruned };
+}
 
-  for (const s of skipped) changes.push({ kind: 'skipped', node: s.layer, detail: s.reason });
-
+/** Slices every weight along its pruned axes, and rewrites group counts and constant shapes to match. */
+function rewriteKept(g: GraphProto, a: Analysis, keep: ReadonlyMap<number, number[]>, constant: ConstantOf): void {
   const indicesOf = (l: Layout): number[] | undefined => {
     const outIdx: number[] = [];
     let offset = 0;
@@ -177,7 +214,6 @@ export function pruneStructured(model: ModelProto, opts: StructuredPruneOptions)
     }
     return changed ? outIdx : undefined;
   };
-
   const taken = allNames(g);
   const created = new Map<string, TensorProto>();
   for (const act of a.actions) {
@@ -209,9 +245,4 @@ export function pruneStructured(model: ModelProto, opts: StructuredPruneOptions)
     (g.initializer ??= []).push(int64Tensor(newName, [values.length], values));
     sa.node.input![sa.input] = newName;
   }
-  if (keep.size) {
-    g.value_info = (g.value_info ?? []).filter((v) => !a.carriers.has(v.name ?? ''));
-    removeDeadCode(g, changes);
-  }
-  return { model: out, changes, skipped, pruned };
 }
