@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ProfileStore } from './profileStore';
-import type { Suggestion } from './views/layerCostModel';
+import type { Suggestion } from '../engine/report/layerCosts';
 
 const SOURCE = 'ONNX Tuner';
 

@@ -16,7 +16,7 @@ import type { ProfileStore } from './profileStore';
 import { readSettings } from './settings';
 import { fromAdvice } from './views/adviceSuggestions';
 import { toLayerCostReport } from './views/profileAdapter';
-import type { LayerCostReport } from './views/layerCostModel';
+import type { LayerCostReport } from '../engine/report/layerCosts';
 
 export class ProfileService implements vscode.Disposable {
   private client: RuntimeClient | undefined;

@@ -3,7 +3,7 @@
  * map, and the Problems-panel diagnostics. Views subscribe to `onDidChange`; the store holds data only.
  */
 import * as vscode from 'vscode';
-import type { LayerCostReport } from './views/layerCostModel';
+import type { LayerCostReport } from '../engine/report/layerCosts';
 
 export class ProfileStore implements vscode.Disposable {
   private readonly reports = new Map<string, LayerCostReport>();

@@ -46,6 +46,14 @@ describe('one definition each', () => {
   for (const [what, pattern, where] of cases)
     it(`${what}: only in ${where}`, () => assert.deepEqual(definedIn(pattern), [where]));
 
+  it('every text/HTML renderer lives in src/engine/report', () => {
+    const outside = definedIn(/export function render\w*\(/).filter(
+      (f) => !f.startsWith(path.join('src', 'engine', 'report') + path.sep),
+    );
+    assert.deepEqual(outside, []);
+    assert.ok(definedIn(/export function render\w*\(/).length >= 8, 'the renderers are found at all');
+  });
+
   it('the scan finds a second copy (it is not vacuous)', () => {
     FILES.push({ file: 'fake.ts', text: 'export function assertNever(x: never): never { throw x; }' });
     try {

@@ -11,6 +11,11 @@ export function formatBytes(bytes: number | null): string {
   return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
 }
 
+/** Microseconds as "812 µs" or "5.43 ms". */
+export function formatMs(us: number): string {
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(us >= 100 ? 0 : 1)} µs`;
+}
+
 /** 1234567 → "1.23 G" style, for FLOPs and counts. */
 export function formatCount(n: number | null): string {
   if (n === null) return '?';

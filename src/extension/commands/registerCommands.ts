@@ -15,7 +15,7 @@ import type { ProfileService } from '../profileService';
 import { readSettings } from '../settings';
 import { showComparison } from '../views/comparisonPanel';
 import type { LayerCostElement } from '../views/layerCostTree';
-import type { LayerCostReport, Suggestion } from '../views/layerCostModel';
+import type { LayerCostReport, Suggestion } from '../../engine/report/layerCosts';
 import type { ModelEditorProvider } from '../views/modelEditorProvider';
 import { MODEL_VIEW_TYPE } from '../views/viewTypes';
 import { exportReport } from './exportReport';

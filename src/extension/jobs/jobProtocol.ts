@@ -7,7 +7,7 @@ import type { OptimizeConfig, Suggestion as AdviceSuggestion } from '../../engin
 import type { ProfileReport } from '../../engine/report/profileReport';
 import type { JobRuntime } from '../../engine/runtime/jobRuntime';
 import type { SweepResult } from '../../engine/sweep/sweep';
-import type { LayerCostReport } from '../views/layerCostModel';
+import type { LayerCostReport } from '../../engine/report/layerCosts';
 import type { GraphView } from '../../engine/graph/graphView';
 
 export type { JobRuntime };

@@ -5,7 +5,7 @@
  * action, which runs that configuration as is; runtime and manual actions are information only.
  */
 import type { Suggestion as AdviceSuggestion } from '../../engine/advise/adviceTypes';
-import type { Suggestion } from './layerCostModel';
+import type { Suggestion } from '../../engine/report/layerCosts';
 
 /** Node entries per suggestion: enough to badge the heavy layers without flooding the Problems panel. */
 const NODES_PER_SUGGESTION = 3;

@@ -14,7 +14,7 @@ import {
   type ProfileOverlay,
   type ThemeKind,
 } from '../../protocol/webviewProtocol';
-import type { LayerCostReport } from './layerCostModel';
+import type { LayerCostReport } from '../../engine/report/layerCosts';
 
 /** Above this many nodes the view starts with name-scope groups collapsed. */
 const COLLAPSE_ABOVE = 400;

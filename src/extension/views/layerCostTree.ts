@@ -3,6 +3,7 @@
  * p50 latency, share of the total and memory; the suggestions about a node as its children. Selecting a node
  * reveals it in the graph (onnxTuner.revealNode).
  */
+import { formatMs } from '../../engine/report/format';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, formatCount } from '../../engine/report/format';
@@ -14,7 +15,7 @@ import {
   type LayerCost,
   type SortKey,
   type Suggestion,
-} from './layerCostModel';
+} from '../../engine/report/layerCosts';
 import { nodeTooltipMarkdown } from './markdownText';
 
 export type LayerCostElement =
@@ -25,9 +26,7 @@ export type LayerCostElement =
 
 export const VIEW_ID = 'onnxTuner.layerCosts';
 
-export function formatMs(us: number): string {
-  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(us >= 100 ? 0 : 1)} µs`;
-}
+export { formatMs };
 
 function costDescription(c: { p50Us: number; share: number; memoryBytes: number | null }): string {
   return `${formatMs(c.p50Us)} · ${(c.share * 100).toFixed(1)}% · ${formatBytes(c.memoryBytes)}`;

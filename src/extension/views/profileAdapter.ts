@@ -8,7 +8,7 @@
 import type { StaticCosts } from '../../engine/graph/graphView';
 import { summarizeAssumedDims } from '../../engine/graph/inputPlan';
 import type { ProfileReport } from '../../engine/report/profileReport';
-import type { LayerCost, LayerCostReport, Suggestion } from './layerCostModel';
+import type { LayerCost, LayerCostReport, Suggestion } from '../../engine/report/layerCosts';
 
 /** Static per-node figures (from the graph job) keyed by file node name. */
 export type { StaticCosts };

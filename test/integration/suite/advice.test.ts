@@ -6,7 +6,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OptimizeResult } from '../../../src/extension/jobs/jobProtocol';
-import type { LayerCostReport, Suggestion } from '../../../src/extension/views/layerCostModel';
+import type { LayerCostReport, Suggestion } from '../../../src/engine/report/layerCosts';
 import { activeExtension, workspaceFile } from './helpers';
 
 // The advice engine's rule ids (src/engine/advise/adviceTypes.ts RuleId), plus the profile's own note.

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { readModel } from '../../../src/engine/onnx/readModel';
 import { buildGraphView } from '../../../src/engine/graph/graphView';
 import { GraphSession } from '../../../src/extension/views/graphSession';
-import type { LayerCostReport } from '../../../src/extension/views/layerCostModel';
+import type { LayerCostReport } from '../../../src/engine/report/layerCosts';
 import type { HostToWebview } from '../../../src/protocol/webviewProtocol';
 import { workspaceFile } from './helpers';
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ComparisonSummary } from '../../../src/extension/jobs/jobProtocol';
 import { optimizedFileName } from '../../../src/engine/transform/outputName';
 import { verdict } from '../../../src/extension/views/comparisonPanel';
-import { allNodes, groupLayerCosts, scopeOf, type LayerCost } from '../../../src/extension/views/layerCostModel';
+import { allNodes, groupLayerCosts, scopeOf, type LayerCost } from '../../../src/engine/report/layerCosts';
 
 const row = (name: string, op: string, p50Us: number, memoryBytes: number, flops: number): LayerCost => ({
   name,

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { SuggestionDiagnostics } from '../../../src/extension/diagnostics';
 import type { LayerCostElement } from '../../../src/extension/views/layerCostTree';
-import type { LayerCostReport } from '../../../src/extension/views/layerCostModel';
+import type { LayerCostReport } from '../../../src/engine/report/layerCosts';
 import { activeExtension, workspaceFile } from './helpers';
 
 // Node names and op types of test/support/models.ts tinyCnn(), written into the workspace by the runner.

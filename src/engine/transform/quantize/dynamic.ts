@@ -11,38 +11,22 @@
  */
 import { attrInt } from '../../graph/attributes';
 import type { GraphIndex } from '../../graph/graphIndex';
-import { DataType, type ModelProto, type NodeProto } from '../../onnx/types';
+import { DataType, type ModelProto } from '../../onnx/types';
 import { nodeLabel, type TransformChange, type TransformResult } from '../common/changes';
 import { GraphEditor } from '../common/graphEdit';
 import { opsetVersion } from '../common/opset';
-import { isFloatWeight, resolveWeight, type ResolvedWeight } from '../common/weights';
+import { isFloatWeight, resolveWeight } from '../common/weights';
 import { DynamicRewriter } from './dynamicRewrites';
-import type { QuantType } from './quantMath';
+import type { Candidate, DynamicOp, DynamicQuantOptions } from './dynamicTypes';
 import { dtypeReason, skippedDetails, SkipTally } from './nothingToQuantize';
-import { findQuantizedNodes, makeSelector, type SelectionOptions } from './select';
+import { findQuantizedNodes, makeSelector } from './select';
 
-export type DynamicOp = 'MatMul' | 'Gemm' | 'Conv' | 'Gather';
-
-export interface DynamicQuantOptions extends SelectionOptions {
-  /** int8 symmetric (default; what VNNI's u8·s8 kernels want) or uint8 asymmetric. */
-  readonly weightType?: QuantType;
-  /** One scale per output channel (MatMul/Gemm columns, Conv output channels). */
-  readonly perChannel?: boolean;
-  readonly reduceRange?: boolean;
-  readonly ops?: readonly DynamicOp[];
-}
+export type { DynamicOp, DynamicQuantOptions };
 
 const ALL_OPS: readonly DynamicOp[] = ['MatMul', 'Gemm', 'Conv', 'Gather'];
 
 /** The slot of the weight input each op reads. */
 const WEIGHT_SLOT: Record<DynamicOp, number> = { MatMul: 1, Gemm: 1, Conv: 1, Gather: 0 };
-
-export interface Candidate {
-  readonly i: number;
-  readonly node: NodeProto;
-  readonly op: DynamicOp;
-  readonly weight: ResolvedWeight;
-}
 
 /** The nodes of the chosen op kinds whose weight is a float32 constant, and why the others were passed over. */
 function findCandidates(

@@ -9,7 +9,7 @@ import { DataType, type AttributeProto, type NodeProto } from '../../onnx/types'
 import type { TransformChange } from '../common/changes';
 import { makeNode, type GraphEditor } from '../common/graphEdit';
 import { floatTensor, floatValues, resolveWeight } from '../common/weights';
-import type { Candidate, DynamicQuantOptions } from './dynamic';
+import type { Candidate, DynamicQuantOptions } from './dynamicTypes';
 import { transpose2d } from './quantMath';
 import { QuantizedWeightStore } from './weightStore';
 
