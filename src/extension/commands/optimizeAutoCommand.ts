@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledError } from '../../engine/cancel';
+import { withCancellableProgress } from './cancellableJob';
 import type { AutoOptimizeJobResult } from '../jobs/jobProtocol';
 import type { JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
@@ -21,36 +21,13 @@ export async function optimizeAutomatically(
   const s = readSettings(uri);
   const name = path.basename(uri.fsPath);
   log().info(`optimize ${uri.fsPath}: automatic choice`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Optimizing ${name}`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      try {
-        return await jobs.run(
-          'optimizeAuto',
-          { file: uri.fsPath, outputNaming: s.outputNaming, runtime: s.runtime, compareRuns: Math.min(s.runs, 20) },
-          {
-            signal: abort.signal,
-            onProgress: (message, fraction) => {
-              const pct = (fraction ?? last / 100) * 100;
-              progress.report({ message, increment: Math.max(0, pct - last) });
-              last = Math.max(last, pct);
-            },
-          },
-        );
-      } catch (e) {
-        // The job process removes a file it wrote when it does not end with a result.
-        if (e instanceof CancelledError) {
-          log().info(`optimize ${name}: cancelled; nothing written`);
-          return undefined;
-        }
-        throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
+  // The job process removes a file it wrote when the job does not end with a result.
+  const result = await withCancellableProgress(`Optimizing ${name}`, (callbacks) =>
+    jobs.run(
+      'optimizeAuto',
+      { file: uri.fsPath, outputNaming: s.outputNaming, runtime: s.runtime, compareRuns: Math.min(s.runs, 20) },
+      callbacks,
+    ),
   );
   if (!result) return undefined;
   for (const line of result.verdictLines) log().info(`  ${line}`);

@@ -11,9 +11,9 @@ import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { AVAILABLE_STEPS } from '../jobs/availableSteps';
 import { decideVerdict, DEFAULT_GATE, type Verdict } from '../../engine/verify/verdict';
 import type { AutoOptimizeJobResult, ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
+import { withCancellableProgress } from './cancellableJob';
 import { optimizeAutomatically } from './optimizeAutoCommand';
 import type { JobRunner } from '../jobs/jobRunner';
-import { CancelledError } from '../../engine/cancel';
 import { log } from '../log';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
 import { readSettings } from '../settings';
@@ -120,49 +120,26 @@ export async function optimizeModel(
   const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
   log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}${config ? ` ${JSON.stringify(config)}` : ''}`);
-  const result = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: `Optimizing ${path.basename(uri.fsPath)}`,
-      cancellable: true,
-    },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      try {
-        return await jobs.run(
-          'optimize',
-          {
-            file: uri.fsPath,
-            outFile,
-            steps,
-            ...(config ? { config } : {}),
-            runtime: s.runtime,
-            pruneRatio: 0.3,
-            compareRuns: Math.min(s.runs, 20),
-          },
-          {
-            signal: abort.signal,
-            onProgress: (message, fraction) => {
-              const pct = (fraction ?? last / 100) * 100;
-              progress.report({ message, increment: Math.max(0, pct - last) });
-              last = Math.max(last, pct);
-            },
-          },
-        );
-      } catch (e) {
-        cleanUp(outFile);
-        if (e instanceof CancelledError) {
-          log().info(`optimize ${path.basename(uri.fsPath)}: cancelled; nothing written`);
-          return undefined;
-        }
-        throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  const result = await withCancellableProgress(`Optimizing ${path.basename(uri.fsPath)}`, async (callbacks) => {
+    try {
+      return await jobs.run(
+        'optimize',
+        {
+          file: uri.fsPath,
+          outFile,
+          steps,
+          ...(config ? { config } : {}),
+          runtime: s.runtime,
+          pruneRatio: 0.3,
+          compareRuns: Math.min(s.runs, 20),
+        },
+        callbacks,
+      );
+    } catch (e) {
+      cleanUp(outFile); // whatever the failure, no half-written output stays
+      throw e;
+    }
+  });
   if (!result) return undefined;
   for (const st of result.steps) log().info(`  ${st.name}: ${st.summary}`);
   if (!result.outFile) {
