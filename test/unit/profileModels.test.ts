@@ -1,3 +1,4 @@
+import { assessProfileTrust } from '../../src/engine/profile/profileTrust';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -93,6 +94,8 @@ describe('profiling', function () {
       const shareSum = report.nodes.reduce((a, n) => a + n.share, 0);
       assert.ok(Math.abs(shareSum - report.attribution.coverage) < 1e-9);
       assert.ok(report.attribution.coverage > 0, `nodes explain ${report.attribution.coverage}`);
+      // The report carries its own trust verdict, from its own figures (whether it fires is a timing question).
+      assert.deepEqual(report.trust, assessProfileTrust(report.attribution.coverage, l.profilerOverhead));
     });
   });
 

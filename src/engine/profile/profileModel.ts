@@ -3,6 +3,7 @@
  * plain one (no profiler) with the same settings and inputs — warm-up runs, then the measured runs with the
  * process's peak RSS watched around them — then read ORT's trace and join it to the file's graph.
  */
+import { assessProfileTrust } from './profileTrust';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -160,6 +161,8 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
   const agg = aggregateKernelTimes(runs, fileNodes, optimizedNodes, staticCosts(loaded, feeds));
   const plainStats = doPlain ? latencyStats(plainMs) : null;
   const profiledStats = latencyStats(profiledMs);
+  const profilerOverhead = plainStats ? profiledStats.p50 / plainStats.p50 : null;
+  const coverage = agg.modelRunMs > 0 ? agg.nodeMs / agg.modelRunMs : 0;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     kind: 'profile',
@@ -189,13 +192,14 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
       profiled: profiledStats,
       modelRun: latencyStats(runs.map((r) => r.dur / 1000)),
       plain: plainStats,
-      profilerOverhead: plainStats ? profiledStats.p50 / plainStats.p50 : null,
+      profilerOverhead,
     },
     attribution: {
       nodeMs: agg.nodeMs,
       modelRunMs: agg.modelRunMs,
-      coverage: agg.modelRunMs > 0 ? agg.nodeMs / agg.modelRunMs : 0,
+      coverage,
     },
+    trust: assessProfileTrust(coverage, profilerOverhead),
     memory: { ...memory, arenaPeakBytes: agg.arenaPeakBytes },
     nodes: agg.nodes,
     opTypes: agg.opTypes,

@@ -30,3 +30,12 @@ export function assessProfileTrust(coverage: number, profilerOverhead: number | 
   }
   return { sharesFlagged: warnings.length > 0, warnings };
 }
+
+/** A report's own trust verdict, or one computed from its figures (reports written before it was stored). */
+export function trustOf(r: {
+  readonly trust?: ProfileTrust | { readonly sharesFlagged: boolean; readonly warnings: readonly string[] };
+  readonly attribution: { readonly coverage: number };
+  readonly latency: { readonly profilerOverhead: number | null };
+}): { readonly sharesFlagged: boolean; readonly warnings: readonly string[] } {
+  return r.trust ?? assessProfileTrust(r.attribution.coverage, r.latency.profilerOverhead);
+}

@@ -50,6 +50,8 @@ export interface LayerCostReport {
   readonly suggestions: readonly Suggestion[];
   /** The engine's own report, kept as-is for export (JSON/HTML/Markdown). */
   readonly source: unknown;
+  /** Why per-node shares are approximate (profile coverage, profiler overhead); empty when they are not. */
+  readonly trustWarnings?: readonly string[];
 }
 
 /** The tree sorts by the heat map's metrics. */

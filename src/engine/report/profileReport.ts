@@ -120,4 +120,9 @@ export interface ProfileReport {
   readonly opTypes: OpTypeProfile[];
   /** File nodes that never showed up in the trace (constants folded away, untaken branches, fused-away nodes). */
   readonly unprofiledNodeCount: number;
+  /**
+   * Whether per-node shares can be read as exact: warnings when node times leave over 10% of model_run
+   * unexplained or the profiler slowed runs over 1.5× (profileTrust.ts). Absent in reports from older versions.
+   */
+  readonly trust?: { readonly sharesFlagged: boolean; readonly warnings: readonly string[] };
 }

@@ -2,7 +2,7 @@
 import { formatInputPlan } from '../graph/inputPlan';
 import { formatBytes, table } from './format';
 import type { LatencyStats, ProfileReport } from './profileReport';
-import { assessProfileTrust } from '../profile/profileTrust';
+import { trustOf } from '../profile/profileTrust';
 import { terminalSafe } from './terminalText';
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(v >= 0.1 ? 2 : 3));
@@ -54,7 +54,7 @@ export function renderProfileText(r: ProfileReport, top = 20, width?: number): s
     `nodes explain          ${pct(r.attribution.coverage)} of model_run (${ms(r.attribution.nodeMs)} of ${ms(r.attribution.modelRunMs)} ms)`,
     `peak RSS growth        ${r.memory.peakRssGrowthBytes === null ? 'unavailable' : formatBytes(r.memory.peakRssGrowthBytes)} during the measured runs` +
       (r.memory.arenaPeakBytes !== null ? `; CPU arena peak ${formatBytes(r.memory.arenaPeakBytes)}` : ''),
-    ...assessProfileTrust(r.attribution.coverage, r.latency.profilerOverhead).warnings.map((w) => `warning: ${w}`),
+    ...trustOf(r).warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join('\n');
 }

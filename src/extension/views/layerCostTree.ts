@@ -50,7 +50,7 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
     const update = (): void => {
       const r = store.currentReport;
       view.message = r
-        ? `${path.basename(r.file)} · p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs · level ${r.optimizationLevel}${r.assumedDims ? ` · ${r.assumedDims}` : ''} · by ${provider.groupBy === 'op' ? 'op type' : 'name scope'}, sorted by ${provider.sortKey}`
+        ? `${r.trustWarnings?.length ? '⚠ per-node shares approximate (see Suggestions) · ' : ''}${path.basename(r.file)} · p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs · level ${r.optimizationLevel}${r.assumedDims ? ` · ${r.assumedDims}` : ''} · by ${provider.groupBy === 'op' ? 'op type' : 'name scope'}, sorted by ${provider.sortKey}`
         : undefined;
       provider.refresh();
     };

@@ -5,6 +5,7 @@
  * The suggestions come from the advice engine (src/engine/advise, run in a job process after the profile and
  * converted by adviceSuggestions.ts); this file adds only what the profile itself says about its coverage.
  */
+import { trustOf } from '../../engine/profile/profileTrust';
 import type { StaticCosts } from '../../engine/graph/graphView';
 import { summarizeAssumedDims } from '../../engine/graph/inputPlan';
 import type { ProfileReport } from '../../engine/report/profileReport';
@@ -13,17 +14,14 @@ import type { LayerCost, LayerCostReport, Suggestion } from '../../engine/report
 /** Static per-node figures (from the graph job) keyed by file node name. */
 export type { StaticCosts };
 
-/** What the profile says about itself (not advice): how much of a run its node table explains. */
+/** What the profile says about itself (not advice): when its per-node shares are approximate, and why. */
 export function profileNotes(report: ProfileReport): Suggestion[] {
-  const out: Suggestion[] = [];
-  if (report.attribution.coverage < 0.8 && report.attribution.coverage > 0)
-    out.push({
-      id: 'coverage',
-      title: 'Time outside the nodes',
-      detail: `The node table explains ${(report.attribution.coverage * 100).toFixed(0)}% of a run; the rest is session overhead (copies, allocation).`,
-      severity: 'info',
-    });
-  return out;
+  return trustOf(report).warnings.map((w, k) => ({
+    id: `trust-${k}`,
+    title: 'Per-node shares are approximate',
+    detail: w,
+    severity: 'warning',
+  }));
 }
 
 export function toLayerCostReport(
@@ -61,5 +59,6 @@ export function toLayerCostReport(
     nodes,
     suggestions: [...advice, ...profileNotes(report)],
     source: report,
+    trustWarnings: trustOf(report).warnings,
   };
 }

@@ -49,7 +49,7 @@ describe('advice suggestions', () => {
       assert.ok(report, 'profiled');
       assert.strictEqual(api.store.get(uri), report);
       for (const s of report.suggestions)
-        assert.ok(s.id === 'coverage' || (s.rule && RULES.has(s.rule)), `'${s.title}' comes from an advice rule`);
+        assert.ok(s.id.startsWith('trust-') || (s.rule && RULES.has(s.rule)), `'${s.title}' comes from an advice rule`);
       // quantizeOpsRule: MatMul/Gemm first when they dominate, else the (non-depthwise) Convs.
       const convShare = measuredShare(report, ['conv1', 'conv2']);
       const gemmShare = measuredShare(report, ['fc']);

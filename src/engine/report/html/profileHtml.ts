@@ -3,6 +3,7 @@
  * both), an inline-SVG bar chart of time per op type and the node table sorted by p50. Every string that
  * comes from the model or the user (names, ops, paths) is escaped.
  */
+import { trustOf } from '../../profile/profileTrust';
 import { formatDistribution } from '../../graph/inputValueRanges';
 import type { ProfileReport } from '../profileReport';
 import { escapeHtml as e } from '../../../protocol/escapeHtml';
@@ -103,8 +104,12 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.name, td.covers { font-family: ui-monospace, monospace; word-break: break-all; max-width: 480px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dt { color: #666; }
+.warning { border-left: 4px solid #c80; background: #fff6e5; padding: 6px 10px; margin: 8px 0; }
 `,
     body: `<h1>Profile</h1>
+${trustOf(r)
+  .warnings.map((w) => `<p class="warning" role="note"><b>Per-node shares are approximate:</b> ${e(w)}</p>`)
+  .join('')}
 <dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
 <h2>Time per op type</h2>
 ${opChart(r)}
