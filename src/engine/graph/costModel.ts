@@ -107,7 +107,9 @@ function costGraph(g: GraphShapes, path: string, acc: Acc): { macs: number; flop
       const b = valueBytes(g, o);
       outputBytes = b === null || outputBytes === null ? null : outputBytes + b;
     }
-    if (node.op_type === 'Constant') outputBytes = 0; // weights, not activations
+    // Weights, not activations: a Constant, or an Identity alias of a weight (tied weights are one tensor).
+    if (node.op_type === 'Constant' || (node.output ?? []).every((o) => !o || g.index.constants.has(o)))
+      outputBytes = 0;
     const name = node.name || `${node.op_type ?? 'node'}_${i}`;
     acc.nodes.push({
       name,
@@ -158,7 +160,7 @@ function peakOf(g: GraphShapes): PeakMemory {
     const node = index.nodes[nodeIdx]!;
     if (node.op_type === 'Constant') return;
     const subPeak = Math.max(0, ...(g.subgraphs.get(node) ?? []).map((s) => peakOf(s).activationBytes));
-    for (const o of node.output ?? []) if (o) live += size(o);
+    for (const o of node.output ?? []) if (o && !index.constants.has(o)) live += size(o); // aliases of weights are weights
     if (live + subPeak > peak) {
       peak = live + subPeak;
       atNode = node.name || `${node.op_type ?? 'node'}_${nodeIdx}`;

@@ -180,7 +180,8 @@ function retypedGraph(ed: GraphEditor, half: HalfPrecisionRewriter, keepIO: bool
  * producer's precision and a reader that needs the other one reads one shared Cast per tensor and direction.
  */
 class HalfPrecisionRewriter {
-  private readonly constantHalf = new Map<string, string>();
+  /** By tensor, not by name: tied weights reached through Identity aliases get one float16 copy, not one each. */
+  private readonly constantHalf = new Map<TensorProto, string>();
   private readonly renamedOutputs = new Map<string, string>();
   private readonly casts = new Map<string, string>();
 
@@ -221,7 +222,7 @@ class HalfPrecisionRewriter {
 
   /** The float16 version of constant `name`, made once. */
   constant(name: string, t: TensorProto): string {
-    const hit = this.constantHalf.get(name);
+    const hit = this.constantHalf.get(t);
     if (hit) return hit;
     const { ed } = this;
     const idx = ed.index;
@@ -240,7 +241,7 @@ class HalfPrecisionRewriter {
       bytesBefore: values.length * 4,
       bytesAfter: values.length * 2,
     });
-    this.constantHalf.set(name, out);
+    this.constantHalf.set(t, out);
     return out;
   }
 
