@@ -58,7 +58,7 @@ export function candidateSteps(c: Candidate, base: Omit<QuantizeOptions, 'mode'>
           mode: 'static',
         }
       : { ...base, mode: c.quantize };
-  return [...steps, quantizeStep(q)];
+  return [...steps, quantizeStep(c.includeOps ? { ...q, includeOps: [...c.includeOps] } : q)];
 }
 
 /** Picks the better of two measured candidates: lower latency ratio first, then smaller size. */

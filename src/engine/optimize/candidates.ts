@@ -18,7 +18,15 @@ export interface Candidate {
   readonly quantize?: QuantizeMode;
   /** Why this candidate fits the model. */
   readonly why: string;
+  /** Quantize only these op kinds (the others stay float): a per-kind variant. */
+  readonly includeOps?: readonly string[];
 }
+
+/** Both kinds must hold at least this share of the weights for per-kind variants to be worth measuring. */
+export const MIXED_MIN_SHARE = 0.2;
+
+const CONV_OPS = ['Conv', 'ConvTranspose'];
+const DENSE_OPS = ['MatMul', 'Gemm'];
 
 export interface WeightProfile {
   /** Weight elements read by MatMul/Gemm. */
@@ -62,6 +70,24 @@ export function planCandidates(model: ModelProto, provider: ExecutionProvider = 
   const dense = p.matmul + p.gather;
   if (p.conv > 0)
     out.push({ name: 'static int8 (QDQ)', quantize: 'static', why: `Conv holds ${share(p.conv, p)} of the weights` });
+  // Conv and MatMul kernels gain (or lose) differently from int8 on a given CPU: where both carry real weight,
+  // each kind quantized alone is measured too, so a kind whose int8 kernel is slower here can stay float.
+  const total = p.matmul + p.conv + p.gather;
+  if (total > 0 && p.conv / total >= MIXED_MIN_SHARE && p.matmul / total >= MIXED_MIN_SHARE)
+    out.push(
+      {
+        name: 'static int8 (Conv only)',
+        quantize: 'static',
+        includeOps: CONV_OPS,
+        why: 'MatMul/Gemm stay float, in case their int8 kernels are slower here',
+      },
+      {
+        name: 'static int8 (MatMul only)',
+        quantize: 'static',
+        includeOps: DENSE_OPS,
+        why: 'Conv stays float, in case its int8 kernels are slower here',
+      },
+    );
   if (dense > 0 && dense >= p.conv)
     out.push({
       name: 'dynamic int8',
