@@ -139,14 +139,20 @@ describe('ONNX Tuner in VS Code (code-server)', function () {
     const layerCosts = (): Promise<TreeRow[]> => treeRows(page, 'Layer Costs');
     const group = (await layerCosts()).find((r) => r.level === 1 && rowLatencyMs(r.description) !== undefined);
     assert.ok(group, 'an op group row with a latency');
-    const groupRow = rowsLocator.filter({ has: page.locator('.label-name', { hasText: exactly(group.name) }) });
-    await groupRow.first().locator('.monaco-tl-twistie').click();
+    const groupRow = rowsLocator.filter({ has: page.locator('.label-name', { hasText: exactly(group.name) }) }).first();
+    // A refresh of the tree (the result settling) can re-render the row and collapse it again, or swallow
+    // the click: expand it again whenever it reads collapsed, until its first node shows.
     let child: TreeRow | undefined;
-    for (let i = 0; i < 100 && !child; i++) {
+    for (let i = 0; i < 60 && !child; i++) {
+      if ((await groupRow.getAttribute('aria-expanded').catch(() => null)) !== 'true')
+        await groupRow
+          .locator('.monaco-tl-twistie')
+          .click({ timeout: 2000 })
+          .catch(() => undefined);
+      await page.waitForTimeout(250);
       const now = await layerCosts();
       const at = now.findIndex((r) => r.level === 1 && r.name === group.name);
       child = at >= 0 && now[at + 1]?.level === 2 ? now[at + 1] : undefined;
-      if (!child) await page.waitForTimeout(100);
     }
     assert.ok(child, `group ${group.name} expanded to show its nodes`);
     const nodeRow = child.description;
