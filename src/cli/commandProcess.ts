@@ -11,12 +11,11 @@ import type { CliIO } from './io';
 import { runCommand } from './runCommand';
 
 serveJobs({
-  async command({ name, argv, cwd, interactive, columns }, ctx) {
+  async command({ name, argv, cwd, columns }, ctx) {
     process.chdir(cwd);
     const io: CliIO = {
       out: (t) => ctx.output('out', t),
       err: (t) => ctx.output('err', t),
-      interactive,
       ...(columns ? { columns } : {}),
       progress: (phase, done = 0, total = 0) => ctx.progress({ phase, done, total }),
       // Ctrl-C in the user's shell reaches the host (main.ts), which cancels this job: the same signal.

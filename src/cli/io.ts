@@ -5,8 +5,6 @@ import { progressMode, type ProgressMode } from './progress';
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
-  /** True when the user's stderr is a terminal. */
-  readonly interactive: boolean;
   /** The terminal's width, when it has one: long names are shortened in the middle to fit. */
   readonly columns?: number;
   /**
@@ -22,7 +20,6 @@ export interface CliIO {
 export interface TerminalIO {
   out(text: string): void;
   err(text: string): void;
-  readonly interactive: boolean;
   readonly columns?: number;
   /** How progress is shown: in place ('line'), as plain lines, or not at all. */
   readonly progress: ProgressMode;
@@ -35,7 +32,6 @@ export interface TerminalIO {
 export const processIO: TerminalIO = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  interactive: Boolean(process.stderr.isTTY),
   ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
   progress: progressMode(process.env['ONNX_TUNER_PROGRESS'], Boolean(process.stderr.isTTY)),
   raw: (t) => process.stderr.write(t),

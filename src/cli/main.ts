@@ -100,7 +100,6 @@ export async function main(argv: string[], io: TerminalIO = processIO): Promise<
         name,
         argv: parsed.argv,
         cwd: process.cwd(),
-        interactive: io.interactive,
         ...(io.columns ? { columns: io.columns } : {}),
       },
       {

@@ -63,8 +63,6 @@ export interface CommandParams {
   readonly name: string;
   readonly argv: readonly string[];
   readonly cwd: string;
-  /** Whether the user's stderr is a terminal. */
-  readonly interactive: boolean;
   readonly columns?: number;
 }
 

@@ -24,7 +24,6 @@ export function captureIO(progress: ProgressMode = 'off'): CapturedIO {
     out: (t) => stdout.push(t),
     err: (t) => stderr.push(t),
     raw: (t) => rawText.push(t),
-    interactive: progress === 'line',
     progress,
     progressAfterMs: 0,
   };

@@ -182,7 +182,10 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
     // Same line for many nodes ("op Conv excluded" × 62) is printed once, with the count.
     const counts = new Map<string, number>();
     for (const s of result.steps)
-      for (const c of s.changes) counts.set(`${s.name}: ${c.detail}`, (counts.get(`${s.name}: ${c.detail}`) ?? 0) + 1);
+      for (const c of s.changes) {
+        const line = `${s.name}: ${c.detail}`;
+        counts.set(line, (counts.get(line) ?? 0) + 1);
+      }
     for (const [line, n] of counts) io.out(n > 1 ? `${line} (${n} nodes)` : line);
     if (mode === 'dynamic' && [...counts.keys()].some((l) => l.endsWith('op Conv excluded')))
       io.out(

@@ -33,7 +33,7 @@ export function assessProfileTrust(coverage: number, profilerOverhead: number | 
 
 /** A report's own trust verdict, or one computed from its figures (reports written before it was stored). */
 export function trustOf(r: {
-  readonly trust?: ProfileTrust | { readonly sharesFlagged: boolean; readonly warnings: readonly string[] };
+  readonly trust?: { readonly sharesFlagged: boolean; readonly warnings: readonly string[] };
   readonly attribution: { readonly coverage: number };
   readonly latency: { readonly profilerOverhead: number | null };
 }): { readonly sharesFlagged: boolean; readonly warnings: readonly string[] } {

@@ -10,7 +10,7 @@ import type { TransformChange } from '../common/changes';
 import { makeNode, type GraphEditor } from '../common/graphEdit';
 import { floatTensor, floatValues, resolveWeight } from '../common/weights';
 import type { Candidate, DynamicQuantOptions } from './dynamicTypes';
-import { transpose2d } from './quantMath';
+import { transpose2d, type QuantType } from './quantMath';
 import { QuantizedWeightStore } from './weightStore';
 
 interface QuantizedActivation {
@@ -22,7 +22,7 @@ interface QuantizedActivation {
 export class DynamicRewriter {
   private readonly store: QuantizedWeightStore;
   private readonly activations = new Map<string, QuantizedActivation>();
-  private readonly type: 'int8' | 'uint8';
+  private readonly type: QuantType;
   private readonly symmetric: boolean;
 
   constructor(
