@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { advise } from '../../src/engine/advise/advise';
 import { stepsFromConfig } from '../../src/engine/advise/actions';
 import type { Suggestion } from '../../src/engine/advise/adviceTypes';
+import { loadCalibration } from '../../src/engine/advise/calibration';
 import { measuredScore, trialSuggestions } from '../../src/engine/advise/trial';
 import { CancelledError } from '../../src/engine/cancel';
 import { readModel } from '../../src/engine/onnx/readModel';
@@ -166,9 +167,23 @@ describe('advice trial mode', function () {
 
   it('CLI: advise --trial --json prints ranked suggestions with measured gains and a noise band', async () => {
     const file = writeModel(bertEncoder(), path.join(dir, 'b.onnx')).file;
+    const cal = path.join(dir, 'calibration.json');
     const io = captureIO();
     const code = await main(
-      ['advise', file, '--trial', '--json', '--dims', 'batch=1,seq=16', '--runs', '6', '--top', '1'],
+      [
+        'advise',
+        file,
+        '--trial',
+        '--json',
+        '--dims',
+        'batch=1,seq=16',
+        '--runs',
+        '6',
+        '--top',
+        '1',
+        '--calibration',
+        cal,
+      ],
       io,
     );
     assert.equal(code, 0, io.stderr.join('\n'));
@@ -185,10 +200,26 @@ describe('advice trial mode', function () {
       'only a measured suggestion can be dropped',
     );
     assert.ok(out.noise.band > 0);
+    // The trial recorded its rule's estimate next to its measurement; the next advice reads it back.
+    const [rec, ...more] = loadCalibration(cal);
+    assert.equal(more.length, 0);
+    assert.equal(rec!.rule, trialled[0]!.rule);
+    assert.equal(rec!.measured, trialled[0]!.measured!.latencyFraction);
     const text = captureIO();
-    assert.equal(await main(['advise', file, '--dims', 'batch=1,seq=16', '--no-checks'], text), 0);
-    assert.match(text.stdout.join('\n'), /1\. \[suggestion, \w+ confidence\] Quantize MatMul/);
-    assert.match(text.stdout.join('\n'), /action: onnx-tuner optimize MODEL --quantize dynamic/);
+    assert.equal(
+      await main(['advise', file, '--dims', 'batch=1,seq=16', '--no-checks', '--calibration', cal], text),
+      0,
+    );
+    assert.match(
+      text.stdout.join('\n'),
+      new RegExp(`calibration on this CPU: ${rec!.rule}: 1 trial, estimates off by`),
+    );
+    // Without calibration the rules' own estimates rank (dynamic int8 first on this MatMul-heavy encoder).
+    const raw = captureIO();
+    assert.equal(await main(['advise', file, '--dims', 'batch=1,seq=16', '--no-checks'], raw), 0);
+    assert.doesNotMatch(raw.stdout.join('\n'), /calibration on this CPU/);
+    assert.match(raw.stdout.join('\n'), /1\. \[suggestion, \w+ confidence\] Quantize MatMul/);
+    assert.match(raw.stdout.join('\n'), /action: onnx-tuner optimize MODEL --quantize dynamic/);
     const profiled = captureIO();
     assert.equal(await main(['advise', file, '--dims', 'batch=1,seq=16', '--no-checks', '--profile'], profiled), 0);
     assert.match(profiled.stdout.join('\n'), /latency shares from a profile/);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { pickBest, type CandidateResult } from '../../src/engine/optimize/autoOptimize';
 import { planCandidates, weightProfile } from '../../src/engine/optimize/candidates';
 import {
   classifierOutputs,
@@ -143,5 +144,35 @@ describe('optimize candidates (pure: from the graph)', () => {
     assert.equal(p.conv, 0);
     assert.ok(!planCandidates(mlp(64, 128, 10)).some((c) => c.quantize === 'int4'));
     assert.ok(planCandidates(mlp(1024, 1024, 10)).some((c) => c.quantize === 'int4'));
+  });
+});
+
+describe('optimize automatic choice among kept candidates (pure: given measurements)', () => {
+  const measured = (name: string, latency: number, size: number, iqr = 0.02, better = true): CandidateResult =>
+    ({
+      candidate: { name, why: '' },
+      report: {
+        latency: {
+          runs: 20,
+          aMedianMs: 10,
+          bMedianMs: 10 * latency,
+          ratio: latency,
+          spread: [latency - iqr / 2, latency + iqr / 2],
+        },
+        size: { a: 100, b: 100 * size, ratio: size },
+      },
+      verdict: { better },
+    }) as unknown as CandidateResult;
+
+  it('clearly faster wins; within the same-speed band the smaller file wins (ppocr-rec: 1.13× vs 1.10× faster)', () => {
+    // simplify 1.13× faster at 1.00× size vs "MatMul only" 1.10× faster at 0.72× size: one speed, smaller wins
+    assert.equal(pickBest([measured('simplify', 1 / 1.13, 1), measured('matmul only', 1 / 1.1, 0.72)]), 1);
+    // 1.6× vs 1.1× faster: speed decides, whatever the size
+    assert.equal(pickBest([measured('static', 1 / 1.6, 0.9), measured('dynamic', 1 / 1.1, 0.26)]), 0);
+    // a wide pair IQR widens the band: 0.80 vs 0.86 with IQR 0.2 is one speed
+    assert.equal(pickBest([measured('a', 0.8, 1, 0.2), measured('b', 0.86, 0.5, 0.2)]), 1);
+    // candidates the verdict did not keep are never picked; none kept → undefined (exit 3)
+    assert.equal(pickBest([measured('slow', 0.5, 0.2, 0.02, false), measured('ok', 0.9, 1)]), 1);
+    assert.equal(pickBest([measured('slow', 1.4, 0.2, 0.02, false)]), undefined);
   });
 });

@@ -2,14 +2,22 @@
  * `onnx-tuner advise MODEL`: ranked suggestions (what to quantize, simplify, fix) with their evidence and
  * estimated gain; `--trial` applies the top ones to temporary copies and measures them.
  */
+import * as path from 'node:path';
 import { advise } from '../../engine/advise/advise';
+import {
+  appendCalibration,
+  defaultCalibrationFile,
+  loadCalibration,
+  recordsFromTrials,
+} from '../../engine/advise/calibration';
+import { describeCpu } from '../../engine/advise/cpuFeatures';
 import { renderAdviceText } from '../../engine/report/adviceText';
 import { trialSuggestions, type TrialResult } from '../../engine/advise/trial';
 import { readModel } from '../../engine/onnx/readModel';
 import { runProfile } from '../../engine/profile/runProfile';
 import type { ProfileReport } from '../../engine/report/profileReport';
 import { RuntimeClient } from '../../engine/runtime/runtimeClient';
-import { intOption, parseArgs, parseDims, UsageError } from '../args';
+import { intOption, optionValue, parseArgs, parseDims, UsageError } from '../args';
 import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import { feedExtras, feedSourceExtras, inputOptions, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS } from '../inputOptions';
 import type { CliIO, CommandEntry } from '../io';
@@ -25,6 +33,9 @@ the optimize command that applies it. The input is never modified.
   --top N            how many suggestions --trial tries (default 3)
   --no-checks        skip the quick onnxruntime checks (what ORT fuses; per-layer int8 error)
   --json             print the suggestions as JSON
+  --calibration FILE where --trial records each rule's estimate next to its measurement, and whose records
+                     shift the estimates on this CPU (default: ~/.cache/onnx-tuner/advice-calibration.json,
+                     or $ONNX_TUNER_CALIBRATION; 'off' neither reads nor writes)
 ${INPUT_OPTIONS_USAGE}
   --threads N        intra-op threads (default 2)
   --level L          ORT graph optimization level for the trials (default all)
@@ -62,7 +73,7 @@ export const adviseCommand: CommandEntry = {
   run: async (argv, io) => {
     const args = parseArgs(argv, {
       booleans: ['trial', 'json', 'profile', 'no-checks'],
-      values: [...INPUT_VALUE_OPTIONS, 'threads', 'level', 'runs', 'top'],
+      values: [...INPUT_VALUE_OPTIONS, 'threads', 'level', 'runs', 'top', 'calibration'],
     });
     const [file, ...extra] = args.positionals;
     if (!file) throw new UsageError('missing MODEL');
@@ -73,6 +84,8 @@ export const adviseCommand: CommandEntry = {
     const inputShapes = shapesFromArgs(args);
     const extras = feedExtras(inputOptions(args));
     const { dims: _runtimeDims, ...runtime } = runtimeFromArgs(args);
+    const given = optionValue(args, 'calibration');
+    const calibrationFile = given === undefined ? defaultCalibrationFile() : given === 'off' ? undefined : given;
     {
       const profile = args.flags.has('profile')
         ? await profileFor(loaded.file, dims, inputShapes, extras, io)
@@ -86,6 +99,7 @@ export const adviseCommand: CommandEntry = {
         runtime,
         runtimeChecks: !args.flags.has('no-checks'),
         signal: io.signal,
+        calibration: loadCalibration(calibrationFile),
         ...(profile ? { profile } : {}),
       });
       let trial: TrialResult | undefined;
@@ -100,6 +114,11 @@ export const adviseCommand: CommandEntry = {
           signal: io.signal,
           onProgress: (m) => io.progress(m),
         });
+      if (trial && calibrationFile)
+        appendCalibration(
+          calibrationFile,
+          recordsFromTrials([...trial.suggestions, ...trial.rejected], describeCpu(result.cpu), path.basename(file)),
+        );
       const suggestions = trial?.suggestions ?? result.suggestions;
       if (args.flags.has('json'))
         io.out(
@@ -109,11 +128,7 @@ export const adviseCommand: CommandEntry = {
             2,
           ),
         );
-      else {
-        io.out(renderAdviceText(result, suggestions, trial?.noise));
-        // Measured slower by their own trial: not advice, but the figure shows why it is gone.
-        for (const s of trial?.rejected ?? []) io.out(`dropped: ${s.title} — ${s.trialNote}`);
-      }
+      else io.out(renderAdviceText(result, trial));
       return 0;
     }
   },

@@ -6,6 +6,7 @@
 import { costModel, type CostSummary, type NodeCost } from '../graph/costModel';
 import { defaultDims, type DimAssumption } from '../graph/defaultDims';
 import { indexGraph, type GraphIndex } from '../graph/graphIndex';
+import { constantInputValues, planInputs } from '../graph/inputPlan';
 import { defaultOpset, inferShapes, type ShapeInference } from '../graph/shapeInference';
 import type { ModelProto } from '../onnx/types';
 import type { ProfileReport } from '../report/profileReport';
@@ -68,7 +69,11 @@ export function buildAdviceContext(inputs: AdviceInputs): AdviceContext {
   // The same representative dims profiling and synthesis use (defaultDims.ts), never silently 1.
   const planned = defaultDims(inputs.model, { dims: given, inputShapes: inputs.inputShapes ?? {} });
   const dims = { ...planned.dims, ...given };
-  const shapes = inferShapes(inputs.model, { dims, inputShapes: planned.inputShapes });
+  const inputValues = constantInputValues(
+    inputs.model,
+    planInputs(inputs.model, { dims: given, inputShapes: inputs.inputShapes ?? {} }),
+  );
+  const shapes = inferShapes(inputs.model, { dims, inputShapes: planned.inputShapes, inputValues });
   const cost = costModel(shapes);
   const symbolicCost = costModel(inferShapes(inputs.model, {}));
   const costByName = new Map(cost.nodes.filter((n) => n.graphPath === '').map((n) => [n.name, n]));

@@ -53,6 +53,8 @@ export interface EstimatedGain {
   readonly memoryBytesSaved: number;
   /** Where the estimate comes from, in words. */
   readonly basis: string;
+  /** The rule's own latency estimate when calibration shifted `latencyFraction` (calibration.ts). */
+  readonly raw?: number;
 }
 
 export interface MeasuredGain {
@@ -85,6 +87,16 @@ export interface Suggestion {
   readonly measured?: MeasuredGain;
   /** Why trial mode did not measure this one (not runnable, failed, ...). */
   readonly trialNote?: string;
+  /** Trial mode: each variant of the action that was measured (the suggestion carries the best one). */
+  readonly variants?: readonly VariantOutcome[];
+}
+
+/** One measured variant of a suggestion's action (e.g. static QDQ with and without Q/DQ on outputs). */
+export interface VariantOutcome {
+  readonly label: string;
+  readonly cli: string;
+  readonly measured?: MeasuredGain;
+  readonly note?: string;
 }
 
 /**

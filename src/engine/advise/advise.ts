@@ -23,7 +23,8 @@ import { localizeError, type NodeError } from '../verify/localize';
 import { createSession } from '../verify/modelSource';
 import { buildAdviceContext, type AdviceContext, type AdviceInputs } from './adviceContext';
 import { gainScore, type Suggestion } from './adviceTypes';
-import { detectCpuFeatures, type CpuFeatures } from './cpuFeatures';
+import { applyCalibration, calibrateRules, type CalibrationRecord, type RuleCalibration } from './calibration';
+import { describeCpu, detectCpuFeatures, type CpuFeatures } from './cpuFeatures';
 import { activationPeakRule, dynamicDimsRule } from './rules/memoryRules';
 import {
   castTransposeChurnRule,
@@ -72,6 +73,8 @@ export interface AdviseOptions {
   readonly ortOptimized?: ModelProto;
   /** Given directly (tests), instead of probing each provider with a session. */
   readonly providerStatus?: readonly ProviderStatus[];
+  /** Past trials (calibration.ts): each rule's estimate is shifted by its median error on this CPU. */
+  readonly calibration?: readonly CalibrationRecord[];
 }
 
 export interface AdviceResult {
@@ -89,6 +92,8 @@ export interface AdviceResult {
   readonly peakActivationBytes: number;
   /** The dims assumed for the analysis and the values synthesised inputs are drawn from, with reasons. */
   readonly inputPlan: Pick<InputPlan, 'assumed' | 'ranges'>;
+  /** Per rule, how far past trials on this CPU were from the estimates (empty without records). */
+  readonly calibration: readonly RuleCalibration[];
 }
 
 /** The model as onnxruntime optimizes it at level 'extended' (fusions, no layout changes). */
@@ -149,9 +154,10 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
   };
   const ctx = buildAdviceContext(inputs);
   const plan = planInputs(model, { dims: opts.dims, inputShapes: opts.inputShapes, values: opts.feedExtras?.values });
+  const calibration = calibrateRules(opts.calibration ?? [], describeCpu(cpu));
   return {
     suggestions: rankSuggestions(
-      RULES.flatMap((r) => r(ctx)),
+      RULES.flatMap((r) => r(ctx)).map((s) => applyCalibration(s, calibration)),
       ctx,
     ),
     cpu,
@@ -162,6 +168,7 @@ export async function advise(model: ModelProto, opts: AdviseOptions = {}): Promi
     modelBytes: ctx.modelBytes,
     peakActivationBytes: ctx.cost.peak.activationBytes,
     inputPlan: { assumed: plan.assumed, ranges: plan.ranges },
+    calibration: [...calibration.values()],
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Trial mode: apply the top suggestions, one at a time, to a temporary copy of the model and measure what
  * they give — latency side by side with the original (alternating runs, thread-pool spinning off, see
- * verify/latency.ts) and output error on the same inputs — then rank by measured gain. The noise band comes
+ * verify/latency.ts) and output error on the same inputs — then rank by measured gain. A suggestion with
+ * variants (trialVariants.ts) has each variant measured and carries the best one. The noise band comes
  * from an A/A measurement (the original against itself) in the same run. The input file is never touched;
  * the temporary folder is removed whatever happens (success, error, cancel).
  */
@@ -20,6 +21,10 @@ import { createSession } from '../verify/modelSource';
 import { mergeMetrics, tensorMetrics, tensorValues, type TensorMetrics } from '../verify/outputMetrics';
 import { stepsFromConfig } from './actions';
 import type { MeasuredGain, Suggestion } from './adviceTypes';
+import { rankByTrials } from './trialScore';
+import { pickVariant, variantsOf } from './trialVariants';
+
+export { measuredScore, measuredSlower, rankByTrials } from './trialScore';
 
 export interface TrialOptions {
   /** How many of the top runnable suggestions to try (default 3). */
@@ -87,43 +92,6 @@ async function outputError(
   }
   const m = list.length ? mergeMetrics(list) : { cosine: NaN, maxAbs: NaN };
   return { cosine: m.cosine, maxAbs: m.maxAbs };
-}
-
-/**
- * Measured score, like the estimate's: the latency fraction saved plus half the size fraction saved; but a
- * slow-down beyond the noise band counts as the loss it is, whatever it saves in bytes.
- */
-export function measuredScore(m: MeasuredGain): number {
-  if (m.latencyFraction < -m.noise) return m.latencyFraction;
-  return m.latencyFraction + 0.5 * (1 - m.sizeRatio);
-}
-
-/** Measured slower than the original beyond the A/A noise band. */
-export function measuredSlower(m: MeasuredGain): boolean {
-  return m.latencyFraction < -m.noise;
-}
-
-/**
- * Once trials ran, they decide: measured suggestions rank by measured score, and one measured slower beyond
- * the noise band is dropped from the list (kept aside in `rejected`, at low confidence, with its figure) —
- * issue 20 saw a "high confidence" int8 suggestion listed after its own trial measured it 7× slower.
- */
-export function rankByTrials(
-  suggestions: readonly Suggestion[],
-  done: ReadonlyMap<Suggestion, Suggestion>,
-): { suggestions: Suggestion[]; rejected: Suggestion[] } {
-  const trialled = [...done.values()].filter((s) => s.measured);
-  const kept = trialled.filter((s) => !measuredSlower(s.measured!));
-  kept.sort((x, y) => measuredScore(y.measured!) - measuredScore(x.measured!));
-  const rejected = trialled
-    .filter((s) => measuredSlower(s.measured!))
-    .map((s) => ({
-      ...s,
-      confidence: 'low' as const,
-      trialNote: `measured ${(-s.measured!.latencyFraction * 100).toFixed(1)}% slower (noise band ±${(s.measured!.noise * 100).toFixed(1)}%): not recommended`,
-    }));
-  const rest = suggestions.map((s) => done.get(s) ?? s).filter((s) => !s.measured);
-  return { suggestions: [...kept, ...rest], rejected };
 }
 
 export async function trialSuggestions(
@@ -206,10 +174,16 @@ export async function trialSuggestions(
         if (typeof input === 'string' && input !== originalInput) fs.rmSync(input, { force: true });
       }
     };
-    for (const s of chosen) {
-      throwIfCancelled(opts.signal, 'the trial');
-      opts.onProgress?.(`trial ${++k}/${chosen.size}: ${s.title}`);
-      done.set(s, await trialOne(s));
+    const plan = [...chosen].map((s) => ({ s, variants: variantsOf(s) }));
+    const total = plan.reduce((n, p) => n + p.variants.length, 0);
+    for (const { s, variants } of plan) {
+      const tried: { label: string; result: Suggestion }[] = [];
+      for (const v of variants) {
+        throwIfCancelled(opts.signal, 'the trial');
+        opts.onProgress?.(`trial ${++k}/${total}: ${v.suggestion.title}`);
+        tried.push({ label: v.label, result: await trialOne(v.suggestion) });
+      }
+      done.set(s, pickVariant(tried));
     }
     return { ...rankByTrials(suggestions, done), noise, runs };
   } finally {

@@ -129,8 +129,13 @@ function costGraph(g: GraphShapes, path: string, acc: Acc): { macs: number; flop
       const branchTotals = subs.map((s) =>
         costGraph(s, `${path ? `${path}/` : ''}${name}/${s.index.graph.name || 'body'}`, acc),
       );
-      // If: the costlier branch; Loop: its body times a constant trip count (once when the count is unknown).
-      const worst = branchTotals.reduce((a, b) => (b.flops > a.flops ? b : a), { macs: 0, flops: 0 });
+      // If: the branch its known condition takes, else the costlier one; Loop: its body times a constant
+      // trip count (once when the count is unknown).
+      const taken = g.selected.get(node);
+      const worst =
+        taken !== undefined
+          ? branchTotals[taken]!
+          : branchTotals.reduce((a, b) => (b.flops > a.flops ? b : a), { macs: 0, flops: 0 });
       const trips = loopTrips(g, node) ?? 1;
       macs += worst.macs * trips;
       flops += worst.flops * trips;

@@ -59,6 +59,25 @@ function computePlan(model: ModelProto, user: UserInputs): InputPlan {
   return { ...dimPlan, ranges };
 }
 
+/**
+ * Single-element inputs the plan fills with one constant (a sample rate, a flag): their value, for shape
+ * inference to follow the If branch they select. Only these: a range is not a value.
+ */
+export function constantInputValues(
+  model: ModelProto,
+  plan: Pick<InputPlan, 'ranges' | 'inputShapes'>,
+): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const r of plan.ranges) {
+    if (r.distribution.kind !== 'constant') continue;
+    const declared = model.graph?.input?.find((v) => v.name === r.input)?.type?.tensor_type?.shape?.dim;
+    const shape =
+      plan.inputShapes[r.input] ?? declared?.map((d) => (d.dim_value === undefined ? NaN : Number(d.dim_value)));
+    if (shape && shape.every((d) => d === 1)) out[r.input] = [r.distribution.value];
+  }
+  return out;
+}
+
 /** A map input → distribution, the form synthesis takes. */
 export function distributions(plan: Pick<InputPlan, 'ranges'>): Record<string, ValueDistribution> {
   return Object.fromEntries(plan.ranges.map((r) => [r.input, r.distribution]));

@@ -39,6 +39,8 @@ export interface GraphShapes {
   readonly values: Lookup<readonly Dim[]>;
   /** Inferred subgraphs of each node that has any (If: then, else; Loop/Scan: body). */
   readonly subgraphs: ReadonlyMap<NodeProto, readonly GraphShapes[]>;
+  /** If nodes whose condition is known: the index (into `subgraphs`) of the branch that runs. */
+  readonly selected: ReadonlyMap<NodeProto, number>;
 }
 
 export interface ShapeInference {
@@ -98,12 +100,18 @@ export interface ShapeOptions {
   readonly dims?: Readonly<Record<string, number>>;
   /** Concrete shapes for main-graph inputs by name (for dims with no name, as some exporters write). */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Known values of main-graph inputs (a sample rate the model compares with a constant): an If on them
+   * then takes its branch instead of merging both (constantInputValues in inputPlan.ts).
+   */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>>;
 }
 
 interface Ctx {
   readonly opset: number;
   readonly dims: Readonly<Record<string, number>>;
   readonly inputShapes: Readonly<Record<string, readonly number[]>>;
+  readonly inputValues: Readonly<Record<string, readonly number[]>>;
   readonly unsupported: Set<string>;
   readonly symbols: Set<string>;
 }
@@ -119,6 +127,7 @@ function inferGraph(
   const types = new Scope<ValueType>(outerTypes);
   const values = new Scope<readonly Dim[]>(outerValues);
   const subgraphs = new Map<NodeProto, GraphShapes[]>();
+  const selected = new Map<NodeProto, number>();
   const declared = new Map<string, ValueType>();
   for (const vi of [...(graph.value_info ?? []), ...(graph.output ?? [])] as ValueInfoProto[])
     if (vi.name) declared.set(vi.name, typeFromProto(vi.type));
@@ -128,6 +137,8 @@ function inferGraph(
     const t = typeFromProto(vi.type);
     const given = depth === 0 ? ctx.inputShapes[vi.name] : undefined;
     types.set(vi.name, { dtype: t.dtype, shape: given ? [...given] : resolveDims(t.shape, ctx.dims) });
+    const known = depth === 0 ? ctx.inputValues[vi.name] : undefined;
+    if (known) values.set(vi.name, known);
   }
   for (const [name, tensor] of index.constants) {
     if (index.producer.has(name) && !index.initializers.has(name)) continue; // Constant nodes handled in order
@@ -144,12 +155,18 @@ function inferGraph(
     if (subs.length && depth < 32) {
       const inner = subs.map((g) => inferGraph(g, ctx, types, values, depth + 1));
       subgraphs.set(node, inner);
+      const taken = node.op_type === 'If' ? takenBranch(node, subs, values.get(node.input?.[0] ?? '')) : -1;
+      if (taken >= 0) selected.set(node, taken);
       const outs = node.output ?? [];
+      const outputOf = (s: GraphShapes, k: number): ValueType =>
+        s.types.get(s.index.graph.output?.[k]?.name ?? '') ?? UNKNOWN;
       result = {
         outputs: outs.map((_, k) =>
-          node.op_type === 'If'
-            ? mergeBranches(inner.map((s) => s.types.get(s.index.graph.output?.[k]?.name ?? '') ?? UNKNOWN))
-            : UNKNOWN,
+          node.op_type !== 'If'
+            ? UNKNOWN
+            : taken >= 0
+              ? outputOf(inner[taken]!, k)
+              : mergeBranches(inner.map((s) => outputOf(s, k))),
         ),
       };
     } else {
@@ -191,7 +208,18 @@ function inferGraph(
     });
   }
   for (const [, t] of types.ownEntries()) for (const d of t.shape ?? []) if (typeof d === 'string') ctx.symbols.add(d);
-  return { index, types, values, subgraphs };
+  return { index, types, values, subgraphs, selected };
+}
+
+/**
+ * The branch an If takes when its condition's value is known (exporters branch on ranks and sizes the
+ * shapes already tell): the index into `subs` of then_branch or else_branch; −1 when unknown.
+ */
+function takenBranch(node: NodeProto, subs: readonly GraphProto[], cond: readonly Dim[] | undefined): number {
+  const v = cond?.length === 1 ? cond[0] : undefined;
+  if (typeof v !== 'number') return -1;
+  const branch = node.attribute?.find((a) => a.name === (v !== 0 ? 'then_branch' : 'else_branch'))?.g;
+  return branch ? subs.indexOf(branch) : -1;
 }
 
 export function inferShapes(model: ModelProto, opts: ShapeOptions = {}): ShapeInference {
@@ -200,6 +228,7 @@ export function inferShapes(model: ModelProto, opts: ShapeOptions = {}): ShapeIn
     opset: defaultOpset(model),
     dims,
     inputShapes: opts.inputShapes ?? {},
+    inputValues: opts.inputValues ?? {},
     unsupported: new Set(),
     symbols: new Set(),
   };

@@ -137,13 +137,25 @@ function elementwiseValues(ctx: OpContext): Dim[] | undefined {
     Sub: (x, y) => x - y,
     Mul: (x, y) => x * y,
     Div: (x, y) => (Number.isInteger(x) && Number.isInteger(y) && y !== 0 ? Math.trunc(x / y) : x / y),
+    // Comparisons give 1 / 0: the conditions exporters compute from shapes (If on the rank or size).
+    Equal: (x, y) => Number(x === y),
+    Less: (x, y) => Number(x < y),
+    Greater: (x, y) => Number(x > y),
+    LessOrEqual: (x, y) => Number(x <= y),
+    GreaterOrEqual: (x, y) => Number(x >= y),
+    And: (x, y) => Number(x !== 0 && y !== 0),
+    Or: (x, y) => Number(x !== 0 || y !== 0),
+    Xor: (x, y) => Number((x !== 0) !== (y !== 0)),
   };
   const op = f[ctx.node.op_type ?? ''];
   if (!op) return undefined;
   return Array.from({ length: n }, (_, i) => op(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!));
 }
 
-const compare: ShapeRule = (ctx) => ({ outputs: [t(DataType.BOOL, broadcastShapes(ctx.inputs.map((v) => v.shape)))] });
+const compare: ShapeRule = (ctx) => ({
+  outputs: [t(DataType.BOOL, broadcastShapes(ctx.inputs.map((v) => v.shape)))],
+  values: [elementwiseValues(ctx)],
+});
 const where: ShapeRule = (ctx) => ({
   outputs: [t(ctx.inputs[1]!.dtype, broadcastShapes(ctx.inputs.map((v) => v.shape)))],
 });
@@ -244,11 +256,19 @@ const layerNorm: ShapeRule = (ctx) => {
   const stat: Shape = xs ? xs.map((d, i) => (i < axis ? d : 1)) : null;
   return { outputs: [x, t(DataType.FLOAT, stat), t(DataType.FLOAT, stat)] };
 };
-const size: ShapeRule = () => ({ outputs: [t(DataType.INT64, [])] });
+const size: ShapeRule = (ctx) => {
+  const s = ctx.inputs[0]!.shape;
+  const n = s?.every((d) => typeof d === 'number') ? (s as number[]).reduce((a, d) => a * d, 1) : undefined;
+  return { outputs: [t(DataType.INT64, [])], values: [n === undefined ? undefined : [n]] };
+};
+const not: ShapeRule = (ctx) => {
+  const v = numbersOf(ctx, 0);
+  return { outputs: [ctx.inputs[0]!], values: [v?.map((x) => Number(x === 0))] };
+};
 const nonZero: ShapeRule = (ctx) => ({ outputs: [t(DataType.INT64, [ctx.inputs[0]!.shape?.length ?? null, null])] });
 
 const UNARY =
-  'Relu Sigmoid Tanh Exp Log Sqrt Erf Neg Abs Clip LeakyRelu HardSigmoid HardSwish Softplus Softsign Gelu Elu Selu Celu Floor Ceil Round Reciprocal Sin Cos Tan Asin Acos Atan Sinh Cosh Asinh Acosh Atanh Sign IsNaN IsInf Not Softmax LogSoftmax Hardmax LRN InstanceNormalization BatchNormalization CumSum Mish ThresholdedRelu Shrink BitwiseNot Trilu ReverseSequence GroupNormalization MeanVarianceNormalization LpNormalization';
+  'Relu Sigmoid Tanh Exp Log Sqrt Erf Neg Abs Clip LeakyRelu HardSigmoid HardSwish Softplus Softsign Gelu Elu Selu Celu Floor Ceil Round Reciprocal Sin Cos Tan Asin Acos Atan Sinh Cosh Asinh Acosh Atanh Sign IsNaN IsInf Softmax LogSoftmax Hardmax LRN InstanceNormalization BatchNormalization CumSum Mish ThresholdedRelu Shrink BitwiseNot Trilu ReverseSequence GroupNormalization MeanVarianceNormalization LpNormalization';
 const BINARY = 'Add Sub Mul Div Pow Max Min Sum Mean Mod PRelu BitShift BitwiseAnd BitwiseOr BitwiseXor';
 const COMPARE = 'Equal Less Greater LessOrEqual GreaterOrEqual And Or Xor';
 const REDUCE =
@@ -260,6 +280,7 @@ export const computeRules: Record<string, ShapeRule> = {
   ...Object.fromEntries(COMPARE.split(' ').map((op) => [op, compare])),
   ...Object.fromEntries(REDUCE.split(' ').map((op) => [op, reduce])),
   Where: where,
+  Not: not,
   Cast: cast,
   Conv: conv,
   ConvInteger: conv,

@@ -8,6 +8,11 @@ import { DataType } from '../onnx/types';
 import { attrInt, attrInts } from './attributes';
 import { broadcastShapes, divideProducts, productOf, type Dim, type Shape, type ValueType } from './dims';
 import { normAxis, numbersOf, type OpContext, type OpResult, type ShapeRule } from './shapeContext';
+import { sliceValues, transposeValues } from './smallTensorValues';
+import { tensorNumbers } from './tensorData';
+
+/** ConstantOfShape values are tracked up to this many elements. */
+const SMALL_VALUES = 256;
 
 const t = (dtype: number, shape: Shape): ValueType => ({ dtype, shape });
 
@@ -43,6 +48,7 @@ const transpose: ShapeRule = (ctx) => {
         perm.map((p) => s[p] ?? null),
       ),
     ],
+    values: [transposeValues(s, ctx.value(0), perm)],
   };
 };
 
@@ -51,9 +57,10 @@ const concat: ShapeRule = (ctx) => {
   const dtype = ctx.inputs[0]!.dtype;
   const first = shapes.find((s) => s !== null);
   const valueParts = ctx.inputs.map((_, i) => ctx.value(i));
-  const values = valueParts.every((v) => v !== undefined) ? [valueParts.flat()] : undefined;
+  const axis = first ? normAxis(attrInt(ctx.node, 'axis', 0), first.length) : 0;
+  // Row-major values concatenate end to end only along the first axis.
+  const values = axis === 0 && valueParts.every((v) => v !== undefined) ? [valueParts.flat()] : undefined;
   if (!first || shapes.some((s) => s === null)) return { outputs: [t(dtype, null)], values };
-  const axis = normAxis(attrInt(ctx.node, 'axis', 0), first.length);
   const out = [...first];
   let coef = 0;
   const syms: string[] = [];
@@ -166,7 +173,8 @@ const slice: ShapeRule = (ctx) => {
     };
   const out = [...s];
   const dv = ctx.value(0);
-  let values: (Dim[] | undefined)[] | undefined;
+  const picks: (number[] | undefined)[] = s.map(() => undefined);
+  let pickable = dv !== undefined;
   axes.forEach((axRaw, i) => {
     const ax = normAxis(axRaw, s.length);
     const dim = s[ax];
@@ -175,6 +183,7 @@ const slice: ShapeRule = (ctx) => {
     // dim is unknown — never a loop whose end is never reached.
     if (typeof dim !== 'number' || step === 0 || !Number.isFinite(step) || !Number.isFinite(dim)) {
       out[ax] = null;
+      pickable = false;
       return;
     }
     // Clamping as the Slice spec describes (negative indices count from the end; then clamp per step sign).
@@ -189,13 +198,10 @@ const slice: ShapeRule = (ctx) => {
     out[ax] = len;
     // Only pick values that exist: the declared dim can be far larger than the tracked values (a Reshape to
     // 1e12 elements), and the picked count is bounded by what is tracked, never by the declared size.
-    if (dv && s.length === 1 && len <= dv.length) {
-      const picked: Dim[] = [];
-      for (let k = st, n = 0; n < len; k += step, n++) picked.push(dv[k] ?? null);
-      values = [picked];
-    }
+    if (len <= (dv?.length ?? 0)) picks[ax] = Array.from({ length: len }, (_, n) => st + n * step);
+    else pickable = false;
   });
-  return { outputs: [t(dtype, out)], values };
+  return { outputs: [t(dtype, out)], values: [pickable ? sliceValues(s, dv, picks) : undefined] };
 };
 
 const split: ShapeRule = (ctx) => {
@@ -265,8 +271,13 @@ const pad: ShapeRule = (ctx) => {
 
 const constantOfShape: ShapeRule = (ctx) => {
   const target = ctx.value(0);
-  const dtype = ctx.node.attribute?.find((a) => a.name === 'value')?.t?.data_type ?? DataType.FLOAT;
-  return { outputs: [t(dtype, target ? [...target] : null)] };
+  const fill = ctx.node.attribute?.find((a) => a.name === 'value')?.t;
+  const dtype = fill?.data_type ?? DataType.FLOAT;
+  // The filled values too, while the tensor is small (pads and shapes built from zeros).
+  const n = target?.every((d) => typeof d === 'number') ? (target as number[]).reduce((a, d) => a * d, 1) : NaN;
+  const v = (fill ? tensorNumbers(fill, 1)?.[0] : 0) ?? undefined;
+  const values = v !== undefined && n <= SMALL_VALUES ? [new Array<Dim>(n).fill(v)] : undefined;
+  return { outputs: [t(dtype, target ? [...target] : null)], values };
 };
 
 const range: ShapeRule = (ctx) => {

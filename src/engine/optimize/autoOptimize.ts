@@ -11,7 +11,14 @@ import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quanti
 import { simplifyStep } from '../transform/simplify';
 import { compare, type CompareOptions, type CompareReport } from '../verify/compare';
 import type { ModelSource } from '../verify/modelSource';
-import { classifierOutputs, decideVerdict, verdictInput, type AccuracyGate, type Verdict } from '../verify/verdict';
+import {
+  classifierOutputs,
+  decideVerdict,
+  SPEED_TIE,
+  verdictInput,
+  type AccuracyGate,
+  type Verdict,
+} from '../verify/verdict';
 import { modelToBuffer } from '../onnx/writeModel';
 import { int8Coverage, optimizedOpCounts, type Int8Coverage } from '../verify/optimizedGraph';
 import { planCandidates, type Candidate } from './candidates';
@@ -61,9 +68,31 @@ export function candidateSteps(c: Candidate, base: Omit<QuantizeOptions, 'mode'>
   return [...steps, quantizeStep(c.includeOps ? { ...q, includeOps: [...c.includeOps] } : q)];
 }
 
-/** Picks the better of two measured candidates: lower latency ratio first, then smaller size. */
-function score(r: CandidateResult): [number, number] {
-  return [r.report?.latency?.ratio ?? 1, r.report?.size.ratio ?? 1];
+/**
+ * Whether `a` beats `b`: clearly faster wins; within the noise band of each other, the smaller file wins
+ * (ppocr-rec: simplify 1.13× and "MatMul only" 1.10× faster are one speed, and the latter is 0.72× the size).
+ */
+function beats(a: CandidateResult, b: CandidateResult): boolean {
+  const la = a.report?.latency;
+  const lb = b.report?.latency;
+  const ra = la?.ratio ?? 1;
+  const rb = lb?.ratio ?? 1;
+  const halfIqr = (l: typeof la): number => (l ? (l.spread[1] - l.spread[0]) / 2 : 0);
+  // The verdict's own "same speed" band (or half either pair IQR, if wider): noise on a shared machine.
+  const band = Math.max(SPEED_TIE, halfIqr(la), halfIqr(lb));
+  if (Math.abs(ra - rb) > band) return ra < rb;
+  const sa = a.report?.size.ratio ?? 1;
+  const sb = b.report?.size.ratio ?? 1;
+  return sa !== sb ? sa < sb : ra < rb;
+}
+
+/** Index of the best candidate that the verdict kept (better than the original), if any. */
+export function pickBest(results: readonly CandidateResult[]): number | undefined {
+  let best: number | undefined;
+  results.forEach((r, i) => {
+    if (r.verdict?.better && (best === undefined || beats(r, results[best]!))) best = i;
+  });
+  return best;
 }
 
 /** `original` is what the candidates are compared against (the file, so its size on disk counts). */
@@ -97,13 +126,6 @@ export async function autoOptimize(
       : undefined;
     results.push({ candidate, pipeline, report, verdict, ...(coverage ? { coverage } : {}) });
   }
-  let best: number | undefined;
-  results.forEach((r, i) => {
-    if (!r.verdict?.better) return;
-    if (best === undefined) return void (best = i);
-    const [la, sa] = score(r);
-    const [lb, sb] = score(results[best]!);
-    if (la < lb || (la === lb && sa < sb)) best = i;
-  });
+  const best = pickBest(results);
   return best === undefined ? { results } : { results, best };
 }

@@ -8,7 +8,7 @@ import type { LoadedModel } from '../onnx/readModel';
 import { forEachGraph } from '../onnx/walk';
 import { costModel, type CostCoverage, type NodeCost } from '../graph/costModel';
 import { declaredElements, isTooLarge, MAX_TENSOR_ELEMENTS, type Dim } from '../graph/dims';
-import { planInputs, type InputPlan, type UserInputs } from '../graph/inputPlan';
+import { constantInputValues, planInputs, type InputPlan, type UserInputs } from '../graph/inputPlan';
 import { inferShapes, typeFromProto } from '../graph/shapeInference';
 import { REPORT_SCHEMA_VERSION } from './schemaVersion';
 
@@ -105,7 +105,11 @@ export function buildInspectReport(loaded: LoadedModel, opts: UserInputs = {}): 
   const graph = proto.graph ?? {};
   // Costs at the representative dims profiling uses (defaultDims.ts), not at unknown or 1-sized dims.
   const plan = planInputs(proto, opts);
-  const shapes = inferShapes(proto, { dims: plan.dims, inputShapes: plan.inputShapes });
+  const shapes = inferShapes(proto, {
+    dims: plan.dims,
+    inputShapes: plan.inputShapes,
+    inputValues: constantInputValues(proto, plan),
+  });
   const cost = costModel(shapes);
   const opCounts: Record<string, number> = {};
   let nodeCountAll = 0;

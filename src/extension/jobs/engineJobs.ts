@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, throwIfCancelled } from '../../engine/cancel';
 import { stepsFromConfig } from '../../engine/advise/actions';
+import { defaultCalibrationFile, loadCalibration } from '../../engine/advise/calibration';
 import { advise } from '../../engine/advise/advise';
 import { sweep } from '../../engine/sweep/sweep';
 import { readModel } from '../../engine/onnx/readModel';
@@ -188,6 +189,8 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
         // What ORT fuses and the per-layer int8 error: a few seconds on small models; no trial runs.
         runtimeChecks: true,
         signal,
+        // Estimates shifted by what `advise --trial` measured on this CPU (read only here).
+        calibration: loadCalibration(defaultCalibrationFile()),
         ...(p.profile ? { profile: p.profile } : {}),
       });
       return result.suggestions;

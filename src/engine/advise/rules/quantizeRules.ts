@@ -126,7 +126,11 @@ export function quantizeOpsRule(ctx: AdviceContext): Suggestion[] {
         basis: basis(s, convShare),
       },
       confidence: 'medium',
-      action: optimizeAction({ quantize: { mode: 'static', perChannel: true, includeOps: ['Conv'] } }),
+      // Simplify first (BatchNormalization folded into the Conv: a BN left between Q/DQ pairs stops ORT's
+      // QLinearConv fusion, measured 2× slower on a ResNet-style net), then per-channel QDQ on every
+      // quantizable op, outputs too so whole Conv(+Relu) chains fuse (as optimize's automatic choice);
+      // trial mode also measures it with Q/DQ on inputs only (trialVariants.ts).
+      action: optimizeAction({ simplify: true, quantize: { mode: 'static', perChannel: true, quantizeOutputs: true } }),
     });
   }
   return out;
@@ -242,9 +246,11 @@ export function excludeErrorLayersRule(ctx: AdviceContext): Suggestion[] {
       },
       // Conv layers are deployed with static QDQ (dynamic ConvInteger is slow and coarse): exclude there.
       confidence: hasConv ? 'low' : 'medium',
+      // With Conv: the same simplify + QDQ as quantize-conv's action, minus these layers.
       action: optimizeAction({
+        ...(hasConv ? { simplify: true } : {}),
         quantize: hasConv
-          ? { mode: 'static', perChannel: true, excludeNodeNames: names }
+          ? { mode: 'static', perChannel: true, quantizeOutputs: true, excludeNodeNames: names }
           : { mode: 'dynamic', excludeNodeNames: names },
       }),
     },
