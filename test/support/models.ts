@@ -200,3 +200,24 @@ export function dominantMatMul(m = 256, k = 1024, n = 1024): ModelProto {
   g.output('out', [1, m, n]);
   return g.model(17, 8);
 }
+
+/** x [1,8,dim] → n × (MatMul W_i [dim,dim] → Relu); W_outlier gets one huge entry (int8 then zeroes the rest). */
+export function outlierMlp(layers: number, dim: number, outlierLayer?: number): ModelProto {
+  const g = new GraphBuilder('deep_mlp');
+  let x = g.input('x', [1, 8, dim]);
+  for (let i = 0; i < layers; i++) {
+    const w = randomNormal(dim * dim, 1 / Math.sqrt(dim), 700 + i);
+    // Row 3 reads a feature the previous layer's bias forces to 0 through Relu: the outlier adds nothing to
+    // the float output, but sets the per-tensor int8 scale so that every other weight rounds to 0.
+    if (i === outlierLayer) w[3 * dim] = 400;
+    const b = new Float32Array(dim);
+    if (outlierLayer !== undefined && i === outlierLayer - 1) b[3] = -1e4;
+    g.init(`w${i}`, [dim, dim], w);
+    g.init(`b${i}`, [dim], b);
+    const mm = g.op('MatMul', [x, `w${i}`], {}, `fc${i}`);
+    x = g.op('Relu', [g.op('Add', [mm, `b${i}`], {}, `bias${i}`)], {}, `act${i}`);
+  }
+  g.node('Identity', [x], ['y'], {}, 'out');
+  g.output('y', [1, 8, dim]);
+  return g.model(17, 8);
+}

@@ -13,7 +13,7 @@ import { runPipeline } from '../../src/engine/transform/common/pipeline';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { compare } from '../../src/engine/verify/compare';
 import { GraphBuilder } from '../support/onnxBuilder';
-import { bertEncoder, dominantMatMul, mlp, tinyCnn } from '../support/models';
+import { bertEncoder, dominantMatMul, mlp, outlierMlp, tinyCnn } from '../support/models';
 import { randomNormal } from '../support/random';
 
 const VNNI: CpuFeatures = parseCpuFlags('flags\t\t: fpu sse avx2 avx512f avx512_vnni\n', 'given');
@@ -21,27 +21,6 @@ const AVX2_ONLY: CpuFeatures = parseCpuFlags('flags\t\t: fpu sse avx2\n', 'given
 
 const find = (r: AdviceResult, rule: RuleId): Suggestion | undefined => r.suggestions.find((s) => s.rule === rule);
 const has = (r: AdviceResult, rule: RuleId): boolean => find(r, rule) !== undefined;
-
-/** x [1,8,dim] → n × (MatMul W_i [dim,dim] → Relu); W_outlier gets one huge entry (int8 then zeroes the rest). */
-function deepMlp(layers: number, dim: number, outlierLayer?: number): ModelProto {
-  const g = new GraphBuilder('deep_mlp');
-  let x = g.input('x', [1, 8, dim]);
-  for (let i = 0; i < layers; i++) {
-    const w = randomNormal(dim * dim, 1 / Math.sqrt(dim), 700 + i);
-    // Row 3 reads a feature the previous layer's bias forces to 0 through Relu: the outlier adds nothing to
-    // the float output, but sets the per-tensor int8 scale so that every other weight rounds to 0.
-    if (i === outlierLayer) w[3 * dim] = 400;
-    const b = new Float32Array(dim);
-    if (outlierLayer !== undefined && i === outlierLayer - 1) b[3] = -1e4;
-    g.init(`w${i}`, [dim, dim], w);
-    g.init(`b${i}`, [dim], b);
-    const mm = g.op('MatMul', [x, `w${i}`], {}, `fc${i}`);
-    x = g.op('Relu', [g.op('Add', [mm, `b${i}`], {}, `bias${i}`)], {}, `act${i}`);
-  }
-  g.node('Identity', [x], ['y'], {}, 'out');
-  g.output('y', [1, 8, dim]);
-  return g.model(17, 8);
-}
 
 describe('advice rules', function () {
   this.timeout(30000);
@@ -116,13 +95,13 @@ describe('advice rules', function () {
   });
 
   it('exclude-error-layers: the layer with an outlier weight is named (verify/localize); none without it', async () => {
-    const bad = await advise(deepMlp(5, 64, 2), { cpu: VNNI, runtimeChecks: true });
+    const bad = await advise(outlierMlp(5, 64, 2), { cpu: VNNI, runtimeChecks: true });
     const s = find(bad, 'exclude-error-layers')!;
     assert.ok(s, 'suggested');
     assert.deepEqual(s.nodes, ['fc2']);
     assert.ok(s.action.kind === 'optimize' && s.action.config.quantize?.excludeNodeNames?.[0] === 'fc2');
     // Its action (dynamic int8 with fc2 float) recovers the output that full dynamic int8 loses.
-    const model = deepMlp(5, 64, 2);
+    const model = outlierMlp(5, 64, 2);
     if (s.action.kind === 'optimize') {
       const kept = (await runPipeline(model, stepsFromConfig(s.action.config))).model;
       const full = quantizeDynamic(model, {}).model;
@@ -131,7 +110,7 @@ describe('advice rules', function () {
       const [cKept, cFull] = [await cos(kept), await cos(full)];
       assert.ok(cKept > 0.999 && cFull < 0.9, `kept ${cKept}, full ${cFull}`);
     }
-    const good = await advise(deepMlp(5, 64), { cpu: VNNI, runtimeChecks: true });
+    const good = await advise(outlierMlp(5, 64), { cpu: VNNI, runtimeChecks: true });
     assert.ok(!has(good, 'exclude-error-layers'));
   });
 

@@ -18,6 +18,7 @@ import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedAr
 import { feedExtras, inputOptions } from '../inputOptions';
 import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import { optimizeAuto } from './optimizeAuto';
+import { optimizeSearch } from './optimizeSearch';
 import {
   defaultOutputFile,
   gateFromArgs,
@@ -69,6 +70,11 @@ never touched and an existing file is never overwritten without --force.
   --include-op OP        quantize only these op types (repeatable, comma lists)
   --exclude-op OP        leave these op types float (repeatable, comma lists)
   --exclude-node REGEX   leave nodes whose name matches float (repeatable)
+  --exclude-from FILE    leave the nodes FILE lists float: {"keepFloat": [...]} as the extension writes it,
+                         or one exact node name per line (repeatable)
+  --target-cosine X      dynamic/static: find the fewest nodes to keep float for min cosine ≥ X (greedy,
+                         worst node first by per-node error); prints each round, writes the first that
+                         reaches X (exit 3 if none does); --max-exclusions N caps the list (default 10)
   --keep-first-last      leave the first and last quantizable layers float (--keep-first: only the first)
   --min-weight N         skip weights with fewer than N elements
   --keep-fp32-op OP      fp16: also keep these ops float32 (repeatable)
@@ -143,6 +149,9 @@ export const optimizeCommand: CommandEntry = {
         'include-op',
         'exclude-op',
         'exclude-node',
+        'exclude-from',
+        'target-cosine',
+        'max-exclusions',
         'min-weight',
         'keep-fp32-op',
         'output',
@@ -167,6 +176,7 @@ export const optimizeCommand: CommandEntry = {
 
 async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, signal: AbortSignal): Promise<number> {
   if (!namesTransform(args)) return optimizeAuto(input, args, io, signal);
+  if (args.values.has('target-cosine')) return optimizeSearch(input, args, io, signal);
   const { steps, mode } = await buildOptimizeSteps(input.file, args, signal);
   const explicit = optionValue(args, 'output');
   const out = explicit

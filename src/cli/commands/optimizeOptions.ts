@@ -23,6 +23,7 @@ import { feedExtras, inputOptions } from '../inputOptions';
 import type { CliIO } from '../io';
 import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
 import { localizeNodes } from './compare';
+import { exactName, readExclusionFile } from '../../engine/optimize/exclusionFile';
 
 export const list = (args: ParsedArgs, key: string): string[] =>
   (args.values.get(key) ?? [])
@@ -48,6 +49,17 @@ export function regexes(args: ParsedArgs, key: string): RegExp[] {
       return new RegExp(r);
     } catch (e) {
       throw new UsageError(`--${key}: invalid regular expression '${r}': ${(e as Error).message}`);
+    }
+  });
+}
+
+/** `--exclude-from FILE` (repeatable): the exact node names each file lists, as anchored RegExps. */
+function exclusionsFrom(args: ParsedArgs): RegExp[] {
+  return (args.values.get('exclude-from') ?? []).flatMap((f) => {
+    try {
+      return readExclusionFile(f).map(exactName);
+    } catch (e) {
+      throw new UsageError(`--exclude-from ${(e as Error).message}`, { cause: e });
     }
   });
 }
@@ -83,7 +95,7 @@ export async function quantizeOptionsFromArgs(
     symmetric: !args.flags.has('asymmetric'),
     includeOps: list(args, 'include-op'),
     excludeOps: list(args, 'exclude-op'),
-    excludeNodes: regexes(args, 'exclude-node'),
+    excludeNodes: [...regexes(args, 'exclude-node'), ...exclusionsFrom(args)],
     keepFirstLast: args.flags.has('keep-first-last'),
     keepFirst: args.flags.has('keep-first'),
     minWeightElements: intOption(args, 'min-weight', 0, 0),
@@ -116,6 +128,8 @@ export function gateFromArgs(args: ParsedArgs): AccuracyGate {
 export function printSteps(steps: PipelineResult['steps'], io: CliIO): void {
   for (const s of steps) {
     io.out(`${s.name}: ${summarizeChanges(s.changes)}`);
+    // A rewrite undone because it changed the outputs is a warning: the user must hear about it.
+    for (const c of s.changes.filter((c) => c.kind === 'undone')) io.err(`  warning: ${c.detail}`);
     for (const c of s.changes.filter((c) => c.kind === 'note')) io.out(`  note: ${c.detail}`);
     const skipped = s.changes.filter((c) => c.kind === 'skipped');
     if (skipped.length)

@@ -1,11 +1,10 @@
 /** Builds the runnable action of a suggestion and turns an optimize configuration into pipeline steps. */
+import { exactName } from '../optimize/exclusionFile';
 import type { OptimizeStep } from '../transform/common/pipeline';
 import { quantizeStep } from '../transform/quantize/quantize';
 import { simplifyStep } from '../transform/simplify';
 import type { RuntimeSettings } from '../runtime/sessionOptions';
 import type { AdviceAction, OptimizeConfig } from './adviceTypes';
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const dimsArg = (dims: Readonly<Record<string, number>> | undefined): string[] =>
   dims && Object.keys(dims).length
@@ -31,7 +30,7 @@ export function optimizeCli(config: OptimizeConfig): string {
     if (q.blockSize) a.push('--block-size', String(q.blockSize));
     if (q.includeOps?.length) a.push('--include-op', q.includeOps.join(','));
     if (q.excludeOps?.length) a.push('--exclude-op', q.excludeOps.join(','));
-    for (const n of q.excludeNodeNames ?? []) a.push('--exclude-node', `'^${escapeRegExp(n)}$'`);
+    for (const n of q.excludeNodeNames ?? []) a.push('--exclude-node', `'${exactName(n).source}'`);
   }
   a.push(...dimsArg(config.dims));
   return a.join(' ');
@@ -66,7 +65,7 @@ export function stepsFromConfig(config: OptimizeConfig, ctx: StepContext = {}): 
     steps.push(
       quantizeStep({
         ...rest,
-        excludeNodes: (excludeNodeNames ?? []).map((n) => new RegExp(`^${escapeRegExp(n)}$`)),
+        excludeNodes: (excludeNodeNames ?? []).map(exactName),
         dims,
         inputShapes: ctx.inputShapes,
         calibrationSamples: 4,

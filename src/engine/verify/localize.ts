@@ -2,8 +2,10 @@
  * Per-node error localisation (the idea of onnxruntime's qdq_loss_debug): run the float and the optimized
  * model on the same inputs with every float tensor both graphs share exposed as an output, and rank the
  * producing nodes by how far their outputs diverge. Transforms here keep original tensor names, so a
- * quantized node's output is comparable with its float original.
+ * quantized node's output is comparable with its float original. The exposed tensors are fetched in chunks
+ * of bounded size, one pair of runs per chunk, so a large model never holds all its activations at once.
  */
+import { inferShapes } from '../graph/shapeInference';
 import type { ModelProto } from '../onnx/types';
 import { modelToBuffer } from '../onnx/writeModel';
 import type { RuntimeSettings } from '../runtime/sessionOptions';
@@ -24,6 +26,49 @@ export interface LocalizeOptions {
   readonly runtime?: RuntimeSettings;
   /** How many of the worst nodes to return (default all). */
   readonly top?: number;
+  /**
+   * Bytes of exposed tensors fetched per run (default 128 MiB): both models run once per chunk, so memory
+   * stays bounded whatever the model's size (issue 18: never all intermediate outputs of a large model at once).
+   */
+  readonly chunkBytes?: number;
+}
+
+/** A tensor of unknown shape is counted as this many bytes when chunking. */
+const UNKNOWN_TENSOR_BYTES = 4 * 2 ** 20;
+
+/** Splits tensor names into runs whose estimated bytes stay under `budget` (each run gets at least one). */
+export function chunkByBytes(names: readonly string[], bytesOf: (n: string) => number, budget: number): string[][] {
+  const chunks: string[][] = [];
+  let cur: string[] = [];
+  let used = 0;
+  for (const n of names) {
+    const b = bytesOf(n);
+    if (cur.length && used + b > budget) {
+      chunks.push(cur);
+      cur = [];
+      used = 0;
+    }
+    cur.push(n);
+    used += b;
+  }
+  if (cur.length) chunks.push(cur);
+  return chunks;
+}
+
+/** Estimated bytes of each tensor of `model` at the shapes of `feeds` (element size 4; unknown: 4 MiB). */
+function tensorBytes(model: ModelProto, feeds: Feeds): (name: string) => number {
+  const inputShapes = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, [...t.dims]]));
+  let types: ReturnType<typeof inferShapes>['main']['types'] | undefined;
+  try {
+    types = inferShapes(model, { inputShapes }).main.types;
+  } catch {
+    types = undefined;
+  }
+  return (name) => {
+    const shape = types?.get(name)?.shape;
+    if (!shape || !shape.every((d) => typeof d === 'number')) return UNKNOWN_TENSOR_BYTES;
+    return 4 * (shape as number[]).reduce((a, d) => a * d, 1);
+  };
 }
 
 /** Nodes of `reference` ranked by the SNR of their (first) output in `candidate`, worst first. */
@@ -49,16 +94,20 @@ export async function localizeError(
   const sr = await createSession(modelToBuffer(ref.model), runtime);
   const sc = await createSession(modelToBuffer(cand.model), runtime);
   try {
-    const rr = await sr.run(feeds);
-    const rc = await sc.run(adaptFeeds(feeds, sc));
     const out: NodeError[] = [];
-    for (const t of common) {
-      const a = rr[t];
-      const b = rc[t];
-      const va = a && tensorValues(a);
-      const vb = b && tensorValues(b);
-      if (!a || !va || !vb || va.length !== vb.length) continue;
-      out.push({ tensor: t, ...producer.get(t)!, ...tensorMetrics(va, vb, a.dims) });
+    const candFeeds = adaptFeeds(feeds, sc);
+    for (const chunk of chunkByBytes(common, tensorBytes(reference, feeds), opts.chunkBytes ?? 128 * 2 ** 20)) {
+      // Only this chunk's tensors are fetched: onnxruntime frees the rest as it goes.
+      const rr = await sr.run(feeds, chunk);
+      const rc = await sc.run(candFeeds, chunk);
+      for (const t of chunk) {
+        const a = rr[t];
+        const b = rc[t];
+        const va = a && tensorValues(a);
+        const vb = b && tensorValues(b);
+        if (!a || !va || !vb || va.length !== vb.length) continue;
+        out.push({ tensor: t, ...producer.get(t)!, ...tensorMetrics(va, vb, a.dims) });
+      }
     }
     out.sort((x, y) => x.snrDb - y.snrDb);
     return opts.top ? out.slice(0, opts.top) : out;

@@ -21,7 +21,7 @@ import { readModel } from '../../engine/onnx/readModel';
 import { asLoaded, writeModel } from '../../engine/onnx/writeModel';
 import { buildInspectReport } from '../../engine/report/inspectReport';
 import { renderInspectText } from '../../engine/report/inspectText';
-import { summarizeChanges } from '../../engine/transform/common/changes';
+import { describeStep } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
 import type {
@@ -81,7 +81,7 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   const result = await runPipeline(input.proto, pipeline, signal, (name, k) =>
     progress(`Applying ${name}`, (k + 1) / total),
   );
-  const steps = result.steps.map((s) => ({ name: s.name, summary: summarizeChanges(s.changes) }));
+  const steps = result.steps.map((s) => ({ name: s.name, summary: describeStep(s.changes) }));
   // Every step left the model as it was (already quantized, nothing of that kind ...): no copy is written.
   if (result.model === input.proto) return { outFile: null, bytes: 0, steps, comparison: null };
   const model = result.model;
@@ -143,7 +143,7 @@ async function optimizeAutomatically(
   return {
     outFile: written.file,
     verdictLines,
-    steps: best.pipeline.steps.map((s) => ({ name: s.name, summary: summarizeChanges(s.changes) })),
+    steps: best.pipeline.steps.map((s) => ({ name: s.name, summary: describeStep(s.changes) })),
     // The candidate was measured in memory, before it had a file name: label it with the file it became.
     comparison: summarizeComparison({ ...best.report, b: written.file }),
   };

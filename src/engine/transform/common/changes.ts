@@ -16,7 +16,9 @@ export type ChangeKind =
   /** A candidate was left alone, with the reason. */
   | 'skipped'
   /** Something the user should know (e.g. the model is already quantized). */
-  | 'note';
+  | 'note'
+  /** A rewrite that changed the model's outputs was reverted (simplify's checked passes). */
+  | 'undone';
 
 export interface TransformChange {
   readonly kind: ChangeKind;
@@ -48,6 +50,12 @@ export function summarizeChanges(changes: readonly TransformChange[]): string {
   const parts = [...counts].map(([k, n]) => `${n} ${k}`);
   if (before > 0) parts.push(`weights ${(before / 2 ** 20).toFixed(2)} → ${(after / 2 ** 20).toFixed(2)} MiB`);
   return parts.join(', ') || 'no changes';
+}
+
+/** The summary, then each undone rewrite in full (what the extension shows per step: never a silent revert). */
+export function describeStep(changes: readonly TransformChange[]): string {
+  const undone = changes.filter((c) => c.kind === 'undone').map((c) => c.detail);
+  return [summarizeChanges(changes), ...undone].join('; ');
 }
 
 /** A node's display name: its name, or `op#index` when the exporter left it empty. */

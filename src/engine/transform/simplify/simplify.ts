@@ -6,19 +6,16 @@
  * the main graph and every If/Loop/Scan body (which see the enclosing graphs' constants), until a round
  * changes nothing. The input model is never modified (see graphEdit.ts).
  */
-import type { ValueType } from '../../graph/dims';
-import { Scope, type Lookup } from '../../graph/scope';
+import { Scope } from '../../graph/scope';
 import { defaultOpset, inferShapes, type GraphShapes } from '../../graph/shapeInference';
 import { int64ToNumber } from '../../onnx/int64';
 import type { GraphProto, ModelProto, TensorProto } from '../../onnx/types';
 import { subgraphsOf } from '../../onnx/walk';
 import type { TransformChange, TransformResult } from '../common/changes';
-import { foldConstants, foldKnownShapes, type FoldContext } from './constantFold';
-import { eliminateCommonSubexpressions, mergeDuplicateInitializers } from './dedupe';
-import { constantsToInitializers, eliminateNoOps, removeDeadCode } from './eliminate';
-import { foldConvAffine, foldConvBatchNorm, fuseMatMulAdd } from './fuse';
-import { constantReshapeTargets } from './reshapeShape';
-import { allNames, cloneModel } from './graphEdit';
+import type { FoldContext } from './constantFold';
+import { allNames, cloneGraph, cloneModel } from './graphEdit';
+import { OutputCheck } from './outputCheck';
+import { constantsOf, SIMPLIFY_PASSES, type PassEnv, type SimplifyPass } from './passes';
 
 export interface SimplifyOptions {
   /** Values for symbolic dims (e.g. { batch: 1 }): with them, Shape/Size of now-static values fold. */
@@ -33,61 +30,52 @@ export interface SimplifyOptions {
   readonly fuse?: boolean;
   /** Upper bound on rounds (default 8). */
   readonly maxRounds?: number;
+  /**
+   * Check the result's outputs against the original's with onnxruntime, and undo any pass that changes
+   * them (default true).
+   */
+  readonly verify?: boolean;
+  /** The passes a round runs, in order (default SIMPLIFY_PASSES; tests inject a broken one). */
+  readonly passes?: readonly SimplifyPass[];
 }
 
-interface Round {
-  readonly opts: SimplifyOptions;
-  readonly opset: number;
-  readonly fold: FoldContext;
-  readonly taken: Set<string>;
-  readonly changes: TransformChange[];
-}
-
-async function simplifyGraph(
+/** A pass over one graph and, recursively, its subgraphs (which see this graph's constants). */
+async function applyPass(
+  pass: SimplifyPass,
   g: GraphProto,
   shapes: GraphShapes | undefined,
-  outer: Lookup<TensorProto>,
-  r: Round,
+  outer: Scope<TensorProto>,
+  env: Omit<PassEnv, 'types' | 'outer'>,
 ): Promise<number> {
-  const types: Lookup<ValueType> | undefined = shapes?.types;
-  let n = constantsToInitializers(g, r.changes);
-  const scope = (): Scope<TensorProto> => {
-    const s = new Scope<TensorProto>(outer);
-    const inputs = new Set((g.input ?? []).map((v) => v.name ?? ''));
-    for (const t of g.initializer ?? []) if (t.name && !inputs.has(t.name)) s.set(t.name, t);
-    return s;
-  };
-  n += eliminateNoOps(g, r.opset, types, scope(), r.changes);
-  if (types) n += foldKnownShapes(g, types, r.changes);
-  if (r.opts.foldConstants !== false) n += await foldConstants(g, outer, types, r.fold);
-  {
-    const s = scope();
-    n += constantReshapeTargets(g, r.opset, types, (name) => s.get(name), r.taken, r.changes);
-  }
-  if (r.opts.fuse !== false) {
-    const s = scope();
-    const constant = (name: string): TensorProto | undefined => s.get(name);
-    n += foldConvBatchNorm(g, constant, r.taken, r.changes);
-    n += foldConvAffine(g, constant, r.taken, r.changes);
-    n += fuseMatMulAdd(g, r.opset, types, constant, r.changes);
-  }
-  n += eliminateCommonSubexpressions(g, r.changes);
-  n += mergeDuplicateInitializers(g, r.changes);
-  n += removeDeadCode(g, r.changes);
-  const inner = scope();
+  let n = await pass.run(g, { ...env, types: shapes?.types, outer });
+  const inner = constantsOf(g, outer);
   for (const node of g.node ?? []) {
     const subs = subgraphsOf(node);
     const subShapes = shapes?.subgraphs.get(node);
-    for (let k = 0; k < subs.length; k++) n += await simplifyGraph(subs[k]!, subShapes?.[k], inner, r);
+    for (let k = 0; k < subs.length; k++) n += await applyPass(pass, subs[k]!, subShapes?.[k], inner, env);
   }
   return n;
 }
 
-/** Simplifies a model; returns a new model and the list of what changed. */
-export async function simplify(model: ModelProto, opts: SimplifyOptions = {}): Promise<TransformResult> {
+/** "it touched Conv_3, BN_3 (+4 more)" from the changes a pass recorded. */
+function touched(changes: readonly TransformChange[]): string {
+  const nodes = [...new Set(changes.flatMap((c) => (c.node ? [c.node] : c.tensor ? [c.tensor] : [])))];
+  if (!nodes.length) return '';
+  return ` — it touched ${nodes.slice(0, 3).join(', ')}${nodes.length > 3 ? ` (+${nodes.length - 3} more)` : ''}`;
+}
+
+/**
+ * Rounds of every pass until one changes nothing. With `check`, each pass that changed something is checked
+ * against the original's outputs and, if they differ, undone, reported by name and not run again.
+ */
+async function runRounds(
+  model: ModelProto,
+  opts: SimplifyOptions,
+  check?: OutputCheck,
+): Promise<{ model: ModelProto; changes: TransformChange[]; changed: boolean }> {
   const out = cloneModel(model);
   const changes: TransformChange[] = [];
-  if (!out.graph) return { model: out, changes };
+  if (!out.graph) return { model: out, changes, changed: false };
   // IR < 4 requires every initializer to be a graph input; folding adds initializers (ONNX IR versioning).
   if (int64ToNumber(out.ir_version ?? 0) < 4) {
     out.ir_version = 4;
@@ -99,7 +87,16 @@ export async function simplify(model: ModelProto, opts: SimplifyOptions = {}): P
     changes,
     unfoldable: new Set(),
   };
-  const r: Round = { opts, opset: defaultOpset(out), fold, taken: allNames(out.graph), changes };
+  const env = {
+    opset: defaultOpset(out),
+    fold,
+    taken: allNames(out.graph),
+    changes,
+    foldConstants: opts.foldConstants !== false,
+    fuse: opts.fuse !== false,
+  };
+  const undone = new Set<string>();
+  let changed = false;
   for (let round = 0; round < (opts.maxRounds ?? 8); round++) {
     let shapes: GraphShapes | undefined;
     try {
@@ -107,8 +104,47 @@ export async function simplify(model: ModelProto, opts: SimplifyOptions = {}): P
     } catch {
       shapes = undefined; // shape-dependent rewrites are skipped; the rest still applies
     }
-    const changed = await simplifyGraph(out.graph, shapes, new Scope<TensorProto>(), r);
-    if (changed === 0) break;
+    let n = 0;
+    for (const pass of opts.passes ?? SIMPLIFY_PASSES) {
+      if (undone.has(pass.name)) continue;
+      const before: GraphProto | undefined = check ? cloneGraph(out.graph!) : undefined;
+      const mark = changes.length;
+      const k = await applyPass(pass, out.graph!, shapes, new Scope<TensorProto>(), env);
+      const bad = check && k > 0 ? await check.mismatch(out) : undefined;
+      if (bad && before) {
+        const detail = `simplify pass '${pass.name}' undone: it changed output '${bad.output}'${Number.isNaN(bad.maxAbs) ? '' : ` (max abs difference ${bad.maxAbs.toPrecision(3)})`}${touched(changes.slice(mark))}`;
+        changes.splice(mark);
+        changes.push({ kind: 'undone', detail });
+        out.graph = before;
+        undone.add(pass.name);
+        continue;
+      }
+      n += k;
+    }
+    if (n === 0) break;
+    changed = true;
   }
-  return { model: out, changes };
+  return { model: out, changes, changed };
+}
+
+/**
+ * Simplifies a model; returns a new model and the list of what changed. The result is checked against the
+ * original's outputs (onnxruntime, synthesised inputs); only when they differ are the passes re-run one at
+ * a time, each checked, so the pass at fault is undone and named while the others are kept. Never a
+ * silently changed model: when onnxruntime cannot run the original, a note says the outputs were not checked.
+ */
+export async function simplify(model: ModelProto, opts: SimplifyOptions = {}): Promise<TransformResult> {
+  const first = await runRounds(model, opts);
+  if (opts.verify === false || !first.changed) return first;
+  const check = await OutputCheck.of(model, opts);
+  if (!(check instanceof OutputCheck))
+    return {
+      model: first.model,
+      changes: [
+        ...first.changes,
+        { kind: 'note', detail: `outputs not checked: onnxruntime could not run the original (${check.unchecked})` },
+      ],
+    };
+  if (!(await check.mismatch(first.model))) return first;
+  return runRounds(model, opts, check);
 }
