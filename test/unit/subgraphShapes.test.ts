@@ -137,4 +137,20 @@ describe('shapes through computed constants and If branches', function () {
     assert.deepEqual(open.main.types.get('y')?.shape, [1, null]);
     assert.equal(costModel(open).totals.macs, 16 * 64);
   });
+
+  it('a Scan costs its body once per slice of its scan input (onnxruntime runs it)', async () => {
+    const body = new GraphBuilder('scan_body');
+    body.input('row', [16]);
+    body.init('w', [16, 16], new Float32Array(256).fill(0.1));
+    body.node('MatMul', ['row', 'w'], ['out_row'], {}, 'step');
+    body.output('out_row', [16]);
+    const g = new GraphBuilder();
+    g.input('x', [5, 16]);
+    g.node('Scan', ['x'], ['y'], { body: body.graph(), num_scan_inputs: 1 }, 'scan');
+    g.output('y', [5, 16]);
+    const m = g.model(17);
+    const ref = await ortShapes(m, { x: zeros([5, 16]) });
+    assert.deepEqual(ref.y, [5, 16]);
+    assert.equal(costModel(inferShapes(m)).totals.macs, 5 * 16 * 16);
+  });
 });

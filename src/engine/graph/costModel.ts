@@ -5,6 +5,7 @@
  * outputs stay alive; weights are counted apart). Subgraph nodes are costed too: an If counts its costlier
  * branch, a Loop/Scan body is counted once (its trip count is data-dependent).
  */
+import { attrInt, attrInts } from './attributes';
 import { dtypeBytes } from '../onnx/dtypes';
 import type { NodeProto, TensorProto } from '../onnx/types';
 import { numel, type Shape } from './dims';
@@ -69,11 +70,26 @@ export function formatCoverage(c: CostCoverage): string {
 
 /** A Loop's trip count when it is a constant (input M), else undefined: its body then counts once. */
 function loopTrips(g: GraphShapes, node: NodeProto): number | undefined {
-  if (node.op_type !== 'Loop' || !node.input?.[0]) return undefined;
-  const t = g.index.constants.get(node.input[0]);
-  const m = t ? tensorNumbers(t, 1)?.[0] : undefined;
+  let m: number | undefined;
+  if (node.op_type === 'Loop' && node.input?.[0]) {
+    const t = g.index.constants.get(node.input[0]);
+    const v = t ? tensorNumbers(t, 1)?.[0] : g.values.get(node.input[0])?.[0];
+    m = typeof v === 'number' ? v : undefined;
+  } else if (node.op_type === 'Scan') m = scanTrips(g, node);
   // A huge M (exporters write INT64_MAX for "until the condition") is not a trip count.
   return m !== undefined && Number.isSafeInteger(m) && m >= 0 && m <= 1e6 ? m : undefined;
+}
+
+/** Scan (opset ≥ 9) runs its body once per slice of its first scan input along that input's scan axis. */
+function scanTrips(g: GraphShapes, node: NodeProto): number | undefined {
+  const inputs = node.input ?? [];
+  const scanned = attrInt(node, 'num_scan_inputs', 0);
+  const first = inputs[inputs.length - scanned];
+  const shape = scanned > 0 && first ? g.types.get(first)?.shape : undefined;
+  if (!shape) return undefined;
+  const axis = attrInts(node, 'scan_input_axes')?.[0] ?? 0;
+  const d = shape[axis < 0 ? axis + shape.length : axis];
+  return typeof d === 'number' ? d : undefined;
 }
 
 function valueBytes(g: GraphShapes, name: string): number | null {
@@ -129,8 +145,8 @@ function costGraph(g: GraphShapes, path: string, acc: Acc): { macs: number; flop
       const branchTotals = subs.map((s) =>
         costGraph(s, `${path ? `${path}/` : ''}${name}/${s.index.graph.name || 'body'}`, acc),
       );
-      // If: the branch its known condition takes, else the costlier one; Loop: its body times a constant
-      // trip count (once when the count is unknown).
+      // If: the branch its known condition takes, else the costlier one; Loop: its body times a known trip
+      // count, Scan: times the length of its scan axis (once when the count is unknown).
       const taken = g.selected.get(node);
       const worst =
         taken !== undefined
