@@ -12,6 +12,9 @@ import {
   inputSignatures,
 } from '../../src/engine/graph/fitInputShapes';
 import { globMatches, resolveModelInputs } from '../../src/extension/inputs/resolveModelInputs';
+import { renderMarkdown } from '../../src/engine/report/layerCostsRender';
+import type { ProfileReport } from '../../src/engine/report/profileReport';
+import { profiledInputs, toLayerCostReport } from '../../src/extension/views/profileAdapter';
 import { dynamicCnn } from '../support/familyModels';
 import { tinyCnn } from '../support/models';
 
@@ -85,5 +88,34 @@ describe('input shapes per model', () => {
     assert.deepEqual(r.inputShapes, { x: [1, 3, 640, 640] });
     assert.equal(r.shapeSources.x, 'the shapes saved for this model');
     assert.deepEqual(r.ignored, []);
+  });
+
+  it('every report says which input shapes were profiled and where each came from', () => {
+    const report = {
+      file: '/w/ppocr-det.onnx',
+      settings: { runs: 10, optimizationLevel: 'basic' },
+      latency: { modelRun: { p50: 12.5 }, plain: null, profilerOverhead: null },
+      nodes: [],
+      inputs: [
+        { name: 'x', type: 'float32', dims: [1, 3, 320, 320], origin: 'synthetic' },
+        { name: 'scale', type: 'float32', dims: [1], origin: 'synthetic' },
+        { name: 'ids', type: 'int64', dims: [1, 128], origin: 'synthetic' },
+      ],
+      inputPlan: {
+        assumed: [{ input: 'ids', axis: 1, symbol: 'seq', value: 128, reason: 'sequence-like' }],
+        ranges: [],
+      },
+      attribution: { nodeMs: 12, modelRunMs: 12.5, coverage: 0.96 },
+    } as unknown as ProfileReport;
+    const inputs = profiledInputs(report, { x: 'onnxTuner.inputShapes' });
+    assert.deepEqual(
+      inputs.map((i) => i.source),
+      ['onnxTuner.inputShapes', 'the model', 'assumed'],
+    );
+    const md = renderMarkdown({ ...toLayerCostReport(report), inputs });
+    assert.match(
+      md,
+      /Inputs: x 1×3×320×320 \(onnxTuner\.inputShapes\); scale 1 \(the model\); ids 1×128 \(assumed\)\./,
+    );
   });
 });

@@ -38,6 +38,21 @@ export interface Suggestion {
   readonly config?: unknown;
 }
 
+/** One input as the profile fed it: its shape and where the shape came from. */
+export interface ProfiledInput {
+  readonly name: string;
+  readonly dims: readonly number[];
+  /** 'assumed' (representative defaults), 'the model' (fixed dims), or the setting that gave it. */
+  readonly source: string;
+}
+
+/** `x 1×3×320×320 (onnxTuner.inputShapes)`, inputs joined by `; ` — the line every report header carries. */
+export function formatProfiledInputs(inputs: readonly ProfiledInput[]): string {
+  return inputs
+    .map((i) => `${i.name} ${i.dims.length ? i.dims.join('×') : 'scalar'}${i.source ? ` (${i.source})` : ''}`)
+    .join('; ');
+}
+
 export interface LayerCostReport {
   readonly file: string;
   readonly runs: number;
@@ -46,6 +61,8 @@ export interface LayerCostReport {
   readonly optimizationLevel: string;
   /** The dims the profile assumed, one short line (`assumed batch=1, seq=128`); '' or absent when none. */
   readonly assumedDims?: string;
+  /** The input shapes the profile ran with (absent in reports from older versions). */
+  readonly inputs?: readonly ProfiledInput[];
   readonly nodes: readonly LayerCost[];
   readonly suggestions: readonly Suggestion[];
   /** The engine's own report, kept as-is for export (JSON/HTML/Markdown). */

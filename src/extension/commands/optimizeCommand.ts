@@ -16,7 +16,7 @@ import { optimizeAutomatically } from './optimizeAutoCommand';
 import type { JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
-import { readSettings } from '../settings';
+import { modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
 
 /** Options for running without the wizard (code actions, suggestions, tests). */
@@ -115,7 +115,7 @@ export async function optimizeModel(
   if (!chosen) return undefined;
   if (chosen === AUTOMATIC) return optimizeAutomatically(uri, jobs, extensionUri, options?.showReport !== false);
   const steps = chosen;
-  const s = readSettings(uri);
+  const s = await modelSettings(uri);
   const config = options?.config;
   const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);

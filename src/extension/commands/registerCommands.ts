@@ -12,7 +12,7 @@ import { CancelledError } from '../../engine/cancel';
 import { log } from '../log';
 import type { ProfileStore } from '../profileStore';
 import type { ProfileService } from '../profileService';
-import { readSettings } from '../settings';
+import { editInputShapes, modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
 import type { LayerCostElement } from '../views/layerCostTree';
 import type { LayerCostReport, Suggestion } from '../../engine/report/layerCosts';
@@ -76,7 +76,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     if (!a || !requireTrust('Comparing')) return undefined;
     const b = other ?? (await pickModel(`Compare ${path.basename(a.fsPath)} with… (B)`));
     if (!b) return undefined;
-    const s = readSettings(a);
+    const s = await modelSettings(a);
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Comparing models', cancellable: true },
       (progress, token) => {
@@ -101,7 +101,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   const textSummary = guarded('Open as Text Summary', async (arg?: unknown) => {
     const uri = await modelTarget(arg, 'Summarise which model?', store.currentUri);
     if (!uri) return undefined;
-    const { text } = await jobs.run('summary', { file: uri.fsPath, dims: readSettings(uri).runtime.dims });
+    const { runtime } = await modelSettings(uri);
+    const { text } = await jobs.run('summary', {
+      file: uri.fsPath,
+      dims: runtime.dims,
+      inputShapes: runtime.inputShapes,
+    });
     const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;
@@ -167,7 +172,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     },
   );
 
+  const setInputShapes = guarded('Set Input Shapes', async (arg?: unknown) => {
+    const uri = await modelTarget(arg, 'Set the input shapes of which model?', store.currentUri);
+    if (!uri) return undefined;
+    const profiled = Object.fromEntries((store.get(uri)?.inputs ?? []).map((i) => [i.name, i.dims]));
+    return editInputShapes(uri, profiled);
+  });
+
   return vscode.Disposable.from(
+    reg('onnxTuner.setInputShapes', setInputShapes),
     reg('onnxTuner.findRuntimeSettings', runtimeSettings),
     reg('onnxTuner.profileModel', profile),
     reg('onnxTuner.optimizeModel', optimize),

@@ -91,3 +91,11 @@ export function resolveModelInputs(
   for (const name of Object.keys(fitted.inputShapes)) shapeSources[name] = latest.get(name)!.source;
   return { dims, inputShapes: fitted.inputShapes, shapeSources, ignored: fitted.ignored };
 }
+
+/** `1x3x640x640`, `1×3×640×640`, `1,3,640,640` or `1 3 640 640` → [1, 3, 640, 640]; undefined if not that. */
+export function parseShapeText(text: string): number[] | undefined {
+  const parts = text.trim().split(/\s*[x×,\s]\s*/i);
+  if (!text.trim() || parts.some((p) => !/^\d+$/.test(p))) return undefined;
+  const dims = parts.map(Number);
+  return dims.every((d) => Number.isSafeInteger(d) && d > 0) ? dims : undefined;
+}

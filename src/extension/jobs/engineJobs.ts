@@ -23,6 +23,7 @@ import { renderInspectText } from '../../engine/report/inspectText';
 import { summarizeChanges } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
+import { inputSignatures } from '../../engine/graph/fitInputShapes';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -153,11 +154,17 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
   switch (request.kind) {
     case 'graph': {
       const p = request.params as JobKinds['graph']['params'];
-      return buildGraphView(readModel(p.file), p.dims);
+      return buildGraphView(readModel(p.file), { dims: p.dims, inputShapes: p.inputShapes });
     }
     case 'summary': {
       const p = request.params as JobKinds['summary']['params'];
-      return { text: renderInspectText(buildInspectReport(readModel(p.file), { dims: p.dims })) };
+      return {
+        text: renderInspectText(buildInspectReport(readModel(p.file), { dims: p.dims, inputShapes: p.inputShapes })),
+      };
+    }
+    case 'inputs': {
+      const p = request.params as JobKinds['inputs']['params'];
+      return inputSignatures(readModel(p.file).proto.graph ?? {});
     }
     case 'optimize':
       return optimize(request.params as OptimizeParams, progress, signal);
