@@ -15,6 +15,7 @@ import {
   type ThemeKind,
 } from '../../protocol/webviewProtocol';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
+import { log } from '../log';
 
 /** Above this many nodes the view starts with name-scope groups collapsed. */
 const COLLAPSE_ABOVE = 400;
@@ -47,6 +48,8 @@ export function profileOverlay(report: LayerCostReport): ProfileOverlay {
 
 export class GraphSession {
   private view: GraphView | undefined;
+  /** Why the model could not be opened; sent once the page is ready (a message before that is lost). */
+  private failure: string | undefined;
   private ready = false;
   private disposed = false;
 
@@ -63,7 +66,10 @@ export class GraphSession {
         this.view = v;
         if (this.ready) this.sendInit();
       },
-      (e: unknown) => this.post({ type: 'error', message: String((e as Error)?.message ?? e) }),
+      (e: unknown) => {
+        this.failure = String((e as Error)?.message ?? e);
+        if (this.ready) this.post({ type: 'loadError', message: this.failure });
+      },
     );
   }
 
@@ -96,7 +102,8 @@ export class GraphSession {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        this.sendInit();
+        if (this.failure !== undefined) this.post({ type: 'loadError', message: this.failure });
+        else this.sendInit();
         return;
       case 'nodeDetailsRequest': {
         const d = this.view?.details[m.nodeId];
@@ -122,6 +129,13 @@ export class GraphSession {
         if (name !== undefined) this.onSelect(name);
         return;
       }
+      case 'openAsText':
+        // The default (text) editor: a truncated or foreign file is then visible as what it is.
+        void vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
+        return;
+      case 'showDetails':
+        log().show(true);
+        return;
       case 'applySuggestion': {
         const name = this.view?.graph.nodes[m.nodeId]?.name;
         const s = this.profile?.suggestions.find((x) => x.node === name && x.action);
