@@ -71,6 +71,8 @@ let matchOrder: number[] = [];
 let detailsRequest = 0;
 const details = new Map<number, NodeDetails>();
 let layoutClient: Promise<LayoutClient> | undefined;
+/** Settles when the latest Init's layout is drawn. */
+let laidOut: Promise<void> = Promise.resolve();
 
 const hook: TestHook = {
   initReceivedAt: 0,
@@ -114,7 +116,7 @@ function onHostMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       hook.initReceivedAt = performance.now();
-      void init(m.graph, m.settings);
+      laidOut = init(m.graph, m.settings);
       break;
     case 'nodeDetails':
       details.set(m.details.nodeId, m.details);
@@ -137,8 +139,12 @@ function onHostMessage(m: HostToWebview): void {
       redraw();
       break;
     case 'revealNode': {
-      const u = unitByName(m.nodeName);
-      if (u >= 0) select(u, true);
+      // After the layout in progress (a reveal can arrive right behind the Init that opened the editor).
+      const name = m.nodeName;
+      void laidOut.then(() => {
+        const u = unitByName(name);
+        if (u >= 0) select(u, true);
+      });
       break;
     }
     case 'theme':

@@ -27,6 +27,8 @@ export interface Suggestion {
   readonly severity: 'info' | 'warning';
   /** Node the suggestion is about; absent for model-wide suggestions. */
   readonly node?: string;
+  /** For a node entry: the id of the suggestion it is a copy of (the model-wide entry with the action). */
+  readonly of?: string;
   /**
    * The optimize step that acts on it, when there is one (drives the code action); 'advice' runs the
    * suggestion's own pre-filled configuration (`config`).

@@ -27,6 +27,8 @@ export interface OptimizeOptions {
   readonly showReport?: boolean;
   /** An advice suggestion's pre-filled configuration, applied after `steps`. */
   readonly config?: OptimizeConfig;
+  /** What is being applied (a suggestion's title): the result's message names it beside the verdict. */
+  readonly label?: string;
 }
 
 const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
@@ -152,7 +154,7 @@ export async function optimizeModel(
   void vscode.commands.executeCommand('revealInExplorer', out);
   if (options?.showReport !== false && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
   const verdict = result.comparison ? comparisonVerdict(result.comparison) : undefined;
-  const message = `${verdict ? `${verdict.line}. ` : ''}Wrote ${path.basename(result.outFile)}.`;
+  const message = `${options?.label ? `${options.label}: ` : ''}${verdict ? `${verdict.line}. ` : 'not measured (see the log). '}Wrote ${path.basename(result.outFile)}.`;
   log().info(`optimize ${path.basename(uri.fsPath)}: ${message}`);
   // A model the user asked for is written even when worse, but the toast warns rather than informs.
   if (verdict && !verdict.better) void vscode.window.showWarningMessage(message);

@@ -20,7 +20,8 @@ import type { ModelEditorProvider } from '../views/modelEditorProvider';
 import { MODEL_VIEW_TYPE } from '../views/viewTypes';
 import { exportReport } from './exportReport';
 import { modelTarget, pickModel, requireTrust } from './modelTarget';
-import { optimizeModel, type OptimizeOptions } from './optimizeCommand';
+import { comparisonVerdict, optimizeModel, type OptimizeOptions } from './optimizeCommand';
+import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 
 export interface CommandDeps {
@@ -137,8 +138,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     return copy;
   });
 
-  const revealNode = guarded('Reveal Node', async (uri: vscode.Uri, node: string) => {
-    await d.editors.reveal(uri, node);
+  // From the Layer Costs tree (a Uri) or a Problems-panel link (command: URIs carry JSON, so a string).
+  const revealNode = guarded('Reveal Node', async (uri: vscode.Uri | string, node: string) => {
+    if (typeof node !== 'string') return;
+    await d.editors.reveal(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, node);
   });
 
   const applySuggestion = guarded(
@@ -155,11 +158,28 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
         id = s.id;
       }
       if (!uri || !step || !requireTrust('Optimizing')) return undefined;
-      if (step !== 'advice') return optimizeModel(uri, jobs, context.extensionUri, { steps: [step] });
-      // The configuration comes from the advice engine's result held by the store, never from the caller.
-      const config = store.get(uri)?.suggestions.find((s) => s.id === id)?.config as OptimizeConfig | undefined;
-      if (!config) throw new Error(`no current suggestion '${id ?? ''}': profile the model again`);
-      return optimizeModel(uri, jobs, context.extensionUri, { steps: [], config });
+      const suggestion = id === undefined ? undefined : store.get(uri)?.suggestions.find((s) => s.id === id);
+      const label = suggestion ? `Applied "${suggestion.title}"` : undefined;
+      const result =
+        step !== 'advice'
+          ? await optimizeModel(uri, jobs, context.extensionUri, { steps: [step], ...(label ? { label } : {}) })
+          : await (async () => {
+              // The configuration comes from the advice engine's result held by the store, never from the caller.
+              const config = suggestion?.config as OptimizeConfig | undefined;
+              if (!config) throw new Error(`no current suggestion '${id ?? ''}': profile the model again`);
+              return optimizeModel(uri, jobs, context.extensionUri, { steps: [], config, ...(label ? { label } : {}) });
+            })();
+      // Tried: the suggestion now shows the measured verdict instead of its estimate (tree, Problems panel).
+      const report = store.get(uri);
+      const comparison = result && 'comparison' in result ? result.comparison : null;
+      if (report && suggestion && comparison) {
+        const measured = comparisonVerdict(comparison).line;
+        store.set(uri, {
+          ...report,
+          suggestions: withMeasured(report.suggestions, suggestion.of ?? suggestion.id, measured),
+        });
+      }
+      return result;
     },
   );
 

@@ -52,6 +52,8 @@ export class GraphSession {
   private failure: string | undefined;
   private ready = false;
   private disposed = false;
+  /** A node to select once the graph is in the page (a reveal that opened the editor comes before that). */
+  private pendingReveal: string | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -86,6 +88,8 @@ export class GraphSession {
     });
     this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
     if (this.profile) this.sendProfile(this.profile);
+    if (this.pendingReveal !== undefined) this.post({ type: 'revealNode', nodeName: this.pendingReveal });
+    this.pendingReveal = undefined;
   }
 
   private sendProfile(report: LayerCostReport): void {
@@ -164,7 +168,8 @@ export class GraphSession {
   }
 
   reveal(node: string): void {
-    if (this.ready) this.post({ type: 'revealNode', nodeName: node });
+    if (this.ready && this.view) this.post({ type: 'revealNode', nodeName: node });
+    else this.pendingReveal = node;
   }
 
   dispose(): void {
