@@ -39,8 +39,14 @@ function toDiagnostic(uri: vscode.Uri, s: Suggestion): vscode.Diagnostic {
     s.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
   );
   d.source = SOURCE;
-  const code = s.action ? `${s.id}:${s.action}` : s.id;
-  d.code = s.node ? { value: code, target: revealNodeLink(uri, s.node) } : code;
+  // A node entry's code is the link a user clicks ("reveal p2o.Conv.32"); a model-wide entry's code is what
+  // the quick fix reads (`id:action`). (Problems-panel quick fixes need a text model, which a .onnx file
+  // shown in the graph editor does not have: the graph's Apply button and the tree's are the ways in.)
+  d.code = s.node
+    ? { value: `reveal ${s.node}`, target: revealNodeLink(uri, s.node) }
+    : s.action
+      ? `${s.id}:${s.action}`
+      : s.id;
   return d;
 }
 

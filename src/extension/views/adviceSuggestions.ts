@@ -10,8 +10,11 @@ import type { Suggestion as AdviceSuggestion } from '../../engine/advise/adviceT
 import type { Suggestion } from '../../engine/report/layerCosts';
 import { fmtCos, speedText } from '../../engine/verify/verdict';
 
-/** A suggestion naming more nodes than this is model-wide: it gets no node entries. */
-const NODES_PER_SUGGESTION = 3;
+/**
+ * A suggestion naming more nodes than this is about the model (all its Convs, all its weights): it gets no
+ * node entries. One naming a few ("keep these 5 layers float") is pinned to each of them.
+ */
+const MAX_PINNED_NODES = 8;
 
 /**
  * What the suggestion gains: the measured figure once it has been tried (trial mode), else the estimate.
@@ -54,7 +57,7 @@ export function fromAdvice(list: readonly AdviceSuggestion[]): Suggestion[] {
       ...(optimize ? { action: 'advice' as const, config: optimize.config } : {}),
     };
     out.push(base);
-    if (s.nodes.length > NODES_PER_SUGGESTION) return;
+    if (s.nodes.length > MAX_PINNED_NODES) return;
     for (const node of s.nodes) out.push({ ...base, id: `${id}@${node.replace(/:/g, '_')}`, node, of: id });
   });
   return out;

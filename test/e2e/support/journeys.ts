@@ -29,9 +29,10 @@ export async function openModelNamed(name: string): Promise<void> {
 
 /**
  * The graph webview of the model in the active tab: the one whose page holds `canvas#graph` and has drawn.
- * Several graph editors may be open; the hidden ones keep their frames, so this picks the visible frame.
+ * Several graph editors may be open and hidden ones keep their frames: `minUnits` tells a big model's page
+ * (ppocr-det: 672) from a small one's.
  */
-export async function activeGraphFrame(timeoutMs = 60_000): Promise<Frame> {
+export async function activeGraphFrame(minUnits = 1, timeoutMs = 60_000): Promise<Frame> {
   const { page } = e2e();
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
@@ -39,7 +40,7 @@ export async function activeGraphFrame(timeoutMs = 60_000): Promise<Frame> {
       try {
         if ((await f.locator('canvas#graph').count()) === 0) continue;
         const shown = (await f.evaluate(
-          'document.visibilityState === "visible" && !!window.__onnxTunerTest && window.__onnxTunerTest.drawnUnits() > 0 && document.body.clientWidth > 0',
+          `document.visibilityState === "visible" && !!window.__onnxTunerTest && window.__onnxTunerTest.drawnUnits() > 0 && window.__onnxTunerTest.visibleUnits() >= ${minUnits} && document.body.clientWidth > 0`,
         )) as boolean;
         if (shown) return f;
       } catch {
@@ -95,4 +96,23 @@ export function editWorkspaceSettings(change: (s: Record<string, unknown>) => Re
 export async function valueInFrame<T>(frame: Frame, expression: string, timeoutMs = 30_000): Promise<T> {
   await waitInFrame(frame, expression, timeoutMs);
   return (await frame.evaluate(expression)) as T;
+}
+
+/** The properties pane's rows as { key: value } ("latency p50": "5.43 ms", "memory": "1.13 MB"...). */
+export async function paneRows(frame: Frame): Promise<Record<string, string>> {
+  return (await frame.evaluate(
+    `Object.fromEntries([...document.querySelectorAll('#properties > dl > dt')].map((dt) => [dt.textContent, dt.nextElementSibling ? dt.nextElementSibling.textContent : '']))`,
+  )) as Record<string, string>;
+}
+
+/** Types into the graph's search box (a vscode-textfield: its input lives in a shadow root). */
+export async function searchGraph(frame: Frame, text: string): Promise<void> {
+  await frame.locator('#search input').fill(text);
+}
+
+/** Bytes from "1.13 MB" / "600 KB" / "512 B" (the one unit policy: binary units). */
+export function parseBytes(text: string): number {
+  const m = /^([\d.]+) (B|KB|MB|GB)$/.exec(text.trim());
+  if (!m) throw new Error(`not a byte size: '${text}'`);
+  return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf(m[2]!);
 }

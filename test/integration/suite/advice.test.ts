@@ -71,13 +71,14 @@ describe('advice suggestions', () => {
     const codes = diags.flatMap((d) => (typeof d.code === 'object' ? [d.code] : []));
     for (const node of nodes) {
       const code: { value: string | number; target: vscode.Uri } | undefined = codes.find(
-        (c) => c.value === `${conv.id}@${node}:advice`,
+        (c) => c.value === `reveal ${node}`,
       );
       assert.ok(code, `a diagnostic for ${node}`);
       assert.strictEqual(code.target.scheme, 'command');
       assert.match(decodeURIComponent(code.target.query), new RegExp(`"${node}"`));
     }
     assert.ok(!diags.some((d) => d.code === `${conv.id}:advice`), 'the suggestion is listed once');
+    assert.strictEqual(diags.filter((d) => d.message.includes(conv.title)).length, nodes.length);
 
     // Applying it runs the suggestion's own configuration (static QDQ) into a new file.
     const result = (await vscode.commands.executeCommand('onnxTuner.applySuggestion', uri, 'advice', conv.id)) as
