@@ -28,7 +28,14 @@ import {
   waitForLayerCostsRow,
   waitForToast,
 } from './support/journeys';
-import { pickQuickItem, runFromPalette, waitForExtension, waitForWorkbench, waitInFrame } from './support/workbench';
+import {
+  exactly,
+  pickQuickItem,
+  runFromPalette,
+  waitForExtension,
+  waitForWorkbench,
+  waitInFrame,
+} from './support/workbench';
 
 const SAMPLE = 'sample-cnn.onnx';
 const BROKEN = 'broken.onnx';
@@ -135,6 +142,36 @@ describe('Journeys (issue 19)', function () {
       /^x 1×3×256×256 \(onnxTuner\.modelInputs\["ppocr-det\*\.onnx"\]\)$/,
     );
     e2e().log(`ppocr-det profiled with ${perModel.description}; ${await journeyShot('shapes-2-per-model')}`);
+  });
+
+  it('Set Input Shapes: the form from the Inputs row saves a shape for this model; an empty box clears it', async () => {
+    const { page } = e2e();
+    const det = path.basename(e2e().model);
+    const inputsRow = page
+      .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Layer Costs' }) })
+      .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exactly('Inputs') }) })
+      .first();
+    await inputsRow.click();
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor();
+    assert.strictEqual(await box.inputValue(), '1x3x256x256', 'pre-filled with the shape in force');
+    // The form checks the shape against the model's declared one as it is typed.
+    await box.fill('1x4x288x288');
+    await page.locator('.quick-input-widget', { hasText: /dim 1 of 'x' is fixed at 3/ }).waitFor();
+    await journeyShot('form-invalid');
+    await box.fill('1x3x288x288');
+    await box.press('Enter');
+    await waitForToast(/ppocr-det\.onnx will be profiled and optimized with x 1×3×288×288/);
+    await openModelNamed(det);
+    await profileActiveModel();
+    const saved = await waitForLayerCostsRow('Inputs', /^x 1×3×288×288 \(the shapes saved for this model\)$/);
+    e2e().log(`form: ppocr-det profiled with ${saved.description}; ${await journeyShot('form-saved')}`);
+    await inputsRow.click();
+    await box.waitFor();
+    await box.fill('');
+    await box.press('Enter');
+    await waitForToast(/ppocr-det\.onnx: saved shapes removed/);
+    await clearToasts();
   });
 
   it('re-profiling refreshes the properties pane of the selected node, without reselecting it', async () => {

@@ -53,6 +53,28 @@ function guarded<A extends unknown[], R>(
   };
 }
 
+/** Models already offered the Set Input Shapes form this session (once each is enough). */
+const offered = new Set<string>();
+
+/**
+ * A model profiled at assumed dims (nothing configured for an open dim): say which shape was assumed and
+ * offer the form, once per model and session, rather than leave a guess unnoticed.
+ */
+function offerInputShapes(uri: vscode.Uri, report: LayerCostReport): void {
+  const assumed = (report.inputs ?? []).filter((i) => i.source === 'assumed');
+  if (!assumed.length || offered.has(uri.toString())) return;
+  offered.add(uri.toString());
+  const shapes = assumed.map((i) => `${i.name} ${i.dims.join('×')}`).join(', ');
+  void vscode.window
+    .showInformationMessage(
+      `${path.basename(uri.fsPath)} has open input dims: profiled at ${shapes} (assumed).`,
+      'Set Input Shapes…',
+    )
+    .then((choice) => {
+      if (choice) void editInputShapes(uri, Object.fromEntries((report.inputs ?? []).map((i) => [i.name, i.dims])));
+    });
+}
+
 export function registerCommands(d: CommandDeps): vscode.Disposable {
   const { context, jobs, store, profiles } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable =>
@@ -63,6 +85,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     if (!uri || !requireTrust('Profiling')) return undefined;
     const report = await profiles.profile(uri);
     void vscode.commands.executeCommand('onnxTuner.layerCosts.focus');
+    offerInputShapes(uri, report);
     return report;
   });
 
