@@ -175,7 +175,7 @@ describe('Journeys (issue 19)', function () {
   });
 
   it('re-profiling refreshes the properties pane of the selected node, without reselecting it', async () => {
-    // ppocr-det was just profiled at 1×3×256×256; the selected node's memory is its output's bytes.
+    // The selected node's memory is its output's bytes: it scales with the input's pixels.
     const frame = await activeGraphFrame(DET_UNITS);
     await searchGraph(frame, KEEP_FLOAT_NODE);
     await waitInFrame(frame, `window.__onnxTunerTest.selectedName() === ${JSON.stringify(KEEP_FLOAT_NODE)}`);
@@ -185,7 +185,9 @@ describe('Journeys (issue 19)', function () {
       `document.querySelector('#properties dl') && /memory/.test(document.querySelector('#properties dl').textContent)`,
     );
     const before = await paneRows(frame);
-    // Twice the side: four times the pixels, so four times the bytes of this Conv's output.
+    // The side the last profile ran at (the Inputs row says it); at 512 the Conv's output has (512/side)² the bytes.
+    const inputs = await waitForLayerCostsRow('Inputs', /^x 1×3×\d+×\d+ /);
+    const side = Number(/^x 1×3×(\d+)×/.exec(inputs.description)![1]);
     editWorkspaceSettings((s) => ({
       ...s,
       'onnxTuner.modelInputs': { 'ppocr-det*.onnx': { inputShapes: { x: [1, 3, 512, 512] } } },
@@ -200,7 +202,11 @@ describe('Journeys (issue 19)', function () {
     const after = await paneRows(frame);
     assert.strictEqual(await frame.evaluate('window.__onnxTunerTest.selectedName()'), KEEP_FLOAT_NODE);
     const ratio = parseBytes(after.memory!) / parseBytes(before.memory!);
-    assert.ok(Math.abs(ratio - 4) < 0.1, `memory ${before.memory} → ${after.memory} (×${ratio.toFixed(2)})`);
+    const expected = (512 / side) ** 2;
+    assert.ok(
+      Math.abs(ratio / expected - 1) < 0.03,
+      `×${expected.toFixed(2)} expected: memory ${before.memory} → ${after.memory} (×${ratio.toFixed(2)})`,
+    );
     assert.match(after['latency p50'] ?? '', /^[\d.]+ (ms|µs)$/);
     e2e().log(`pane: memory ${before.memory} → ${after.memory}; ${await journeyShot('pane-refreshed')}`);
     editWorkspaceSettings((s) => {
