@@ -91,7 +91,10 @@ export class ProfileService implements vscode.Disposable {
               log().warn(`advice for ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
               return [];
             });
-          const result = toLayerCostReport(report, await costs, advice, s.shapeSources);
+          const result = {
+            ...toLayerCostReport(report, await costs, advice, s.shapeSources),
+            ...(s.notices.length ? { inputNotes: s.notices } : {}),
+          };
           this.store.set(uri, result);
           log().info(
             `profile ${name}: p50 ${result.totalP50Ms.toFixed(2)} ms, ${result.nodes.length} nodes, ${result.suggestions.length} suggestions`,

@@ -65,6 +65,8 @@ export interface LayerCostReport {
   readonly assumedDims?: string;
   /** The input shapes the profile ran with (absent in reports from older versions). */
   readonly inputs?: readonly ProfiledInput[];
+  /** Configured shapes left out for this model, one line each, naming the setting and the model. */
+  readonly inputNotes?: readonly string[];
   readonly nodes: readonly LayerCost[];
   readonly suggestions: readonly Suggestion[];
   /** The engine's own report, kept as-is for export (JSON/HTML/Markdown). */

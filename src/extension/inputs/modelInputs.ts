@@ -69,7 +69,8 @@ class ModelInputs {
     await this.state.update(SAVED_KEY, all);
   }
 
-  async settingsFor(uri: vscode.Uri): Promise<ModelSettings> {
+  /** `notify`: tell the user about ignored entries (jobs that run the model); opening the graph stays quiet. */
+  async settingsFor(uri: vscode.Uri, notify = true): Promise<ModelSettings> {
     const base = readSettings(uri);
     const inputs = await this.inputsOf(uri);
     const saved = this.saved(uri);
@@ -81,7 +82,7 @@ class ModelInputs {
     const fitted = inputs.length ? r : { ...r, inputShapes: base.runtime.inputShapes, ignored: [] };
     const name = path.basename(uri.fsPath);
     const notices = fitted.ignored.map((i) => ignoredShapeNotice(name, i));
-    for (const n of notices) {
+    for (const n of notify ? notices : []) {
       log().info(n);
       const key = `${uri.toString()}\n${n}`;
       if (this.told.has(key)) continue;
@@ -104,7 +105,7 @@ class ModelInputs {
    */
   async edit(uri: vscode.Uri, lastProfiled: Readonly<Record<string, readonly number[]>> = {}): Promise<boolean> {
     const name = path.basename(uri.fsPath);
-    const current = await this.settingsFor(uri);
+    const current = await this.settingsFor(uri, false);
     const open = current.inputs.filter((s) => s.shape.some((d) => typeof d !== 'number'));
     if (open.length === 0) {
       void vscode.window.showInformationMessage(`${name} has fixed input shapes: there is nothing to choose.`);
@@ -161,8 +162,8 @@ function inputsService(): ModelInputs {
 }
 
 /** readSettings(uri) with the dims and input shapes that apply to this model, fitted to its inputs. */
-export function modelSettings(uri: vscode.Uri): Promise<ModelSettings> {
-  return inputsService().settingsFor(uri);
+export function modelSettings(uri: vscode.Uri, options: { readonly quiet?: boolean } = {}): Promise<ModelSettings> {
+  return inputsService().settingsFor(uri, !options.quiet);
 }
 
 /** Opens the Set Input Shapes form for `uri`; true when something was saved or cleared. */

@@ -22,7 +22,8 @@ import { nodeTooltipMarkdown } from './markdownText';
 
 export type LayerCostElement =
   | CostGroup
-  | { readonly kind: 'inputs'; readonly inputs: readonly ProfiledInput[] }
+  | { readonly kind: 'inputs'; readonly inputs: readonly ProfiledInput[]; readonly notes: readonly string[] }
+  | { readonly kind: 'inputNote'; readonly note: string }
   | { readonly kind: 'node'; readonly node: LayerCost }
   | { readonly kind: 'suggestion'; readonly suggestion: Suggestion }
   | { readonly kind: 'suggestions'; readonly list: readonly Suggestion[] };
@@ -94,7 +95,9 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
     if (!element) {
       const modelWide = report.suggestions.filter((s) => !s.node);
       const groups: LayerCostElement[] = groupLayerCosts(report.nodes, this.groupBy, this.sortKey);
-      const inputs: LayerCostElement[] = report.inputs?.length ? [{ kind: 'inputs', inputs: report.inputs }] : [];
+      const inputs: LayerCostElement[] = report.inputs?.length
+        ? [{ kind: 'inputs', inputs: report.inputs, notes: report.inputNotes ?? [] }]
+        : [];
       return [...inputs, ...(modelWide.length ? [{ kind: 'suggestions' as const, list: modelWide }] : []), ...groups];
     }
     switch (element.kind) {
@@ -106,8 +109,10 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
           .map((suggestion) => ({ kind: 'suggestion' as const, suggestion }));
       case 'suggestions':
         return element.list.map((suggestion) => ({ kind: 'suggestion' as const, suggestion }));
-      case 'suggestion':
       case 'inputs':
+        return element.notes.map((note) => ({ kind: 'inputNote' as const, note }));
+      case 'suggestion':
+      case 'inputNote':
         return [];
     }
   }
@@ -151,13 +156,23 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
       }
       case 'inputs': {
         // Says which shapes the numbers are for, and is the way to change them for this model.
-        const item = new vscode.TreeItem('Inputs', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          'Inputs',
+          element.notes.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = 'inputs';
         item.description = formatProfiledInputs(element.inputs);
         item.tooltip = `Profiled with ${item.description}.\nClick to set the input shapes for this model.`;
         item.iconPath = new vscode.ThemeIcon('symbol-array');
         item.contextValue = 'inputs';
         if (uri) item.command = { command: 'onnxTuner.setInputShapes', title: 'Set Input Shapes…', arguments: [uri] };
+        return item;
+      }
+      case 'inputNote': {
+        // A configured shape this model ignored: said where the shapes are, for as long as the profile shows.
+        const item = new vscode.TreeItem(element.note, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = element.note;
+        item.iconPath = new vscode.ThemeIcon('info');
         return item;
       }
       case 'suggestions': {

@@ -69,7 +69,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const settings = readSettings(document.uri);
     // Parsing starts now, in a job process, while the webview loads; the graph goes out when the page is ready.
     // With the shapes that apply to this model, so the costs shown are those a profile would measure.
-    const graph: Promise<GraphView> = modelSettings(document.uri).then((s) =>
+    const graph: Promise<GraphView> = modelSettings(document.uri, { quiet: true }).then((s) =>
       this.jobs.run('graph', { file: document.uri.fsPath, dims: s.runtime.dims, inputShapes: s.runtime.inputShapes }),
     );
     const session = new GraphSession(
