@@ -234,7 +234,8 @@ function suggestionsFor(nodeId: number): NodeSuggestions | undefined {
 function measuredFor(nodeId: number): Measured | undefined {
   const name = graph?.nodes[nodeId]?.name;
   const n = name === undefined ? undefined : overlay?.nodes.find((o) => o.name === name);
-  return n ? { latencyMs: n.p50Ms, memoryBytes: n.activationBytes } : undefined;
+  // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
+  return n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : undefined;
 }
 
 /** Re-shows the selected node's properties (when its suggestions, details or profile change). */

@@ -9,12 +9,14 @@ export function showLoadError(
 ): void {
   const panel = document.getElementById('load-error')!;
   document.getElementById('load-error-message')!.textContent = message;
+  const first = panel.hidden;
   panel.hidden = false;
   document.body.classList.add('failed');
   // The toolbar's controls do nothing without a graph: disabled, not merely hidden from the mouse.
   for (const id of ['search', 'fit', 'heat-toggle', 'heat-metric'])
     document.getElementById(id)?.setAttribute('disabled', '');
   document.getElementById('status')!.textContent = 'not opened';
+  if (!first) return; // a second failure only changes the message; the buttons are wired once
   document.getElementById('open-as-text')!.addEventListener('click', actions.openAsText);
   document.getElementById('show-details')!.addEventListener('click', actions.showDetails);
 }

@@ -8,7 +8,7 @@ import type { CompactGraph, NodeDetails, TensorInfo } from '../../src/protocol/w
 /** The latest profile's figures for the node (they win over details fetched before that profile). */
 export interface Measured {
   readonly latencyMs: number;
-  readonly memoryBytes: number;
+  readonly memoryBytes?: number;
 }
 
 function el(tag: string, text?: string, cls?: string): HTMLElement {
