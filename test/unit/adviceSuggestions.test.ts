@@ -77,7 +77,7 @@ describe('advice in the editor', () => {
         estimated: { latencyFraction: 0.18, bytesSaved: 1.2 * 2 ** 20, memoryBytesSaved: 0, basis: '' },
       }),
     ]);
-    assert.match(few[0]!.detail, /Estimated: ~18% faster, 1\.20 MiB smaller \(medium confidence\)\. CLI: /);
+    assert.match(few[0]!.detail, /Estimated: ~18% faster, 1\.20 MB smaller \(medium confidence\)\. CLI: /);
     const line = '1.33× slower, 0.27× size, min cosine 0.6900 — written as asked';
     const tried = withMeasured(few, few[0]!.id, line);
     for (const s of tried) {

@@ -9,6 +9,7 @@
 import type { Suggestion as AdviceSuggestion } from '../../engine/advise/adviceTypes';
 import type { Suggestion } from '../../engine/report/layerCosts';
 import { fmtCos, speedText } from '../../engine/verify/verdict';
+import { formatBytes } from '../../protocol/units';
 
 /**
  * A suggestion naming more nodes than this is about the model (all its Convs, all its weights): it gets no
@@ -26,9 +27,9 @@ function gainText(s: AdviceSuggestion): string {
     return ` Measured: ${speedText(m.candidateMs / m.originalMs)}, ${m.sizeRatio.toFixed(2)}× size, min cosine ${fmtCos(m.cosine)}.`;
   const parts: string[] = [];
   if (s.estimated.latencyFraction > 0) parts.push(`~${(s.estimated.latencyFraction * 100).toFixed(0)}% faster`);
-  if (s.estimated.bytesSaved > 0) parts.push(`${(s.estimated.bytesSaved / 2 ** 20).toFixed(2)} MiB smaller`);
+  if (s.estimated.bytesSaved > 0) parts.push(`${formatBytes(s.estimated.bytesSaved)} smaller`);
   if (s.estimated.memoryBytesSaved > 0)
-    parts.push(`${(s.estimated.memoryBytesSaved / 2 ** 20).toFixed(2)} MiB less activation memory`);
+    parts.push(`${formatBytes(s.estimated.memoryBytesSaved)} less activation memory`);
   return parts.length ? ` Estimated: ${parts.join(', ')} (${s.confidence} confidence).` : '';
 }
 
