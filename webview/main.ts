@@ -25,7 +25,7 @@ import { attachPaneLayout } from './view/paneLayout';
 import { showGroup, showNode, type Measured, type NodeSuggestions } from './view/propertiesPane';
 import { Overview } from './view/overview';
 import { readTheme } from './view/theme';
-import { initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
+import { expandGroup, initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
 import { cycleMatch, searchUnits } from './view/search';
 import { neighbour, type Direction } from './view/navigation';
 
@@ -271,7 +271,7 @@ function toggleGroup(u: number): void {
   if (!graph || !view) return;
   const unit = view.units[u];
   if (!unit) return;
-  if (unit.nodeId < 0) expanded.add(unit.key);
+  if (unit.nodeId < 0) expandGroup(graph, expanded, unit.key);
   else {
     const scope = graph.nodes[unit.nodeId]!.scope;
     if (!scope.length) return;
