@@ -12,6 +12,8 @@ import {
   inputSignatures,
 } from '../../src/engine/graph/fitInputShapes';
 import { globMatches, resolveModelInputs } from '../../src/extension/inputs/resolveModelInputs';
+import type { CompareReport } from '../../src/engine/verify/compare';
+import { summarizeComparison } from '../../src/extension/jobs/engineJobs';
 import { renderMarkdown } from '../../src/engine/report/layerCostsRender';
 import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { profiledInputs, toLayerCostReport } from '../../src/extension/views/profileAdapter';
@@ -117,5 +119,20 @@ describe('input shapes per model', () => {
       md,
       /Inputs: x 1×3×320×320 \(onnxTuner\.inputShapes\); scale 1 \(the model\); ids 1×128 \(assumed\)\./,
     );
+  });
+
+  it("the comparison report's notes say which input shapes both models ran at", () => {
+    const summary = summarizeComparison({
+      a: 'a.onnx',
+      b: 'b.onnx',
+      size: { a: 100, b: 27, ratio: 0.27 },
+      nodes: { a: 10, b: 12, byOp: [] },
+      latency: null,
+      outputs: [],
+      unmatchedOutputs: [],
+      runtime: {},
+      inputPlan: { assumed: [], ranges: [], inputShapes: { x: [1, 3, 320, 320] } },
+    } as unknown as CompareReport);
+    assert.equal(summary.notes[0], 'input shapes: x 1×3×320×320');
   });
 });

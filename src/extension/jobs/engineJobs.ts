@@ -23,7 +23,7 @@ import { renderInspectText } from '../../engine/report/inspectText';
 import { summarizeChanges } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
-import { inputSignatures } from '../../engine/graph/fitInputShapes';
+import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -49,6 +49,14 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
     outputs: r.outputs.map((o) => ({ name: o.name, maxAbsError: o.maxAbs, cosine: o.cosine })),
     notes: [
       ...(r.unmatchedOutputs.length ? [`outputs in only one model: ${r.unmatchedOutputs.join(', ')}`] : []),
+      // Which shapes the comparison ran at, as every report says (the Layer Costs header, the exports).
+      ...(r.inputPlan?.inputShapes && Object.keys(r.inputPlan.inputShapes).length
+        ? [
+            `input shapes: ${Object.entries(r.inputPlan.inputShapes)
+              .map(([name, dims]) => `${name} ${formatShape(dims)}`)
+              .join('; ')}`,
+          ]
+        : []),
       ...(r.inputPlan ? [summarizeInputPlan(r.inputPlan)] : []),
     ],
   };
