@@ -19,12 +19,14 @@ import {
 import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
-import { METRIC_LABELS, nodeCosts, unitHeat } from './view/heatMap';
-import { showGroup, showNode, type NodeSuggestions } from './view/propertiesPane';
+import { legendGradient, METRIC_LABELS, nodeCosts, unitHeat } from './view/heatMap';
+import { showLoadError } from './view/loadError';
+import { attachPaneLayout } from './view/paneLayout';
+import { showGroup, showNode, type Measured, type NodeSuggestions } from './view/propertiesPane';
 import { Overview } from './view/overview';
 import { readTheme } from './view/theme';
-import { initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
-import { searchUnits } from './view/search';
+import { expandGroup, initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
+import { cycleMatch, searchUnits } from './view/search';
 import { neighbour, type Direction } from './view/navigation';
 
 interface TestHook {
@@ -36,6 +38,10 @@ interface TestHook {
   unitFill(nodeName: string): string;
   selectedName(): string;
   heat(nodeName: string): number;
+  /** Current zoom, whether labels are drawn, and whether a node (or its group) is inside the canvas. */
+  zoom(): number;
+  labelsShown(): boolean;
+  onScreen(nodeName: string): boolean;
   /** Fits, zooms to `zoom` (0: stay at fit), pans `frames` times; returns the mean draw time per frame in ms. */
   panFrames(frames: number, zoom: number): Promise<number>;
 }
@@ -60,9 +66,13 @@ let badgeNames = new Set<string>();
 let badgeTitles = new Map<string, string[]>();
 let selected = -1;
 let matches = new Set<number>();
+/** The search's matches, best first (search.ts); Enter steps through them. */
+let matchOrder: number[] = [];
 let detailsRequest = 0;
 const details = new Map<number, NodeDetails>();
 let layoutClient: Promise<LayoutClient> | undefined;
+/** Settles when the latest Init's layout is drawn. */
+let laidOut: Promise<void> = Promise.resolve();
 
 const hook: TestHook = {
   initReceivedAt: 0,
@@ -77,6 +87,9 @@ const hook: TestHook = {
   },
   selectedName: () => (selected >= 0 ? (view?.units[selected]?.key ?? '') : ''),
   heat: (name) => renderer.current?.heat?.[unitByName(name)] ?? NaN,
+  zoom: () => renderer.scale,
+  labelsShown: () => renderer.labelsShown,
+  onScreen: (name) => renderer.isOnScreen(unitByName(name)),
   panFrames: async (frames, zoom) => {
     renderer.fit();
     if (zoom > 0) renderer.zoomAt(zoom / renderer.scale, canvas.clientWidth / 2, canvas.clientHeight / 2);
@@ -103,16 +116,19 @@ function onHostMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       hook.initReceivedAt = performance.now();
-      void init(m.graph, m.settings);
+      laidOut = init(m.graph, m.settings);
       break;
     case 'nodeDetails':
       details.set(m.details.nodeId, m.details);
-      if (graph && view?.units[selected]?.nodeId === m.details.nodeId)
-        showNode(pane, graph, m.details.nodeId, m.details, suggestionsFor(m.details.nodeId));
+      if (view?.units[selected]?.nodeId === m.details.nodeId) showSelectedNode();
       break;
     case 'profileOverlay':
       overlay = m.overlay;
       heatToggle.checked = true;
+      // A new profile makes every node's measured figures stale: the pane shows the new ones now, and the
+      // node's details are asked for again (they carry the host's latest numbers too).
+      details.clear();
+      refreshSelectedDetails();
       redraw();
       break;
     case 'suggestions':
@@ -123,8 +139,12 @@ function onHostMessage(m: HostToWebview): void {
       redraw();
       break;
     case 'revealNode': {
-      const u = unitByName(m.nodeName);
-      if (u >= 0) select(u, true);
+      // After the layout in progress (a reveal can arrive right behind the Init that opened the editor).
+      const name = m.nodeName;
+      void laidOut.then(() => {
+        const u = unitByName(name);
+        if (u >= 0) select(u, true);
+      });
       break;
     }
     case 'theme':
@@ -134,6 +154,12 @@ function onHostMessage(m: HostToWebview): void {
       break;
     case 'error':
       $('status').textContent = m.message;
+      break;
+    case 'loadError':
+      showLoadError(m.message, {
+        openAsText: () => post({ type: 'openAsText' }),
+        showDetails: () => post({ type: 'showDetails' }),
+      });
       break;
     default:
       assertNever(m);
@@ -163,10 +189,24 @@ async function relayout(fit: boolean): Promise<void> {
   hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
   selected = -1;
   matches = new Set();
+  matchOrder = [];
   renderer.setState({ graph: view, layout, widths, heat: undefined, badged: new Set(), selected, matches });
   redraw();
-  if (fit) renderer.fit();
+  if (fit) renderer.showStart(startUnits(graph, view));
   $('status').textContent = `${graph.nodes.length} nodes, ${view.units.length} shown`;
+}
+
+/** The units that read the model's inputs (where a reader starts), else the topmost unit. */
+function startUnits(g: CompactGraph, v: VisibleGraph): number[] {
+  const inputs = new Set(g.inputs.map((t) => t.name));
+  const start = new Set<number>();
+  for (const n of g.nodes) if (n.inputs.some((t) => inputs.has(t))) start.add(v.unitOfNode[n.id]!);
+  if (start.size) return [...start];
+  const y = renderer.current?.layout.y;
+  if (!y || !v.units.length) return [];
+  let top = 0;
+  for (let u = 1; u < v.units.length; u++) if (y[u]! < y[top]!) top = u;
+  return [top];
 }
 
 function redraw(): void {
@@ -190,10 +230,25 @@ function suggestionsFor(nodeId: number): NodeSuggestions | undefined {
   return titles ? { titles, apply: (id) => post({ type: 'applySuggestion', nodeId: id }) } : undefined;
 }
 
-/** Re-shows the selected node's properties (when its suggestions change). */
+/** The latest profile's figures for a node, from the overlay (the same numbers as the heat map). */
+function measuredFor(nodeId: number): Measured | undefined {
+  const name = graph?.nodes[nodeId]?.name;
+  const n = name === undefined ? undefined : overlay?.nodes.find((o) => o.name === name);
+  // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
+  return n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : undefined;
+}
+
+/** Re-shows the selected node's properties (when its suggestions, details or profile change). */
 function showSelectedNode(): void {
   const id = view?.units[selected]?.nodeId ?? -1;
-  if (graph && id >= 0) showNode(pane, graph, id, details.get(id), suggestionsFor(id));
+  if (graph && id >= 0) showNode(pane, graph, id, details.get(id), suggestionsFor(id), measuredFor(id));
+}
+
+function refreshSelectedDetails(): void {
+  const id = view?.units[selected]?.nodeId ?? -1;
+  if (id < 0) return;
+  showSelectedNode();
+  post({ type: 'nodeDetailsRequest', requestId: ++detailsRequest, nodeId: id });
 }
 
 function select(u: number, centre: boolean): void {
@@ -203,7 +258,7 @@ function select(u: number, centre: boolean): void {
   if (!unit) return;
   if (unit.nodeId < 0) showGroup(pane, unit.key, unit.members.length);
   else {
-    showNode(pane, graph, unit.nodeId, details.get(unit.nodeId), suggestionsFor(unit.nodeId));
+    showNode(pane, graph, unit.nodeId, details.get(unit.nodeId), suggestionsFor(unit.nodeId), measuredFor(unit.nodeId));
     post({ type: 'selectNode', nodeId: unit.nodeId });
     if (!details.has(unit.nodeId))
       post({ type: 'nodeDetailsRequest', requestId: ++detailsRequest, nodeId: unit.nodeId });
@@ -216,7 +271,7 @@ function toggleGroup(u: number): void {
   if (!graph || !view) return;
   const unit = view.units[u];
   if (!unit) return;
-  if (unit.nodeId < 0) expanded.add(unit.key);
+  if (unit.nodeId < 0) expandGroup(graph, expanded, unit.key);
   else {
     const scope = graph.nodes[unit.nodeId]!.scope;
     if (!scope.length) return;
@@ -278,7 +333,11 @@ document.addEventListener('keydown', (e) => {
     return;
   }
   if (inSearch) {
-    if (e.key === 'Enter' && matches.size) select([...matches][0]!, true);
+    // Enter goes to the next match (Shift+Enter the previous one), wrapping, as an editor's find does.
+    if (e.key === 'Enter' && matchOrder.length) {
+      select(cycleMatch(matchOrder, selected, e.shiftKey), true);
+      showMatchStatus();
+    }
     if (e.key === 'Escape') canvas.focus();
     return;
   }
@@ -294,11 +353,22 @@ document.addEventListener('keydown', (e) => {
 });
 searchBox.addEventListener('input', () => {
   if (!graph || !view) return;
-  matches = searchUnits(graph, view, searchBox.value);
-  $('status').textContent = searchBox.value ? `${matches.size} matches` : '';
-  if (matches.size) select([...matches][0]!, true);
+  matchOrder = searchUnits(graph, view, searchBox.value);
+  matches = new Set(matchOrder);
+  if (matchOrder.length) select(matchOrder[0]!, true);
   else redraw();
+  showMatchStatus();
 });
+
+/** "2 of 14 matches" while searching; where Enter will go is then obvious. */
+function showMatchStatus(): void {
+  const at = matchOrder.indexOf(selected);
+  $('status').textContent = searchBox.value
+    ? matchOrder.length
+      ? `${at >= 0 ? `${at + 1} of ` : ''}${matchOrder.length} matches`
+      : 'no matches'
+    : '';
+}
 heatToggle.addEventListener('change', redraw);
 metricButton.addEventListener('click', () => {
   metric = HEAT_MAP_METRICS[(HEAT_MAP_METRICS.indexOf(metric) + 1) % HEAT_MAP_METRICS.length]!;
@@ -306,6 +376,8 @@ metricButton.addEventListener('click', () => {
   redraw();
 });
 $('fit').addEventListener('click', () => renderer.fit());
+(legend.querySelector('.ramp') as HTMLElement).style.background = legendGradient();
+attachPaneLayout(document.body, $('properties-strip'), () => renderer.resize());
 new ResizeObserver(() => renderer.resize()).observe(canvas);
 new MutationObserver(() => {
   renderer.theme = readTheme();

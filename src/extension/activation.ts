@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { SuggestionDiagnostics } from './diagnostics';
+import { initModelInputs } from './inputs/modelInputs';
 import { JobRunner } from './jobs/jobRunner';
 import { createLog } from './log';
 import { ProfileStore } from './profileStore';
@@ -27,6 +28,7 @@ export function activateTuner(context: vscode.ExtensionContext): TunerApi {
     `ONNX Tuner ${String(context.extension.packageJSON.version)} activating (workspace trusted: ${vscode.workspace.isTrusted})`,
   );
   const jobs = JobRunner.forExtension(context.extensionPath);
+  context.subscriptions.push(initModelInputs(context, jobs));
   const store = new ProfileStore();
   const profiles = new ProfileService(context, jobs, store);
   const tree = LayerCostTreeProvider.register(store);

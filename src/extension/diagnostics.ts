@@ -1,10 +1,13 @@
 /**
  * Suggestions from a profile as Problems-panel diagnostics on the model file, and the matching code actions
- * ("Quantize with dynamic int8", ...) where a suggestion has an optimize step that acts on it.
+ * ("Quantize with dynamic int8", ...) where a suggestion has an optimize step that acts on it. Each suggestion
+ * is listed once (adviceSuggestions.ts problemEntries); a node's entry carries a link, its code, that opens
+ * the graph with that node selected (a model file has no lines, so the position alone cannot say where).
  */
 import * as vscode from 'vscode';
 import type { ProfileStore } from './profileStore';
 import type { Suggestion } from '../engine/report/layerCosts';
+import { problemEntries } from './views/adviceSuggestions';
 
 const SOURCE = 'ONNX Tuner';
 
@@ -16,7 +19,19 @@ const ACTION_TITLES: Record<NonNullable<Suggestion['action']>, string> = {
   advice: 'Run the suggested optimization into a new file',
 };
 
-function toDiagnostic(s: Suggestion): vscode.Diagnostic {
+/** A `command:` link to onnxTuner.revealNode (the Problems panel opens a code's target with commands allowed). */
+export function revealNodeLink(uri: vscode.Uri, node: string): vscode.Uri {
+  return vscode.Uri.parse(`command:onnxTuner.revealNode?${encodeURIComponent(JSON.stringify([uri.toString(), node]))}`);
+}
+
+/** The code a diagnostic carries for the quick fix: `id` or `id:action`. */
+export function diagnosticCode(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  if (typeof c === 'string') return c;
+  return c && typeof c === 'object' && typeof c.value === 'string' ? c.value : undefined;
+}
+
+function toDiagnostic(uri: vscode.Uri, s: Suggestion): vscode.Diagnostic {
   // A model file has no text lines: the diagnostic sits on the first position and names the node instead.
   const d = new vscode.Diagnostic(
     new vscode.Range(0, 0, 0, 0),
@@ -24,7 +39,14 @@ function toDiagnostic(s: Suggestion): vscode.Diagnostic {
     s.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
   );
   d.source = SOURCE;
-  d.code = s.action ? `${s.id}:${s.action}` : s.id;
+  // A node entry's code is the link a user clicks ("reveal p2o.Conv.32"); a model-wide entry's code is what
+  // the quick fix reads (`id:action`). (Problems-panel quick fixes need a text model, which a .onnx file
+  // shown in the graph editor does not have: the graph's Apply button and the tree's are the ways in.)
+  d.code = s.node
+    ? { value: `reveal ${s.node}`, target: revealNodeLink(uri, s.node) }
+    : s.action
+      ? `${s.id}:${s.action}`
+      : s.id;
   return d;
 }
 
@@ -37,7 +59,7 @@ export class SuggestionDiagnostics implements vscode.CodeActionProvider {
     const collection = vscode.languages.createDiagnosticCollection('onnxTuner');
     const update = (uri: vscode.Uri): void => {
       const report = store.get(uri);
-      collection.set(uri, report ? report.suggestions.map(toDiagnostic) : []);
+      collection.set(uri, report ? problemEntries(report.suggestions).map((s) => toDiagnostic(uri, s)) : []);
     };
     return vscode.Disposable.from(
       collection,
@@ -58,8 +80,9 @@ export class SuggestionDiagnostics implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const seen = new Set<string>();
     for (const d of context.diagnostics) {
-      if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-      const [id, rawAction] = d.code.split(':');
+      const code = diagnosticCode(d);
+      if (d.source !== SOURCE || code === undefined) continue;
+      const [id, rawAction] = code.split(':');
       const action = rawAction as Suggestion['action'];
       // Advice suggestions each carry their own configuration: one action per suggestion, found by its id.
       const key = action === 'advice' ? `advice:${id}` : action;

@@ -13,7 +13,7 @@ import { RuntimeClient } from '../engine/runtime/runtimeClient';
 import type { JobRunner } from './jobs/jobRunner';
 import { log } from './log';
 import type { ProfileStore } from './profileStore';
-import { readSettings } from './settings';
+import { modelSettings } from './inputs/modelInputs';
 import { fromAdvice } from './views/adviceSuggestions';
 import { toLayerCostReport } from './views/profileAdapter';
 import type { LayerCostReport } from '../engine/report/layerCosts';
@@ -34,7 +34,7 @@ export class ProfileService implements vscode.Disposable {
 
   /** Profiles `uri` with the current settings; resolves to the report, or rejects with CancelledError. */
   async profile(uri: vscode.Uri): Promise<LayerCostReport> {
-    const s = readSettings(uri);
+    const s = await modelSettings(uri);
     const name = path.basename(uri.fsPath);
     log().info(`profile ${uri.fsPath}: ${s.runs} runs after ${s.warmupRuns} warm-up, ${JSON.stringify(s.runtime)}`);
     return vscode.window.withProgress(
@@ -45,7 +45,11 @@ export class ProfileService implements vscode.Disposable {
         let last = 0;
         try {
           const costs = this.jobs
-            .run('graph', { file: uri.fsPath, dims: s.runtime.dims }, { signal: abort.signal })
+            .run(
+              'graph',
+              { file: uri.fsPath, dims: s.runtime.dims, inputShapes: s.runtime.inputShapes },
+              { signal: abort.signal },
+            )
             .then((g) => g.costs)
             .catch(() => ({}));
           const report = await runProfile(
@@ -60,7 +64,10 @@ export class ProfileService implements vscode.Disposable {
             {
               signal: abort.signal,
               onProgress: (p) => {
-                const pct = p.total > 0 ? (100 * p.done) / p.total : 0;
+                // Each phase counts its own rounds ("measuring 12/1000"); the bar covers both phases.
+                const before = p.phase === 'measuring' ? s.warmupRuns : 0;
+                const all = s.warmupRuns + s.runs;
+                const pct = all > 0 ? (100 * (before + p.done)) / all : 0;
                 progress.report({ message: `${p.phase} ${p.done}/${p.total}`, increment: Math.max(0, pct - last) });
                 last = pct;
               },
@@ -84,7 +91,10 @@ export class ProfileService implements vscode.Disposable {
               log().warn(`advice for ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
               return [];
             });
-          const result = toLayerCostReport(report, await costs, advice);
+          const result = {
+            ...toLayerCostReport(report, await costs, advice, s.shapeSources),
+            ...(s.notices.length ? { inputNotes: s.notices } : {}),
+          };
           this.store.set(uri, result);
           log().info(
             `profile ${name}: p50 ${result.totalP50Ms.toFixed(2)} ms, ${result.nodes.length} nodes, ${result.suggestions.length} suggestions`,

@@ -12,6 +12,7 @@ import {
 import type { ExecutionProvider } from '../engine/runtime/sessionOptions';
 import { DEFAULT_OUTPUT_TEMPLATE } from '../engine/transform/outputName';
 import { isHeatMapMetric, type HeatMapMetric } from '../protocol/webviewProtocol';
+import type { InputSources, ModelInputEntry } from './inputs/resolveModelInputs';
 
 export interface TunerSettings {
   /** What every job runs with (threads, provider, dims, input shapes): passed on as it is, never re-spread. */
@@ -62,6 +63,28 @@ export function readSettings(scope?: vscode.Uri): TunerSettings {
     warmupRuns: clampInt(c.get('profile.warmupRuns'), 0, 100, DEFAULT_WARMUP_RUNS),
     outputNaming: c.get<string>('output.naming', DEFAULT_OUTPUT_TEMPLATE),
     heatMapMetric: isHeatMapMetric(metric) ? metric : 'latency',
+  };
+}
+
+function modelInputEntry(value: unknown): ModelInputEntry {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  return { dims: positiveIntRecord(v.dims), inputShapes: shapeRecord(v.inputShapes) };
+}
+
+/**
+ * The settings that give dims and input shapes, before they are fitted to one model: the workspace-wide
+ * `onnxTuner.dims` / `onnxTuner.inputShapes` and the per-model `onnxTuner.modelInputs` glob map.
+ * (inputs/modelInputs.ts adds the shapes saved for the file and fits them to its inputs.)
+ */
+export function readInputSettings(scope?: vscode.Uri): Omit<InputSources, 'saved'> {
+  const c = vscode.workspace.getConfiguration('onnxTuner', scope);
+  const map = c.get<unknown>('modelInputs');
+  const byPattern: Record<string, ModelInputEntry> = {};
+  if (map && typeof map === 'object')
+    for (const [glob, entry] of Object.entries(map)) byPattern[glob] = modelInputEntry(entry);
+  return {
+    global: { dims: positiveIntRecord(c.get('dims')), inputShapes: shapeRecord(c.get('inputShapes')) },
+    byPattern,
   };
 }
 

@@ -92,7 +92,7 @@ export interface GraphViewHtmlOptions {
 /** The ids below are the contract with webview/main.ts, which looks each one up at start-up. */
 export const GRAPH_VIEW_BODY = `    <div id="toolbar">
       <vscode-textfield id="search" placeholder="Search name, op or tensor (/)" aria-label="Search nodes"></vscode-textfield>
-      <vscode-button id="fit" secondary>Fit</vscode-button>
+      <vscode-button id="fit" secondary title="Fit the whole graph (F)">Fit</vscode-button>
       <vscode-checkbox id="heat-toggle">Heat map</vscode-checkbox>
       <vscode-button id="heat-metric" secondary>Metric: latency</vscode-button>
       <span id="status" role="status"></span>
@@ -100,7 +100,16 @@ export const GRAPH_VIEW_BODY = `    <div id="toolbar">
     <div id="main">
       <canvas id="graph" tabindex="0" aria-label="Model graph"></canvas>
       <canvas id="overview" aria-label="Overview"></canvas>
+      <button id="properties-strip" type="button" aria-controls="properties" title="Show properties">Properties</button>
       <aside id="properties" aria-label="Node properties" aria-live="polite"></aside>
+      <div id="load-error" role="alert" hidden>
+        <h2>This model cannot be opened</h2>
+        <p id="load-error-message"></p>
+        <div class="actions">
+          <vscode-button id="open-as-text">Open as Text</vscode-button>
+          <vscode-button id="show-details" secondary>Show Details</vscode-button>
+        </div>
+      </div>
     </div>
     <div id="legend" hidden><span id="legend-label"></span><span class="ramp"></span><span>low → high</span></div>`;
 

@@ -98,13 +98,18 @@ export type HostToWebview =
   | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }
   | { readonly type: 'revealNode'; readonly nodeName: string }
   | { readonly type: 'theme'; readonly kind: ThemeKind }
-  | { readonly type: 'error'; readonly message: string; readonly requestId?: number };
+  | { readonly type: 'error'; readonly message: string; readonly requestId?: number }
+  /** The model could not be opened: the page shows a centred error state instead of an empty canvas. */
+  | { readonly type: 'loadError'; readonly message: string };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'nodeDetailsRequest'; readonly requestId: number; readonly nodeId: number }
   | { readonly type: 'selectNode'; readonly nodeId: number }
-  | { readonly type: 'applySuggestion'; readonly nodeId: number };
+  | { readonly type: 'applySuggestion'; readonly nodeId: number }
+  /** The error state's actions: reopen the file in the text editor; show the log with the full error. */
+  | { readonly type: 'openAsText' }
+  | { readonly type: 'showDetails' };
 
 export { assertNever } from './assertNever';
 
@@ -126,7 +131,9 @@ export function validateWebviewMessage(raw: unknown, nodeCount?: number): Webvie
   const inGraph = (id: unknown): boolean => isId(id) && (nodeCount === undefined || id < nodeCount);
   switch (m.type) {
     case 'ready':
-      return keys === 'type' ? { type: 'ready' } : undefined;
+    case 'openAsText':
+    case 'showDetails':
+      return keys === 'type' ? { type: m.type } : undefined;
     case 'nodeDetailsRequest':
       return keys === 'nodeId,requestId,type' && isId(m.requestId) && inGraph(m.nodeId)
         ? { type: 'nodeDetailsRequest', requestId: m.requestId as number, nodeId: m.nodeId as number }

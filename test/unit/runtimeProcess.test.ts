@@ -67,6 +67,18 @@ describe('runtime process', function () {
     assert.equal(gone.code, 'unknown-session');
   });
 
+  it('counts profile progress per phase: warming up N/warmup, then measuring N/runs (not one count over both)', async () => {
+    const seen: { phase: string; done: number; total: number }[] = [];
+    await runProfile(
+      client,
+      { model: mlpFile, settings: {}, feeds: { dims: { batch: 1 } }, runs: 3, warmup: 2, plain: false },
+      { onProgress: (p) => seen.push(p), tmpRoot: dir },
+    );
+    assert.ok(seen.length > 0);
+    for (const p of seen) assert.equal(p.total, p.phase === 'warming up' ? 2 : 3, JSON.stringify(p));
+    assert.deepEqual(seen[seen.length - 1], { phase: 'measuring', done: 3, total: 3 });
+  });
+
   it('turns a killed process into a clear error, and the next request starts a fresh one', async () => {
     const { onProgress, started } = firstProgress();
     const job = runProfile(

@@ -9,6 +9,8 @@ describe('webview protocol validation', () => {
       { type: 'nodeDetailsRequest', requestId: 7, nodeId: 3 },
       { type: 'selectNode', nodeId: 0 },
       { type: 'applySuggestion', nodeId: 9 },
+      { type: 'openAsText' },
+      { type: 'showDetails' },
     ];
     for (const m of good) assert.deepEqual(validateWebviewMessage(m, 10), m);
   });
@@ -21,6 +23,7 @@ describe('webview protocol validation', () => {
       { type: 'init', graph: {} }, // host-only message type sent by the page
       { type: 'runCommand', command: 'rm -rf /' },
       { type: 'ready', extra: 1 },
+      { type: 'openAsText', file: '/etc/passwd' }, // the host opens its own model, never a path from the page
       { type: 'selectNode', nodeId: -1 },
       { type: 'selectNode', nodeId: 1.5 },
       { type: 'selectNode', nodeId: '3' },

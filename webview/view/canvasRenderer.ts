@@ -9,6 +9,8 @@ import type { VisibleGraph } from './visibleGraph';
 
 export const NODE_HEIGHT = 32;
 const LABEL_MIN_SCALE = 0.35;
+/** The zoom of the first view of a graph too big to fit readably: labels at a comfortable size. */
+export const READABLE_SCALE = 0.8;
 
 export interface Theme {
   background: string;
@@ -91,6 +93,42 @@ export class CanvasRenderer {
     this.requestFrame();
   }
 
+  /**
+   * The first view: the whole graph when it fits at a readable zoom, else a readable zoom at the graph's start
+   * (`start`: the units that read the model's inputs) near the top of the canvas, as Netron opens a model.
+   * Fitting a 600-node chain to the window drew a faint diagonal with no labels; Fit stays one key away (F).
+   */
+  showStart(start: readonly number[]): void {
+    if (!this.state) return;
+    this.fit();
+    if (this.scale >= READABLE_SCALE || !start.length) return;
+    const { x, y } = this.state.layout;
+    const r = this.canvas.getBoundingClientRect();
+    const xs = start.map((u) => x[u]!);
+    const top = Math.min(...start.map((u) => y[u]!));
+    this.scale = READABLE_SCALE;
+    // Centre on the inputs when they fit across the canvas, else on the first one.
+    const span = (Math.max(...xs) - Math.min(...xs)) * this.scale;
+    const cx = span < r.width - 80 ? (Math.max(...xs) + Math.min(...xs)) / 2 : xs[0]!;
+    this.tx = r.width / 2 - cx * this.scale;
+    this.ty = 24 + NODE_HEIGHT * this.scale - top * this.scale;
+    this.requestFrame();
+  }
+
+  /** Whether the unit's centre is inside the canvas at the current pan and zoom. */
+  isOnScreen(unit: number): boolean {
+    if (!this.state) return false;
+    const r = this.canvas.getBoundingClientRect();
+    const px = this.state.layout.x[unit]! * this.scale + this.tx;
+    const py = this.state.layout.y[unit]! * this.scale + this.ty;
+    return px >= 0 && py >= 0 && px <= r.width && py <= r.height;
+  }
+
+  /** Whether labels are drawn at the current zoom. */
+  get labelsShown(): boolean {
+    return this.scale >= LABEL_MIN_SCALE;
+  }
+
   centreOn(unit: number): void {
     if (!this.state) return;
     const r = this.canvas.getBoundingClientRect();
@@ -155,7 +193,7 @@ export class CanvasRenderer {
     ctx.lineWidth = 1 / Math.max(this.scale, 0.5);
     ctx.stroke();
 
-    const labels = this.scale >= LABEL_MIN_SCALE;
+    const labels = this.labelsShown;
     ctx.font = theme.font;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';

@@ -32,6 +32,18 @@ export function heatColour(t: number): string {
   return `hsl(${Math.round(55 - 55 * c)}, 90%, ${Math.round(70 - 20 * c)}%)`;
 }
 
+/**
+ * The legend's ramp drawn with heatColour itself at evenly spaced costs, so the legend and the nodes are one
+ * scale (the legend was a hand-written CSS gradient that had drifted from the nodes' colours).
+ */
+export function legendGradient(steps = 10): string {
+  const stops = Array.from(
+    { length: steps + 1 },
+    (_, i) => `${heatColour(i / steps)} ${Math.round((100 * i) / steps)}%`,
+  );
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
 /** Cost per node name for the chosen metric; a node whose cost is unknown (FLOPs of an op the cost model
  * does not know) is left out, so it stays uncoloured instead of reading as free. */
 export function nodeCosts(overlay: ProfileOverlay, metric: HeatMapMetric): Map<string, number> {

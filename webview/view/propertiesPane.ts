@@ -2,7 +2,14 @@
  * The properties pane for the selected node. Everything from the model is set through textContent, never
  * innerHTML: node and tensor names are attacker-controlled strings in a downloaded model.
  */
+import { formatBytes, formatMs, formatQuantity } from '../../src/protocol/units';
 import type { CompactGraph, NodeDetails, TensorInfo } from '../../src/protocol/webviewProtocol';
+
+/** The latest profile's figures for the node (they win over details fetched before that profile). */
+export interface Measured {
+  readonly latencyMs: number;
+  readonly memoryBytes?: number;
+}
 
 function el(tag: string, text?: string, cls?: string): HTMLElement {
   const e = document.createElement(tag);
@@ -33,6 +40,7 @@ export function showNode(
   nodeId: number,
   details: NodeDetails | undefined,
   suggestions?: NodeSuggestions,
+  measured?: Measured,
 ): void {
   const node = graph.nodes[nodeId];
   pane.replaceChildren();
@@ -41,10 +49,13 @@ export function showNode(
   const dl = el('dl');
   if (node.domain) row(dl, 'domain', node.domain);
   if (node.scope.length) row(dl, 'scope', node.scope.join(' / '));
-  if (details?.flops !== undefined) row(dl, 'FLOPs', details.flops.toLocaleString());
-  if (details?.params !== undefined) row(dl, 'params', details.params.toLocaleString());
-  if (details?.latencyMs !== undefined) row(dl, 'latency p50', `${details.latencyMs.toFixed(3)} ms`);
-  if (details?.memoryBytes !== undefined) row(dl, 'memory', `${details.memoryBytes.toLocaleString()} B`);
+  // One unit policy (src/protocol/units.ts): the same figures read the same here as in Layer Costs.
+  if (details?.flops !== undefined) row(dl, 'compute', formatQuantity(details.flops, 'FLOPs'));
+  if (details?.params !== undefined) row(dl, 'weights', formatBytes(details.params));
+  const latencyMs = measured?.latencyMs ?? details?.latencyMs;
+  const memoryBytes = measured?.memoryBytes ?? details?.memoryBytes;
+  if (latencyMs !== undefined) row(dl, 'latency p50', formatMs(latencyMs * 1000));
+  if (memoryBytes !== undefined) row(dl, 'memory', formatBytes(memoryBytes));
   pane.append(dl);
   const list = (title: string, tensors: readonly TensorInfo[]): void => {
     pane.append(el('h3', title));

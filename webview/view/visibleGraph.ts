@@ -1,8 +1,9 @@
 /**
  * What is drawn: each node, or the collapsed name-scope group that contains it. Groups come from the node
  * names' '/' scopes (`/encoder/layer.3/attention/MatMul` sits in encoder > encoder/layer.3 > ...). Big graphs
- * start collapsed, then the largest groups are opened greedily while the drawn unit count stays under a limit,
- * so the first view shows the model's structure rather than one box or 30k nodes.
+ * start collapsed, then the largest groups are opened until a handful of units show (never past a limit), so
+ * the first view is the model's parts — `features.0` … `features.7`, `norm`, `head` — rather than one box, or
+ * hundreds of small ones that only read at a zoom where nothing else fits.
  */
 import type { CompactGraph } from '../../src/protocol/webviewProtocol';
 
@@ -47,7 +48,13 @@ export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
   return groups;
 }
 
-/** Groups to open first so that at most `limit` units are drawn; everything when the graph is small. */
+/** The first view of a big graph opens groups until at least this many units show. */
+export const INITIAL_UNITS = 24;
+
+/**
+ * Groups to open first: everything when the graph has at most `limit` nodes; else the biggest groups, one at a
+ * time, until INITIAL_UNITS units show, never past `limit` units.
+ */
 export function initialExpanded(graph: CompactGraph, limit: number): Set<string> {
   const groups = groupTree(graph);
   const expanded = new Set<string>();
@@ -57,10 +64,11 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
   }
   const topLevel = new Set(graph.nodes.map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)));
   let visible = topLevel.size;
-  // Open the biggest groups first (breadth-first by size) while the total stays under the limit.
   const frontier = [...topLevel].filter((k) => k.startsWith('g:')).map((k) => k.slice(2));
-  while (frontier.length) {
-    frontier.sort((a, b) => groups.get(b)!.members - groups.get(a)!.members);
+  while (frontier.length && visible < INITIAL_UNITS) {
+    // Level by level (a model's parts before their blocks), the biggest first within a level.
+    const depth = (k: string): number => k.split('/').length;
+    frontier.sort((a, b) => depth(a) - depth(b) || groups.get(b)!.members - groups.get(a)!.members);
     const key = frontier.shift()!;
     const g = groups.get(key)!;
     if (visible + g.childUnits.size - 1 > limit) continue;
@@ -113,4 +121,19 @@ export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>)
     edges.push(a, b);
   }
   return { units, unitOfNode, edges: Int32Array.from(edges) };
+}
+
+/**
+ * Opens `key` and, through any chain of groups that hold a single group each, the group under it: opening
+ * `encoder/layer.11` whose only content is `…/attention` should show what is inside, not one box again.
+ */
+export function expandGroup(graph: CompactGraph, expanded: Set<string>, key: string): void {
+  const groups = groupTree(graph);
+  let k = key;
+  for (;;) {
+    expanded.add(k);
+    const children = [...(groups.get(k)?.childUnits ?? [])];
+    if (children.length !== 1 || !children[0]!.startsWith('g:')) return;
+    k = children[0]!.slice(2);
+  }
 }

@@ -12,6 +12,7 @@ import type { ModelProto } from '../onnx/types';
 import type { ProfileReport } from '../report/profileReport';
 import type { NodeError } from '../verify/localize';
 import type { CpuFeatures } from './cpuFeatures';
+import { formatBytes } from '../../protocol/units';
 
 export interface AdviceInputs {
   readonly model: ModelProto;
@@ -119,6 +120,7 @@ export function pct(x: number): string {
   return `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
 }
 
+/** Bytes in advice text, in the one unit policy (src/protocol/units.ts) so they read as Layer Costs does. */
 export function mib(bytes: number): string {
-  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+  return formatBytes(bytes);
 }

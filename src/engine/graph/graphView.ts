@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import { costModel } from './costModel';
+import type { UserDims } from './defaultDims';
+import { planInputs } from './inputPlan';
 import { inferShapes, type ShapeInference } from './shapeInference';
 import type { LoadedModel } from '../onnx/readModel';
 import type { CompactGraph } from '../../protocol/webviewProtocol';
@@ -25,11 +27,15 @@ export interface GraphView {
   readonly costs: StaticCosts;
 }
 
-export function buildGraphView(loaded: LoadedModel, dims: Readonly<Record<string, number>>): GraphView {
+/** `user`: the dims and input shapes the user gave; open dims get the same defaults a profile plans. */
+export function buildGraphView(loaded: LoadedModel, user: UserDims): GraphView {
   const costs: Record<string, { flops: number | null; outputBytes: number | null; paramBytes: number }> = {};
   let shapes: ShapeInference | undefined;
   try {
-    shapes = inferShapes(loaded.proto, { dims });
+    // The shapes a profile of the same settings runs at (inputPlan.ts), so the FLOPs beside measured times
+    // are for the same input, not for open dims left unknown.
+    const plan = planInputs(loaded.proto, user);
+    shapes = inferShapes(loaded.proto, { dims: plan.dims, inputShapes: plan.inputShapes });
     for (const n of costModel(shapes).nodes)
       if (!n.graphPath) costs[n.name] = { flops: n.flops, outputBytes: n.outputBytes, paramBytes: n.paramBytes };
   } catch {

@@ -99,10 +99,10 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
   };
   const fileNodes = new ModelNodes(loaded.proto);
   const doPlain = req.plain ?? true;
-  // Counted in rounds (one run of each session), so "warm-up" covers exactly the --warmup rounds.
-  const total = req.warmup + req.runs;
+  // Counted in rounds (one run of each session) and per phase, so "warming up 2/5" covers exactly the
+  // --warmup rounds and "measuring 12/1000" reads against the runs asked for (it said /2006 for 1000 runs).
   let done = 0;
-  const step = (phase: string): void => {
+  const step = (phase: 'warming up' | 'measuring', total: number): void => {
     ctl.progress({ phase, done: ++done, total });
   };
 
@@ -134,10 +134,16 @@ export async function profileModel(req: ProfileRequest, ctl: JobControl): Promis
         if (measured) (which === 'plain' ? plainMs : profiledMs).push(ms);
         ctl.throwIfCancelled();
       }
-      step(measured ? 'measuring' : 'warming up');
+      if (measured) step('measuring', req.runs);
+      else step('warming up', req.warmup);
     };
-    ctl.progress({ phase: req.warmup ? 'warming up' : 'measuring', done: 0, total });
+    ctl.progress(
+      req.warmup
+        ? { phase: 'warming up', done: 0, total: req.warmup }
+        : { phase: 'measuring', done: 0, total: req.runs },
+    );
     for (let i = 0; i < req.warmup; i++) await round(i, false);
+    done = 0;
     const window = startPeakMemoryWindow();
     for (let i = 0; i < req.runs; i++) await round(i, true);
     memory = window.finish();

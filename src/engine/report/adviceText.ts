@@ -5,6 +5,7 @@ import type { AdviceResult } from '../advise/advise';
 import { describeCpu } from '../advise/cpuFeatures';
 import { formatRuleCalibration } from '../advise/calibration';
 import type { TrialResult } from '../advise/trial';
+import { formatBytes } from './format';
 
 const pct = (x: number): string => `${x >= 0 ? '' : '−'}${Math.abs(100 * x).toFixed(1)}%`;
 
@@ -18,8 +19,8 @@ function gainLine(s: Suggestion): string {
   const g = s.estimated;
   const parts: string[] = [];
   if (g.latencyFraction > 0) parts.push(`${pct(g.latencyFraction)} latency`);
-  if (g.bytesSaved > 0) parts.push(`${(g.bytesSaved / 2 ** 20).toFixed(2)} MiB weights`);
-  if (g.memoryBytesSaved > 0) parts.push(`${(g.memoryBytesSaved / 2 ** 20).toFixed(2)} MiB activations`);
+  if (g.bytesSaved > 0) parts.push(`${formatBytes(g.bytesSaved)} weights`);
+  if (g.memoryBytesSaved > 0) parts.push(`${formatBytes(g.memoryBytesSaved)} activations`);
   return `estimated: ${parts.join(', ') || 'no gain claimed'} (${g.basis})`;
 }
 

@@ -27,6 +27,8 @@ export interface Suggestion {
   readonly severity: 'info' | 'warning';
   /** Node the suggestion is about; absent for model-wide suggestions. */
   readonly node?: string;
+  /** For a node entry: the id of the suggestion it is a copy of (the model-wide entry with the action). */
+  readonly of?: string;
   /**
    * The optimize step that acts on it, when there is one (drives the code action); 'advice' runs the
    * suggestion's own pre-filled configuration (`config`).
@@ -38,6 +40,21 @@ export interface Suggestion {
   readonly config?: unknown;
 }
 
+/** One input as the profile fed it: its shape and where the shape came from. */
+export interface ProfiledInput {
+  readonly name: string;
+  readonly dims: readonly number[];
+  /** 'assumed' (representative defaults), 'the model' (fixed dims), or the setting that gave it. */
+  readonly source: string;
+}
+
+/** `x 1×3×320×320 (onnxTuner.inputShapes)`, inputs joined by `; ` — the line every report header carries. */
+export function formatProfiledInputs(inputs: readonly ProfiledInput[]): string {
+  return inputs
+    .map((i) => `${i.name} ${i.dims.length ? i.dims.join('×') : 'scalar'}${i.source ? ` (${i.source})` : ''}`)
+    .join('; ');
+}
+
 export interface LayerCostReport {
   readonly file: string;
   readonly runs: number;
@@ -46,6 +63,10 @@ export interface LayerCostReport {
   readonly optimizationLevel: string;
   /** The dims the profile assumed, one short line (`assumed batch=1, seq=128`); '' or absent when none. */
   readonly assumedDims?: string;
+  /** The input shapes the profile ran with (absent in reports from older versions). */
+  readonly inputs?: readonly ProfiledInput[];
+  /** Configured shapes left out for this model, one line each, naming the setting and the model. */
+  readonly inputNotes?: readonly string[];
   readonly nodes: readonly LayerCost[];
   readonly suggestions: readonly Suggestion[];
   /** The engine's own report, kept as-is for export (JSON/HTML/Markdown). */

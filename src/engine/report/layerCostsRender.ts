@@ -1,10 +1,10 @@
 /** Layer Costs as an exported report: JSON (the profile itself), Markdown, or a self-contained HTML page. */
 import * as path from 'node:path';
 import { escapeHtml } from '../../protocol/escapeHtml';
-import { formatBytes, formatCount, formatMs } from './format';
+import { formatBytes, formatMs, formatQuantity } from './format';
 import { renderProfileHtml } from './html/profileHtml';
 import { reportPageHtml } from './html/reportPage';
-import type { LayerCostReport } from './layerCosts';
+import { formatProfiledInputs, type LayerCostReport } from './layerCosts';
 import type { ProfileReport } from './profileReport';
 
 export type ReportFormat = 'json' | 'md' | 'html';
@@ -18,11 +18,11 @@ function rows(r: LayerCostReport): string[][] {
       formatMs(n.p50Us),
       `${(n.share * 100).toFixed(1)}%`,
       formatBytes(n.memoryBytes),
-      formatCount(n.flops),
+      formatQuantity(n.flops, 'FLOPs'),
     ]);
 }
 
-const HEADER = ['Node', 'Op', 'p50', 'Share', 'Memory', 'FLOPs'];
+const HEADER = ['Node', 'Op', 'p50', 'Share', 'Memory', 'Compute'];
 
 export function renderMarkdown(r: LayerCostReport): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
@@ -30,6 +30,7 @@ export function renderMarkdown(r: LayerCostReport): string {
     `# Profile of ${path.basename(r.file)}`,
     '',
     `p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs (optimization level ${r.optimizationLevel}).`,
+    ...(r.inputs?.length ? ['', `Inputs: ${esc(formatProfiledInputs(r.inputs))}.`] : []),
     '',
     ...(r.suggestions.length
       ? [
@@ -67,6 +68,7 @@ export function renderHtml(r: LayerCostReport): string {
       'body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}.n{text-align:right;font-variant-numeric:tabular-nums}',
     body: `<h1>Profile of ${escapeHtml(path.basename(r.file))}</h1>
 <p>p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs (optimization level ${escapeHtml(r.optimizationLevel)}).</p>
+${r.inputs?.length ? `<p id="profiled-inputs">Inputs: ${escapeHtml(formatProfiledInputs(r.inputs))}.</p>` : ''}
 ${suggestions ? `<h2>Suggestions</h2><ul>${suggestions}</ul>` : ''}
 <h2>Layers</h2>
 <table><thead><tr>${HEADER.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>

@@ -44,8 +44,11 @@ export interface CompareReport {
   readonly size: { readonly a: number; readonly b: number; readonly ratio: number };
   readonly nodes: { readonly a: number; readonly b: number; readonly byOp: readonly OpCountDiff[] };
   readonly runtime: RuntimeSettings;
-  /** Dims assumed for synthesised inputs and the values drawn, with reasons (absent when inputs were given). */
-  readonly inputPlan?: Pick<InputPlan, 'assumed' | 'ranges'>;
+  /**
+   * Dims assumed for synthesised inputs and the values drawn, with reasons, and the shape fed to each input
+   * with an open dim (absent when inputs were given; `inputShapes` absent in older reports).
+   */
+  readonly inputPlan?: Pick<InputPlan, 'assumed' | 'ranges'> & Partial<Pick<InputPlan, 'inputShapes'>>;
 }
 
 function countNodes(model: ModelProto): number {

@@ -141,7 +141,8 @@ export function decideVerdict(m: VerdictInput, policy: VerdictPolicy): Verdict {
   return { better, write, exitCode: write ? 0 : 3, faster, slower, smaller, accurate, reasons, line };
 }
 
-function fmtCos(c: number): string {
+/** A cosine as every verdict line writes it: 5 decimals near 1, else 4; NaN named. */
+export function fmtCos(c: number): string {
   if (Number.isNaN(c)) return 'NaN';
   return c >= 0.999 ? c.toFixed(5) : c.toFixed(4);
 }

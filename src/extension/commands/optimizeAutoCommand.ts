@@ -9,7 +9,7 @@ import { withCancellableProgress } from './cancellableJob';
 import type { AutoOptimizeJobResult } from '../jobs/jobProtocol';
 import type { JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
-import { readSettings } from '../settings';
+import { modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
 
 export async function optimizeAutomatically(
@@ -18,7 +18,7 @@ export async function optimizeAutomatically(
   extensionUri: vscode.Uri,
   showReport = true,
 ): Promise<AutoOptimizeJobResult | undefined> {
-  const s = readSettings(uri);
+  const s = await modelSettings(uri);
   const name = path.basename(uri.fsPath);
   log().info(`optimize ${uri.fsPath}: automatic choice`);
   // The job process removes a file it wrote when the job does not end with a result.

@@ -16,7 +16,7 @@ import { optimizeAutomatically } from './optimizeAutoCommand';
 import type { JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
-import { readSettings } from '../settings';
+import { modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
 
 /** Options for running without the wizard (code actions, suggestions, tests). */
@@ -27,6 +27,8 @@ export interface OptimizeOptions {
   readonly showReport?: boolean;
   /** An advice suggestion's pre-filled configuration, applied after `steps`. */
   readonly config?: OptimizeConfig;
+  /** What is being applied (a suggestion's title): the result's message names it beside the verdict. */
+  readonly label?: string;
 }
 
 const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
@@ -115,7 +117,7 @@ export async function optimizeModel(
   if (!chosen) return undefined;
   if (chosen === AUTOMATIC) return optimizeAutomatically(uri, jobs, extensionUri, options?.showReport !== false);
   const steps = chosen;
-  const s = readSettings(uri);
+  const s = await modelSettings(uri);
   const config = options?.config;
   const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
@@ -152,7 +154,7 @@ export async function optimizeModel(
   void vscode.commands.executeCommand('revealInExplorer', out);
   if (options?.showReport !== false && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
   const verdict = result.comparison ? comparisonVerdict(result.comparison) : undefined;
-  const message = `${verdict ? `${verdict.line}. ` : ''}Wrote ${path.basename(result.outFile)}.`;
+  const message = `${options?.label ? `${options.label}: ` : ''}${verdict ? `${verdict.line}. ` : 'not measured (see the log). '}Wrote ${path.basename(result.outFile)}.`;
   log().info(`optimize ${path.basename(uri.fsPath)}: ${message}`);
   // A model the user asked for is written even when worse, but the toast warns rather than informs.
   if (verdict && !verdict.better) void vscode.window.showWarningMessage(message);

@@ -12,7 +12,7 @@ import { CancelledError } from '../../engine/cancel';
 import { log } from '../log';
 import type { ProfileStore } from '../profileStore';
 import type { ProfileService } from '../profileService';
-import { readSettings } from '../settings';
+import { editInputShapes, modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
 import type { LayerCostElement } from '../views/layerCostTree';
 import type { LayerCostReport, Suggestion } from '../../engine/report/layerCosts';
@@ -20,7 +20,8 @@ import type { ModelEditorProvider } from '../views/modelEditorProvider';
 import { MODEL_VIEW_TYPE } from '../views/viewTypes';
 import { exportReport } from './exportReport';
 import { modelTarget, pickModel, requireTrust } from './modelTarget';
-import { optimizeModel, type OptimizeOptions } from './optimizeCommand';
+import { comparisonVerdict, optimizeModel, type OptimizeOptions } from './optimizeCommand';
+import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 
 export interface CommandDeps {
@@ -52,6 +53,28 @@ function guarded<A extends unknown[], R>(
   };
 }
 
+/** Models already offered the Set Input Shapes form this session (once each is enough). */
+const offered = new Set<string>();
+
+/**
+ * A model profiled at assumed dims (nothing configured for an open dim): say which shape was assumed and
+ * offer the form, once per model and session, rather than leave a guess unnoticed.
+ */
+function offerInputShapes(uri: vscode.Uri, report: LayerCostReport): void {
+  const assumed = (report.inputs ?? []).filter((i) => i.source === 'assumed');
+  if (!assumed.length || offered.has(uri.toString())) return;
+  offered.add(uri.toString());
+  const shapes = assumed.map((i) => `${i.name} ${i.dims.join('×')}`).join(', ');
+  void vscode.window
+    .showInformationMessage(
+      `${path.basename(uri.fsPath)} has open input dims: profiled at ${shapes} (assumed).`,
+      'Set Input Shapes…',
+    )
+    .then((choice) => {
+      if (choice) void editInputShapes(uri, Object.fromEntries((report.inputs ?? []).map((i) => [i.name, i.dims])));
+    });
+}
+
 export function registerCommands(d: CommandDeps): vscode.Disposable {
   const { context, jobs, store, profiles } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable =>
@@ -62,6 +85,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     if (!uri || !requireTrust('Profiling')) return undefined;
     const report = await profiles.profile(uri);
     void vscode.commands.executeCommand('onnxTuner.layerCosts.focus');
+    offerInputShapes(uri, report);
     return report;
   });
 
@@ -76,7 +100,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     if (!a || !requireTrust('Comparing')) return undefined;
     const b = other ?? (await pickModel(`Compare ${path.basename(a.fsPath)} with… (B)`));
     if (!b) return undefined;
-    const s = readSettings(a);
+    const s = await modelSettings(a);
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Comparing models', cancellable: true },
       (progress, token) => {
@@ -101,7 +125,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   const textSummary = guarded('Open as Text Summary', async (arg?: unknown) => {
     const uri = await modelTarget(arg, 'Summarise which model?', store.currentUri);
     if (!uri) return undefined;
-    const { text } = await jobs.run('summary', { file: uri.fsPath, dims: readSettings(uri).runtime.dims });
+    const { runtime } = await modelSettings(uri);
+    const { text } = await jobs.run('summary', {
+      file: uri.fsPath,
+      dims: runtime.dims,
+      inputShapes: runtime.inputShapes,
+    });
     const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc;
@@ -132,8 +161,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     return copy;
   });
 
-  const revealNode = guarded('Reveal Node', async (uri: vscode.Uri, node: string) => {
-    await d.editors.reveal(uri, node);
+  // From the Layer Costs tree (a Uri) or a Problems-panel link (command: URIs carry JSON, so a string).
+  const revealNode = guarded('Reveal Node', async (uri: vscode.Uri | string, node: string) => {
+    if (typeof node !== 'string') return;
+    await d.editors.reveal(typeof uri === 'string' ? vscode.Uri.parse(uri) : uri, node);
   });
 
   const applySuggestion = guarded(
@@ -150,11 +181,28 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
         id = s.id;
       }
       if (!uri || !step || !requireTrust('Optimizing')) return undefined;
-      if (step !== 'advice') return optimizeModel(uri, jobs, context.extensionUri, { steps: [step] });
-      // The configuration comes from the advice engine's result held by the store, never from the caller.
-      const config = store.get(uri)?.suggestions.find((s) => s.id === id)?.config as OptimizeConfig | undefined;
-      if (!config) throw new Error(`no current suggestion '${id ?? ''}': profile the model again`);
-      return optimizeModel(uri, jobs, context.extensionUri, { steps: [], config });
+      const suggestion = id === undefined ? undefined : store.get(uri)?.suggestions.find((s) => s.id === id);
+      const label = suggestion ? `Applied "${suggestion.title}"` : undefined;
+      const result =
+        step !== 'advice'
+          ? await optimizeModel(uri, jobs, context.extensionUri, { steps: [step], ...(label ? { label } : {}) })
+          : await (async () => {
+              // The configuration comes from the advice engine's result held by the store, never from the caller.
+              const config = suggestion?.config as OptimizeConfig | undefined;
+              if (!config) throw new Error(`no current suggestion '${id ?? ''}': profile the model again`);
+              return optimizeModel(uri, jobs, context.extensionUri, { steps: [], config, ...(label ? { label } : {}) });
+            })();
+      // Tried: the suggestion now shows the measured verdict instead of its estimate (tree, Problems panel).
+      const report = store.get(uri);
+      const comparison = result && 'comparison' in result ? result.comparison : null;
+      if (report && suggestion && comparison) {
+        const measured = comparisonVerdict(comparison).line;
+        store.set(uri, {
+          ...report,
+          suggestions: withMeasured(report.suggestions, suggestion.of ?? suggestion.id, measured),
+        });
+      }
+      return result;
     },
   );
 
@@ -167,7 +215,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     },
   );
 
+  const setInputShapes = guarded('Set Input Shapes', async (arg?: unknown) => {
+    const uri = await modelTarget(arg, 'Set the input shapes of which model?', store.currentUri);
+    if (!uri) return undefined;
+    const profiled = Object.fromEntries((store.get(uri)?.inputs ?? []).map((i) => [i.name, i.dims]));
+    return editInputShapes(uri, profiled);
+  });
+
   return vscode.Disposable.from(
+    reg('onnxTuner.setInputShapes', setInputShapes),
     reg('onnxTuner.findRuntimeSettings', runtimeSettings),
     reg('onnxTuner.profileModel', profile),
     reg('onnxTuner.optimizeModel', optimize),

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { SweepParams } from '../jobs/jobProtocol';
 import type { JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
-import { readSettings } from '../settings';
+import { modelSettings } from '../inputs/modelInputs';
 import { showSweepReport, type SweepReport } from '../views/sweepPanel';
 
 /** Options for running without prompts (tests); `budgetMs: null` means "no budget". */
@@ -56,7 +56,7 @@ export async function findRuntimeSettings(
   const budget =
     options && options.budgetMs !== undefined ? { budgetMs: options.budgetMs ?? undefined } : await askBudget();
   if (!budget) return undefined;
-  const s = readSettings(uri);
+  const s = await modelSettings(uri);
   const cores = Math.max(1, os.availableParallelism());
   const params: SweepParams = {
     file: uri.fsPath,

@@ -24,6 +24,7 @@ import { renderInspectText } from '../../engine/report/inspectText';
 import { describeStep } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
+import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -49,6 +50,14 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
     outputs: r.outputs.map((o) => ({ name: o.name, maxAbsError: o.maxAbs, cosine: o.cosine })),
     notes: [
       ...(r.unmatchedOutputs.length ? [`outputs in only one model: ${r.unmatchedOutputs.join(', ')}`] : []),
+      // Which shapes the comparison ran at, as every report says (the Layer Costs header, the exports).
+      ...(r.inputPlan?.inputShapes && Object.keys(r.inputPlan.inputShapes).length
+        ? [
+            `input shapes: ${Object.entries(r.inputPlan.inputShapes)
+              .map(([name, dims]) => `${name} ${formatShape(dims)}`)
+              .join('; ')}`,
+          ]
+        : []),
       ...(r.inputPlan ? [summarizeInputPlan(r.inputPlan)] : []),
     ],
   };
@@ -154,11 +163,17 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
   switch (request.kind) {
     case 'graph': {
       const p = request.params as JobKinds['graph']['params'];
-      return buildGraphView(readModel(p.file), p.dims);
+      return buildGraphView(readModel(p.file), { dims: p.dims, inputShapes: p.inputShapes });
     }
     case 'summary': {
       const p = request.params as JobKinds['summary']['params'];
-      return { text: renderInspectText(buildInspectReport(readModel(p.file), { dims: p.dims })) };
+      return {
+        text: renderInspectText(buildInspectReport(readModel(p.file), { dims: p.dims, inputShapes: p.inputShapes })),
+      };
+    }
+    case 'inputs': {
+      const p = request.params as JobKinds['inputs']['params'];
+      return inputSignatures(readModel(p.file).proto.graph ?? {});
     }
     case 'optimize':
       return optimize(request.params as OptimizeParams, progress, signal);

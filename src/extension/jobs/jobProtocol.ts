@@ -9,6 +9,7 @@ import type { JobRuntime } from '../../engine/runtime/jobRuntime';
 import type { SweepResult } from '../../engine/sweep/sweep';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
 import type { GraphView } from '../../engine/graph/graphView';
+import type { InputSignature } from '../../engine/graph/fitInputShapes';
 
 export type { JobRuntime };
 
@@ -70,8 +71,24 @@ export interface ComparisonSummary {
 }
 
 export interface JobKinds {
-  graph: { params: { file: string; dims: Readonly<Record<string, number>> }; result: GraphView };
-  summary: { params: { file: string; dims: Readonly<Record<string, number>> }; result: { text: string } };
+  graph: {
+    params: {
+      file: string;
+      dims: Readonly<Record<string, number>>;
+      inputShapes: Readonly<Record<string, readonly number[]>>;
+    };
+    result: GraphView;
+  };
+  summary: {
+    params: {
+      file: string;
+      dims: Readonly<Record<string, number>>;
+      inputShapes: Readonly<Record<string, readonly number[]>>;
+    };
+    result: { text: string };
+  };
+  /** The model's declared inputs, to fit the configured shapes to it (inputs/modelInputs.ts). */
+  inputs: { params: { file: string }; result: InputSignature[] };
   profile: {
     params: { file: string; runtime: JobRuntime; runs: number; warmupRuns: number };
     result: LayerCostReport;

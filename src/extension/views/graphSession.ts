@@ -15,6 +15,7 @@ import {
   type ThemeKind,
 } from '../../protocol/webviewProtocol';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
+import { log } from '../log';
 
 /** Above this many nodes the view starts with name-scope groups collapsed. */
 const COLLAPSE_ABOVE = 400;
@@ -47,8 +48,12 @@ export function profileOverlay(report: LayerCostReport): ProfileOverlay {
 
 export class GraphSession {
   private view: GraphView | undefined;
+  /** Why the model could not be opened; sent once the page is ready (a message before that is lost). */
+  private failure: string | undefined;
   private ready = false;
   private disposed = false;
+  /** A node to select once the graph is in the page (a reveal that opened the editor comes before that). */
+  private pendingReveal: string | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -63,7 +68,10 @@ export class GraphSession {
         this.view = v;
         if (this.ready) this.sendInit();
       },
-      (e: unknown) => this.post({ type: 'error', message: String((e as Error)?.message ?? e) }),
+      (e: unknown) => {
+        this.failure = String((e as Error)?.message ?? e);
+        if (this.ready) this.post({ type: 'loadError', message: this.failure });
+      },
     );
   }
 
@@ -80,6 +88,8 @@ export class GraphSession {
     });
     this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
     if (this.profile) this.sendProfile(this.profile);
+    if (this.pendingReveal !== undefined) this.post({ type: 'revealNode', nodeName: this.pendingReveal });
+    this.pendingReveal = undefined;
   }
 
   private sendProfile(report: LayerCostReport): void {
@@ -96,7 +106,8 @@ export class GraphSession {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        this.sendInit();
+        if (this.failure !== undefined) this.post({ type: 'loadError', message: this.failure });
+        else this.sendInit();
         return;
       case 'nodeDetailsRequest': {
         const d = this.view?.details[m.nodeId];
@@ -122,6 +133,13 @@ export class GraphSession {
         if (name !== undefined) this.onSelect(name);
         return;
       }
+      case 'openAsText':
+        // The default (text) editor: a truncated or foreign file is then visible as what it is.
+        void vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
+        return;
+      case 'showDetails':
+        log().show(true);
+        return;
       case 'applySuggestion': {
         const name = this.view?.graph.nodes[m.nodeId]?.name;
         const s = this.profile?.suggestions.find((x) => x.node === name && x.action);
@@ -150,7 +168,8 @@ export class GraphSession {
   }
 
   reveal(node: string): void {
-    if (this.ready) this.post({ type: 'revealNode', nodeName: node });
+    if (this.ready && this.view) this.post({ type: 'revealNode', nodeName: node });
+    else this.pendingReveal = node;
   }
 
   dispose(): void {

@@ -3,16 +3,18 @@
  * p50 latency, share of the total and memory; the suggestions about a node as its children. Selecting a node
  * reveals it in the graph (onnxTuner.revealNode).
  */
-import { formatMs } from '../../engine/report/format';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes, formatCount } from '../../engine/report/format';
+import { formatBytes, formatMs, formatQuantity } from '../../engine/report/format';
 import type { ProfileStore } from '../profileStore';
 import {
+  formatProfiledInputs,
   groupLayerCosts,
   type CostGroup,
+  type ProfiledInput,
   type GroupBy,
   type LayerCost,
+  type LayerCostReport,
   type SortKey,
   type Suggestion,
 } from '../../engine/report/layerCosts';
@@ -20,6 +22,8 @@ import { nodeTooltipMarkdown } from './markdownText';
 
 export type LayerCostElement =
   | CostGroup
+  | { readonly kind: 'inputs'; readonly inputs: readonly ProfiledInput[]; readonly notes: readonly string[] }
+  | { readonly kind: 'inputNote'; readonly note: string }
   | { readonly kind: 'node'; readonly node: LayerCost }
   | { readonly kind: 'suggestion'; readonly suggestion: Suggestion }
   | { readonly kind: 'suggestions'; readonly list: readonly Suggestion[] };
@@ -30,6 +34,12 @@ export { formatMs };
 
 function costDescription(c: { p50Us: number; share: number; memoryBytes: number | null }): string {
   return `${formatMs(c.p50Us)} · ${(c.share * 100).toFixed(1)}% · ${formatBytes(c.memoryBytes)}`;
+}
+
+/** Which input shapes the numbers are for: the profiled shapes (older reports: the assumed dims). */
+function headerInputs(r: LayerCostReport): string {
+  if (r.inputs?.length) return ` · inputs ${formatProfiledInputs(r.inputs)}`;
+  return r.assumedDims ? ` · ${r.assumedDims}` : '';
 }
 
 export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostElement> {
@@ -50,7 +60,7 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
     const update = (): void => {
       const r = store.currentReport;
       view.message = r
-        ? `${r.trustWarnings?.length ? '⚠ per-node shares approximate (see Suggestions) · ' : ''}${path.basename(r.file)} · p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs · level ${r.optimizationLevel}${r.assumedDims ? ` · ${r.assumedDims}` : ''} · by ${provider.groupBy === 'op' ? 'op type' : 'name scope'}, sorted by ${provider.sortKey}`
+        ? `${r.trustWarnings?.length ? '⚠ per-node shares approximate (see Suggestions) · ' : ''}${path.basename(r.file)} · p50 ${r.totalP50Ms.toFixed(2)} ms over ${r.runs} runs · level ${r.optimizationLevel}${headerInputs(r)} · by ${provider.groupBy === 'op' ? 'op type' : 'name scope'}, sorted by ${provider.sortKey}`
         : undefined;
       provider.refresh();
     };
@@ -85,7 +95,10 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
     if (!element) {
       const modelWide = report.suggestions.filter((s) => !s.node);
       const groups: LayerCostElement[] = groupLayerCosts(report.nodes, this.groupBy, this.sortKey);
-      return modelWide.length ? [{ kind: 'suggestions', list: modelWide }, ...groups] : groups;
+      const inputs: LayerCostElement[] = report.inputs?.length
+        ? [{ kind: 'inputs', inputs: report.inputs, notes: report.inputNotes ?? [] }]
+        : [];
+      return [...inputs, ...(modelWide.length ? [{ kind: 'suggestions' as const, list: modelWide }] : []), ...groups];
     }
     switch (element.kind) {
       case 'group':
@@ -96,7 +109,10 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
           .map((suggestion) => ({ kind: 'suggestion' as const, suggestion }));
       case 'suggestions':
         return element.list.map((suggestion) => ({ kind: 'suggestion' as const, suggestion }));
+      case 'inputs':
+        return element.notes.map((note) => ({ kind: 'inputNote' as const, note }));
       case 'suggestion':
+      case 'inputNote':
         return [];
     }
   }
@@ -109,7 +125,7 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
         const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.description = costDescription(element);
         item.iconPath = new vscode.ThemeIcon(this.groupBy === 'op' ? 'symbol-class' : 'symbol-namespace');
-        item.tooltip = `${element.label}: ${costDescription(element)}, ${formatCount(element.flops)}FLOPs`;
+        item.tooltip = `${element.label}: ${costDescription(element)}, ${formatQuantity(element.flops, 'FLOPs')}`;
         item.contextValue = 'group';
         return item;
       }
@@ -127,7 +143,7 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
         const tip = new vscode.MarkdownString(
           nodeTooltipMarkdown(n.op, n.name, [
             `p50 ${formatMs(n.p50Us)} (${(n.share * 100).toFixed(1)}% of the model)`,
-            `memory ${formatBytes(n.memoryBytes)} · ${formatCount(n.flops)}FLOPs`,
+            `memory ${formatBytes(n.memoryBytes)} · ${formatQuantity(n.flops, 'FLOPs')}`,
           ]),
         );
         tip.isTrusted = false;
@@ -136,6 +152,27 @@ export class LayerCostTreeProvider implements vscode.TreeDataProvider<LayerCostE
         item.contextValue = 'node';
         if (uri)
           item.command = { command: 'onnxTuner.revealNode', title: 'Reveal Node in Graph', arguments: [uri, n.name] };
+        return item;
+      }
+      case 'inputs': {
+        // Says which shapes the numbers are for, and is the way to change them for this model.
+        const item = new vscode.TreeItem(
+          'Inputs',
+          element.notes.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = 'inputs';
+        item.description = formatProfiledInputs(element.inputs);
+        item.tooltip = `Profiled with ${item.description}.\nClick to set the input shapes for this model.`;
+        item.iconPath = new vscode.ThemeIcon('symbol-array');
+        item.contextValue = 'inputs';
+        if (uri) item.command = { command: 'onnxTuner.setInputShapes', title: 'Set Input Shapes…', arguments: [uri] };
+        return item;
+      }
+      case 'inputNote': {
+        // A configured shape this model ignored: said where the shapes are, for as long as the profile shows.
+        const item = new vscode.TreeItem(element.note, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = element.note;
+        item.iconPath = new vscode.ThemeIcon('info');
         return item;
       }
       case 'suggestions': {

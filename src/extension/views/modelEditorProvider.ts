@@ -10,6 +10,7 @@ import type { GraphView } from '../../engine/graph/graphView';
 import { log } from '../log';
 import type { ProfileStore } from '../profileStore';
 import { readSettings } from '../settings';
+import { modelSettings } from '../inputs/modelInputs';
 import { GraphSession } from './graphSession';
 import { MODEL_VIEW_TYPE } from './viewTypes';
 import { graphHtml } from './graphHtml';
@@ -67,10 +68,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const key = document.uri.toString();
     const settings = readSettings(document.uri);
     // Parsing starts now, in a job process, while the webview loads; the graph goes out when the page is ready.
-    const graph: Promise<GraphView> = this.jobs.run('graph', {
-      file: document.uri.fsPath,
-      dims: settings.runtime.dims,
-    });
+    // With the shapes that apply to this model, so the costs shown are those a profile would measure.
+    const graph: Promise<GraphView> = modelSettings(document.uri, { quiet: true }).then((s) =>
+      this.jobs.run('graph', { file: document.uri.fsPath, dims: s.runtime.dims, inputShapes: s.runtime.inputShapes }),
+    );
     const session = new GraphSession(
       webview,
       document.uri,

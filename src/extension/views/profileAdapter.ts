@@ -9,7 +9,7 @@ import { trustOf } from '../../engine/profile/profileTrust';
 import type { StaticCosts } from '../../engine/graph/graphView';
 import { summarizeAssumedDims } from '../../engine/graph/inputPlan';
 import type { ProfileReport } from '../../engine/report/profileReport';
-import type { LayerCost, LayerCostReport, Suggestion } from '../../engine/report/layerCosts';
+import type { LayerCost, LayerCostReport, ProfiledInput, Suggestion } from '../../engine/report/layerCosts';
 
 /** Static per-node figures (from the graph job) keyed by file node name. */
 export type { StaticCosts };
@@ -24,10 +24,30 @@ export function profileNotes(report: ProfileReport): Suggestion[] {
   }));
 }
 
+/**
+ * Each input's profiled shape and its origin: the setting that gave it (`shapeSources`), 'assumed' where the
+ * input plan chose a dim, else 'the model' (all dims fixed in the file).
+ */
+export function profiledInputs(
+  report: ProfileReport,
+  shapeSources: Readonly<Record<string, string>> = {},
+): ProfiledInput[] {
+  const assumed = new Set((report.inputPlan?.assumed ?? []).map((a) => a.input));
+  return report.inputs.map((i) => ({
+    name: i.name,
+    dims: i.dims,
+    source:
+      i.origin === 'file'
+        ? 'from the inputs file'
+        : (shapeSources[i.name] ?? (assumed.has(i.name) ? 'assumed' : 'the model')),
+  }));
+}
+
 export function toLayerCostReport(
   report: ProfileReport,
   costs: StaticCosts = {},
   advice: readonly Suggestion[] = [],
+  shapeSources: Readonly<Record<string, string>> = {},
 ): LayerCostReport {
   const totalP50 = report.nodes.reduce((a, n) => a + n.p50Ms, 0);
   const nodes: LayerCost[] = report.nodes.map((n) => {
@@ -56,6 +76,7 @@ export function toLayerCostReport(
     totalP50Ms: report.latency.modelRun.p50,
     optimizationLevel: report.settings.optimizationLevel,
     assumedDims: report.inputPlan ? summarizeAssumedDims(report.inputPlan.assumed) : '',
+    inputs: profiledInputs(report, shapeSources),
     nodes,
     suggestions: [...advice, ...profileNotes(report)],
     source: report,

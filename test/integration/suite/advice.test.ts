@@ -65,9 +65,20 @@ describe('advice suggestions', () => {
     // The per-node entries name the model's Conv nodes (tinyCnn(): conv1, conv2).
     const nodes = report.suggestions.filter((s) => s.rule === 'quantize-conv' && s.node).map((s) => s.node);
     assert.ok(nodes.length > 0 && nodes.every((n) => n === 'conv1' || n === 'conv2'), `nodes ${nodes.join(', ')}`);
-    // The Problems panel shows them, with the code the quick fix reads.
+    // The Problems panel lists the suggestion once per node, each with the code the quick fix reads and a link
+    // that reveals its node in the graph; the model-wide copy is not listed beside them.
     const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ONNX Tuner');
-    assert.ok(diags.some((d) => d.code === `${conv.id}:advice`));
+    const codes = diags.flatMap((d) => (typeof d.code === 'object' ? [d.code] : []));
+    for (const node of nodes) {
+      const code: { value: string | number; target: vscode.Uri } | undefined = codes.find(
+        (c) => c.value === `reveal ${node}`,
+      );
+      assert.ok(code, `a diagnostic for ${node}`);
+      assert.strictEqual(code.target.scheme, 'command');
+      assert.match(decodeURIComponent(code.target.query), new RegExp(`"${node}"`));
+    }
+    assert.ok(!diags.some((d) => d.code === `${conv.id}:advice`), 'the suggestion is listed once');
+    assert.strictEqual(diags.filter((d) => d.message.includes(conv.title)).length, nodes.length);
 
     // Applying it runs the suggestion's own configuration (static QDQ) into a new file.
     const result = (await vscode.commands.executeCommand('onnxTuner.applySuggestion', uri, 'advice', conv.id)) as

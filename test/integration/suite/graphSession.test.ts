@@ -108,4 +108,25 @@ describe('graph webview protocol (host side)', () => {
       ],
     );
   });
+
+  it('a model that cannot be opened: the page gets loadError once it is ready (not a lost message before)', async () => {
+    const { webview, sent } = recordingWebview();
+    const failed = Promise.reject(new Error('broken.onnx: the model is truncated'));
+    const s = new GraphSession(webview, uri, failed, 'latency', () => {});
+    await tick();
+    assert.deepStrictEqual(sent, [], 'nothing is posted before the page says it is ready');
+    s.receive({ type: 'ready' });
+    assert.deepStrictEqual(sent, [{ type: 'loadError', message: 'broken.onnx: the model is truncated' }]);
+  });
+
+  it('a reveal that arrives before the page is ready is sent after the graph', async () => {
+    const { webview, sent } = recordingWebview();
+    const s = new GraphSession(webview, uri, Promise.resolve(view), 'latency', () => {});
+    s.reveal('conv2'); // the Problems link opened the editor: the page is still loading
+    await tick();
+    s.receive({ type: 'ready' });
+    const types = sent.map((m) => m.type);
+    assert.ok(types.indexOf('init') < types.indexOf('revealNode'), types.join(','));
+    assert.deepStrictEqual(sent[types.indexOf('revealNode')], { type: 'revealNode', nodeName: 'conv2' });
+  });
 });

@@ -1,0 +1,118 @@
+/**
+ * Steps the journey specs (test/e2e/journeys.e2e.ts) share: open a model of the workspace in its graph
+ * editor, profile the open model, read the Layer Costs rows, and save a named screenshot. Everything is read
+ * the way a user reads it: tree rows, notification text, the graph webview's DOM and test hook.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { e2e } from './context';
+import { runFromPalette, shownExplorerRow, treeRows, type TreeRow, waitInFrame, webviewFrameWith } from './workbench';
+
+export async function journeyShot(name: string): Promise<string> {
+  const file = path.join(e2e().run.shots, `journey-${name}.png`);
+  await e2e().page.screenshot({ path: file });
+  return file;
+}
+
+/** Opens `name` (a file at the workspace root) in the graph editor and waits for its tab. */
+export async function openModelNamed(name: string): Promise<void> {
+  const { page } = e2e();
+  const row = await shownExplorerRow(page, name);
+  await row.dblclick();
+  await page
+    .locator('.tabs-container')
+    .getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) })
+    .first()
+    .waitFor({ timeout: 30_000 });
+}
+
+/**
+ * The graph webview of the model in the active tab: the one whose page holds `canvas#graph` and has drawn.
+ * Several graph editors may be open and hidden ones keep their frames: `minUnits` tells a big model's page
+ * (ppocr-det: 672) from a small one's.
+ */
+export async function activeGraphFrame(minUnits = 1, timeoutMs = 60_000): Promise<Frame> {
+  const { page } = e2e();
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      try {
+        if ((await f.locator('canvas#graph').count()) === 0) continue;
+        const shown = (await f.evaluate(
+          `document.visibilityState === "visible" && !!window.__onnxTunerTest && window.__onnxTunerTest.drawnUnits() > 0 && window.__onnxTunerTest.visibleUnits() >= ${minUnits} && document.body.clientWidth > 0`,
+        )) as boolean;
+        if (shown) return f;
+      } catch {
+        // frame detached or not ready
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  return webviewFrameWith(page, 'canvas#graph', 1000);
+}
+
+/** The Layer Costs row labelled `label`, once its description matches `description` (a profile finished). */
+export async function waitForLayerCostsRow(label: string, description: RegExp, timeoutMs = 120_000): Promise<TreeRow> {
+  const { page } = e2e();
+  const end = Date.now() + timeoutMs;
+  let rows: TreeRow[] = [];
+  while (Date.now() < end) {
+    rows = await treeRows(page, 'Layer Costs').catch(() => []);
+    const hit = rows.find((r) => r.name === label && description.test(r.description));
+    if (hit) return hit;
+    await page.waitForTimeout(400);
+  }
+  throw new Error(
+    `no Layer Costs row '${label}' matching ${description}; rows: ${JSON.stringify(rows.slice(0, 6).map((r) => `${r.name} ${r.description}`))}`,
+  );
+}
+
+/** Profiles the model in the active editor from the palette. */
+export async function profileActiveModel(): Promise<void> {
+  await runFromPalette(e2e().page, 'ONNX Tuner: Profile Model');
+}
+
+/** A notification toast whose text matches `text`, once shown. */
+export async function waitForToast(text: RegExp, timeoutMs = 60_000): Promise<string> {
+  const toast = e2e().page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout: timeoutMs });
+  return toast.innerText();
+}
+
+/** Closes every notification toast (so the next one is read on its own). */
+export async function clearToasts(): Promise<void> {
+  await runFromPalette(e2e().page, 'Notifications: Clear All Notifications');
+}
+
+/** Reads and rewrites the workspace settings file (the extension reads settings per command). */
+export function editWorkspaceSettings(change: (s: Record<string, unknown>) => Record<string, unknown>): void {
+  const file = path.join(e2e().workspace, '.vscode', 'settings.json');
+  const current = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify(change(current), null, 2));
+}
+
+/** Polls `expression` in the frame until it is truthy and returns its value. */
+export async function valueInFrame<T>(frame: Frame, expression: string, timeoutMs = 30_000): Promise<T> {
+  await waitInFrame(frame, expression, timeoutMs);
+  return (await frame.evaluate(expression)) as T;
+}
+
+/** The properties pane's rows as { key: value } ("latency p50": "5.43 ms", "memory": "1.13 MB"...). */
+export async function paneRows(frame: Frame): Promise<Record<string, string>> {
+  return (await frame.evaluate(
+    `Object.fromEntries([...document.querySelectorAll('#properties > dl > dt')].map((dt) => [dt.textContent, dt.nextElementSibling ? dt.nextElementSibling.textContent : '']))`,
+  )) as Record<string, string>;
+}
+
+/** Types into the graph's search box (a vscode-textfield: its input lives in a shadow root). */
+export async function searchGraph(frame: Frame, text: string): Promise<void> {
+  await frame.locator('#search input').fill(text);
+}
+
+/** Bytes from "1.13 MB" / "600 KB" / "512 B" (the one unit policy: binary units). */
+export function parseBytes(text: string): number {
+  const m = /^([\d.]+) (B|KB|MB|GB)$/.exec(text.trim());
+  if (!m) throw new Error(`not a byte size: '${text}'`);
+  return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf(m[2]!);
+}
