@@ -12,6 +12,20 @@ export interface TensorInfo {
   readonly shape?: readonly (number | string | null)[];
 }
 
+/** A weight or constant input drawn as a row inside its consumer's box: the input's spec name and the tensor. */
+export interface WeightRow {
+  /** Input name from the operator spec (`W`, `B`, `shape`), or `in2` where unknown. */
+  readonly slot: string;
+  /** Tensor name; its type (shape, dtype) is in `CompactGraph.tensors` where known. */
+  readonly tensor: string;
+}
+
+/** An attribute shown inside a node's box (kernel, stride, perm, axis …), as short text. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly value: string;
+}
+
 export interface CompactNode {
   /** Index into `CompactGraph.nodes`; stable for the lifetime of one Init. */
   readonly id: number;
@@ -23,6 +37,12 @@ export interface CompactNode {
   readonly outputs: readonly string[];
   /** Name-scope path from the node name split on '/', without the leaf (e.g. ['encoder','layer.3']). */
   readonly scope: readonly string[];
+  /** Weights and constants this node reads, drawn as rows in its box (issue 17). */
+  readonly weights?: readonly WeightRow[];
+  /** Key attributes drawn in its box, in order; the properties pane has them all. */
+  readonly attrs?: readonly KeyAttribute[];
+  /** A Constant (or Identity/Cast of a weight) drawn as a row in its consumers' boxes, not as a box. */
+  readonly folded?: true;
 }
 
 /** An edge from a producing node to a consuming node through one tensor. */

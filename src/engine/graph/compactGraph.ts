@@ -2,7 +2,8 @@
  * The compact graph description the webview draws (src/protocol/webviewProtocol.ts): node names, ops,
  * edges, name-scope paths and tensor types where known, never weights, so the model stays on the extension
  * host (DESIGN.md, Remote-SSH/WSL). Only the main graph is described; subgraphs of If/Loop/Scan are opened
- * from the properties pane later.
+ * from the properties pane later. Constants are marked folded and listed as rows of their consumers
+ * (foldWeights.ts), with each node's key attributes (keyAttributes.ts), so boxes read like Netron's.
  */
 import type { CompactEdge, CompactGraph, CompactNode, TensorInfo } from '../../protocol/webviewProtocol';
 import { dtypeName } from '../onnx/dtypes';
@@ -10,6 +11,8 @@ import { int64ToNumber } from '../onnx/int64';
 import type { ModelProto, TypeProto } from '../onnx/types';
 import type { Lookup } from './scope';
 import type { ValueType } from './dims';
+import { foldWeights } from './foldWeights';
+import { keyAttributes } from './keyAttributes';
 
 /** Splits `/encoder/layer.3/attention/MatMul` into scope ['encoder','layer.3','attention'] (leaf dropped). */
 export function scopeOf(nodeName: string): string[] {
@@ -53,11 +56,18 @@ export function compactGraph(model: ModelProto, shapes?: Lookup<ValueType>): Com
   for (const vi of [...(graph.value_info ?? []), ...(graph.input ?? []), ...(graph.output ?? [])])
     if (vi.name) tensors[vi.name] = infoFromType(vi.name, vi.type);
 
+  const folding = foldWeights(
+    graph,
+    (t) => tensors[t] ?? (shapes?.get(t) ? infoFromValueType(t, shapes.get(t)!) : undefined),
+  );
+  for (const [t, info] of folding.types) tensors[t] ??= info;
   const producer = new Map<string, number>();
   const nodes: CompactNode[] = (graph.node ?? []).map((n, id) => {
     const outputs = n.output ?? [];
     for (const o of outputs) if (o) producer.set(o, id);
     const name = n.name || `${n.op_type ?? 'op'}_${id}`;
+    const weights = folding.rows.get(id);
+    const attrs = folding.folded.has(id) ? [] : keyAttributes(n);
     return {
       id,
       name,
@@ -66,6 +76,9 @@ export function compactGraph(model: ModelProto, shapes?: Lookup<ValueType>): Com
       inputs: n.input ?? [],
       outputs,
       scope: scopeOf(name),
+      ...(weights ? { weights } : {}),
+      ...(attrs.length ? { attrs } : {}),
+      ...(folding.folded.has(id) ? { folded: true as const } : {}),
     };
   });
 
