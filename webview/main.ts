@@ -26,6 +26,8 @@ import { readTheme } from './view/theme';
 import { initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
 import { searchUnits } from './view/search';
 import { neighbour, type Direction } from './view/navigation';
+import { boxSizes } from './view/nodeRows';
+import { detailAt } from './view/nodeBox';
 
 interface TestHook {
   initReceivedAt: number;
@@ -36,6 +38,12 @@ interface TestHook {
   unitFill(nodeName: string): string;
   selectedName(): string;
   heat(nodeName: string): number;
+  /** Text rows drawn in the box of the unit that shows node `nodeName` (attributes, folded weights). */
+  unitRows(nodeName: string): string[];
+  /** Where that unit's box is on the canvas, in CSS pixels (centre, size), at the current zoom. */
+  unitOnScreen(nodeName: string): { x: number; y: number; w: number; h: number };
+  /** The level of detail at the current zoom: 'full', 'title' or 'shape'. */
+  detail(): string;
   /** Fits, zooms to `zoom` (0: stay at fit), pans `frames` times; returns the mean draw time per frame in ms. */
   panFrames(frames: number, zoom: number): Promise<number>;
 }
@@ -77,6 +85,19 @@ const hook: TestHook = {
   },
   selectedName: () => (selected >= 0 ? (view?.units[selected]?.key ?? '') : ''),
   heat: (name) => renderer.current?.heat?.[unitByName(name)] ?? NaN,
+  unitRows: (name) => renderer.current?.rows?.[unitByName(name)]?.map((r) => r.text) ?? [],
+  unitOnScreen: (name) => {
+    const u = unitByName(name);
+    const s = renderer.current!;
+    const k = renderer.scale;
+    return {
+      x: s.layout.x[u]! * k + renderer.tx,
+      y: s.layout.y[u]! * k + renderer.ty,
+      w: s.widths[u]! * k,
+      h: renderer.height(u) * k,
+    };
+  },
+  detail: () => detailAt(renderer.scale),
   panFrames: async (frames, zoom) => {
     renderer.fit();
     if (zoom > 0) renderer.zoomAt(zoom / renderer.scale, canvas.clientWidth / 2, canvas.clientHeight / 2);
@@ -148,22 +169,33 @@ async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
   await relayout(true);
 }
 
-function unitWidth(label: string): number {
-  return Math.min(220, Math.max(70, label.length * 7 + 24));
-}
-
 async function relayout(fit: boolean): Promise<void> {
   if (!graph) return;
   view = visibleGraph(graph, expanded);
-  const widths = Float64Array.from(view.units, (u) =>
-    unitWidth(u.nodeId < 0 ? `▸ ${u.label} (${u.members.length})` : u.label),
-  );
+  const { widths, heights, rows } = boxSizes(graph, view.units);
   const client = await (layoutClient ??= LayoutClient.create(document.body.dataset.layoutWorker));
-  const layout = await client.layout({ widths: widths.slice(), edges: view.edges.slice(), nodeHeight: NODE_HEIGHT });
+  const layout = await client.layout({
+    widths: widths.slice(),
+    heights: heights.slice(),
+    edges: view.edges.slice(),
+    nodeHeight: NODE_HEIGHT,
+  });
   hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
   selected = -1;
   matches = new Set();
-  renderer.setState({ graph: view, layout, widths, heat: undefined, badged: new Set(), selected, matches });
+  const ops = view.units.map((u) => (u.nodeId < 0 ? undefined : graph!.nodes[u.nodeId]!.op));
+  renderer.setState({
+    graph: view,
+    layout,
+    widths,
+    heights,
+    rows,
+    ops,
+    heat: undefined,
+    badged: new Set(),
+    selected,
+    matches,
+  });
   redraw();
   if (fit) renderer.fit();
   $('status').textContent = `${graph.nodes.length} nodes, ${view.units.length} shown`;

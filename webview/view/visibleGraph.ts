@@ -2,7 +2,9 @@
  * What is drawn: each node, or the collapsed name-scope group that contains it. Groups come from the node
  * names' '/' scopes (`/encoder/layer.3/attention/MatMul` sits in encoder > encoder/layer.3 > ...). Big graphs
  * start collapsed, then the largest groups are opened greedily while the drawn unit count stays under a limit,
- * so the first view shows the model's structure rather than one box or 30k nodes.
+ * so the first view shows the model's structure rather than one box or 30k nodes. Folded constants
+ * (CompactNode.folded) are no unit of their own: they belong to the unit of their first consumer, where their
+ * row is drawn.
  */
 import type { CompactGraph } from '../../src/protocol/webviewProtocol';
 
@@ -34,6 +36,7 @@ interface GroupInfo {
 export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
   const groups = new Map<string, GroupInfo>();
   for (const node of graph.nodes) {
+    if (node.folded) continue;
     let key = '';
     node.scope.forEach((part, depth) => {
       key = depth === 0 ? part : `${key}/${part}`;
@@ -51,11 +54,15 @@ export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
 export function initialExpanded(graph: CompactGraph, limit: number): Set<string> {
   const groups = groupTree(graph);
   const expanded = new Set<string>();
-  if (graph.nodes.length <= limit) {
+  let drawn = 0;
+  for (const n of graph.nodes) if (!n.folded) drawn++;
+  if (drawn <= limit) {
     for (const key of groups.keys()) expanded.add(key);
     return expanded;
   }
-  const topLevel = new Set(graph.nodes.map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)));
+  const topLevel = new Set(
+    graph.nodes.filter((n) => !n.folded).map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)),
+  );
   let visible = topLevel.size;
   // Open the biggest groups first (breadth-first by size) while the total stays under the limit.
   const frontier = [...topLevel].filter((k) => k.startsWith('g:')).map((k) => k.slice(2));
@@ -78,6 +85,7 @@ export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>)
   const unitOfNode = new Int32Array(graph.nodes.length);
   const groupUnit = new Map<string, number>();
   for (const node of graph.nodes) {
+    if (node.folded) continue;
     let key = '';
     let collapsedAt = '';
     for (let d = 0; d < node.scope.length; d++) {
@@ -102,10 +110,12 @@ export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>)
     unitOfNode[node.id] = u;
   }
   for (const u of units) if (u.nodeId < 0) (u as { sublabel: string }).sublabel = `${u.members.length} nodes`;
+  placeFolded(graph, unitOfNode);
   const seen = new Set<number>();
   const edges: number[] = [];
   const n = units.length;
   for (const e of graph.edges) {
+    if (graph.nodes[e.from]!.folded) continue; // drawn as a row inside the consumer, not as an edge
     const a = unitOfNode[e.from]!;
     const b = unitOfNode[e.to]!;
     if (a === b || seen.has(a * n + b)) continue;
@@ -113,4 +123,16 @@ export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>)
     edges.push(a, b);
   }
   return { units, unitOfNode, edges: Int32Array.from(edges) };
+}
+
+/**
+ * Gives each folded node the unit of its first consumer (following chains such as Constant → Identity → Conv),
+ * so search and reveal of a constant's name land on the box that shows it. Nodes come in topological order, so
+ * walking them backwards sees every consumer before its producer.
+ */
+function placeFolded(graph: CompactGraph, unitOfNode: Int32Array): void {
+  const firstConsumer = new Int32Array(graph.nodes.length).fill(-1);
+  for (const e of graph.edges) if (firstConsumer[e.from]! < 0) firstConsumer[e.from] = e.to;
+  for (let id = graph.nodes.length - 1; id >= 0; id--)
+    if (graph.nodes[id]!.folded) unitOfNode[id] = firstConsumer[id]! >= 0 ? unitOfNode[firstConsumer[id]!]! : 0;
 }
