@@ -70,7 +70,8 @@ let selected = -1;
 let matches = new Set<number>();
 let detailsRequest = 0;
 const details = new Map<number, NodeDetails>();
-let layoutClient: Promise<LayoutClient> | undefined;
+/** Started now, not at Init: fetching the worker's script and starting it overlaps the handshake. */
+const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.dataset.layoutWorker);
 
 const hook: TestHook = {
   initReceivedAt: 0,
@@ -173,7 +174,7 @@ async function relayout(fit: boolean): Promise<void> {
   if (!graph) return;
   view = visibleGraph(graph, expanded);
   const { widths, heights, rows } = boxSizes(graph, view.units);
-  const client = await (layoutClient ??= LayoutClient.create(document.body.dataset.layoutWorker));
+  const client = await layoutClient;
   const layout = await client.layout({
     widths: widths.slice(),
     heights: heights.slice(),
