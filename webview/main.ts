@@ -10,6 +10,7 @@ import {
   HEAT_MAP_METRICS,
   isHeatMapMetric,
   type CompactGraph,
+  type GraphDiffOverlay,
   type GraphSettings,
   type HeatMapMetric,
   type HostToWebview,
@@ -28,6 +29,7 @@ import { searchUnits } from './view/search';
 import { neighbour, type Direction } from './view/navigation';
 import { boxSizes } from './view/nodeRows';
 import { detailAt } from './view/nodeBox';
+import { diffRows, diffSummary, diffTints, readDiffColours } from './view/diffOverlay';
 
 interface TestHook {
   initReceivedAt: number;
@@ -42,6 +44,8 @@ interface TestHook {
   unitRows(nodeName: string): string[];
   /** Where that unit's box is on the canvas, in CSS pixels (centre, size), at the current zoom. */
   unitOnScreen(nodeName: string): { x: number; y: number; w: number; h: number };
+  /** The diff colour of the unit that shows node `nodeName` ('none' outside Compare Graphs). */
+  tint(nodeName: string): string;
   /** The level of detail at the current zoom: 'full', 'title' or 'shape'. */
   detail(): string;
   /** Fits, zooms to `zoom` (0: stay at fit), pans `frames` times; returns the mean draw time per frame in ms. */
@@ -70,6 +74,8 @@ let selected = -1;
 let matches = new Set<number>();
 let detailsRequest = 0;
 const details = new Map<number, NodeDetails>();
+/** Set in the Compare Graphs view: colours and notes over the union graph (arrives before Init). */
+let diff: GraphDiffOverlay | undefined;
 /** Started now, not at Init: fetching the worker's script and starting it overlaps the handshake. */
 const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.dataset.layoutWorker);
 
@@ -99,6 +105,7 @@ const hook: TestHook = {
     };
   },
   detail: () => detailAt(renderer.scale),
+  tint: (name) => renderer.current?.tints?.[unitByName(name)] ?? 'none',
   panFrames: async (frames, zoom) => {
     renderer.fit();
     if (zoom > 0) renderer.zoomAt(zoom / renderer.scale, canvas.clientWidth / 2, canvas.clientHeight / 2);
@@ -149,6 +156,10 @@ function onHostMessage(m: HostToWebview): void {
       if (u >= 0) select(u, true);
       break;
     }
+    case 'graphDiff':
+      diff = m.diff;
+      if (graph) void relayout(true);
+      break;
     case 'theme':
       renderer.theme = readTheme();
       overview.invalidate();
@@ -173,7 +184,7 @@ async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
 async function relayout(fit: boolean): Promise<void> {
   if (!graph) return;
   view = visibleGraph(graph, expanded);
-  const { widths, heights, rows } = boxSizes(graph, view.units);
+  const { widths, heights, rows } = boxSizes(graph, view.units, diff && diffRows(view, diff));
   const client = await layoutClient;
   const layout = await client.layout({
     widths: widths.slice(),
@@ -199,7 +210,8 @@ async function relayout(fit: boolean): Promise<void> {
   });
   redraw();
   if (fit) renderer.fit();
-  $('status').textContent = `${graph.nodes.length} nodes, ${view.units.length} shown`;
+  $('status').textContent =
+    `${graph.nodes.length} nodes, ${view.units.length} shown${diff ? ` · ${diffSummary(diff)}` : ''}`;
 }
 
 function redraw(): void {
@@ -208,6 +220,7 @@ function redraw(): void {
   const names = graph.nodes.map((n) => n.name);
   const members = view.units.map((u) => u.members);
   s.heat = overlay && heatToggle.checked ? unitHeat(members, names, nodeCosts(overlay, metric)) : undefined;
+  s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
   s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
   s.selected = selected;
   s.matches = matches;

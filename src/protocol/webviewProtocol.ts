@@ -109,6 +109,29 @@ export interface NodeDetails {
   readonly memoryBytes?: number;
 }
 
+/** A node's place in a two-model diff: in both and equal, only in B, only in A, or in both with changes. */
+export type DiffStatus = 'same' | 'added' | 'removed' | 'changed';
+
+/**
+ * The "Compare Graphs" view (issue 17): the Init graph is the union of B's nodes and A's removed ones, and this
+ * says which is which. Sent before Init, so the first layout already has the notes in the boxes.
+ */
+export interface GraphDiffOverlay {
+  /** File names of the original (A) and the compared model (B). */
+  readonly a: string;
+  readonly b: string;
+  /** Per CompactNode.id of the union graph. */
+  readonly status: readonly DiffStatus[];
+  /** What changed, and the latency delta once both models are profiled, per node id (as text rows). */
+  readonly notes: Readonly<Record<number, readonly string[]>>;
+  readonly counts: {
+    readonly same: number;
+    readonly changed: number;
+    readonly added: number;
+    readonly removed: number;
+  };
+}
+
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 export type HostToWebview =
@@ -118,6 +141,7 @@ export type HostToWebview =
   | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }
   | { readonly type: 'revealNode'; readonly nodeName: string }
   | { readonly type: 'theme'; readonly kind: ThemeKind }
+  | { readonly type: 'graphDiff'; readonly diff: GraphDiffOverlay }
   | { readonly type: 'error'; readonly message: string; readonly requestId?: number };
 
 export type WebviewToHost =

@@ -1,4 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildGraphDiffView, withLatencyDeltas } from '../../src/engine/graph/diffGraphView';
+import { readModel } from '../../src/engine/onnx/readModel';
+import { writeModel } from '../../src/engine/onnx/writeModel';
 import { diffCounts, matchNodes, type NodeMatching } from '../../src/engine/graph/graphDiff';
 import { fp16Model } from '../support/graphDiffModels';
 import type { ModelProto } from '../../src/engine/onnx/types';
@@ -81,5 +87,47 @@ describe('graph diff: matching the nodes of two models', () => {
     );
     assert.deepEqual(counts, { same: 1, changed: 2, added: 0, removed: 1 });
     assertAgreesWithOpCounts(a, b, m);
+  });
+});
+
+describe('graph diff view: the union graph the Compare Graphs page draws', () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-diff-unit-'))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const load = (name: string, model: ModelProto) => {
+    writeModel(model, path.join(dir, name));
+    return readModel(path.join(dir, name));
+  };
+
+  it("holds B's nodes then A's removed ones, wired to their neighbours' matches", () => {
+    const { a, b } = fp16Model();
+    const view = buildGraphDiffView(load('a.onnx', a), load('b.onnx', b), {});
+    const nb = b.graph!.node!.length;
+    assert.equal(view.graph.nodes.length, nb + 1);
+    const removed = view.graph.nodes[nb]!;
+    assert.deepEqual([removed.name, removed.id, view.diff.status[nb]], ['identity', nb, 'removed']);
+    const id = (name: string): number => view.graph.nodes.find((n) => n.name === name)!.id;
+    const leaky = view.graph.nodes.find((n) => n.op === 'LeakyRelu')!.id;
+    // A's LeakyRelu → Identity → Relu, drawn through the removed Identity; B's own LeakyRelu → Relu stays.
+    const has = (from: number, to: number): boolean => view.graph.edges.some((e) => e.from === from && e.to === to);
+    assert.ok(has(leaky, nb) && has(nb, id('relu')) && has(leaky, id('relu')));
+    assert.equal(view.details[nb]!.nodeId, nb);
+    assert.deepEqual(view.diff.counts, { same: 1, changed: 2, added: 0, removed: 1 });
+    assert.deepEqual([view.nameInA[id('renamed_conv')], view.nameInB[nb]], ['conv', null]);
+  });
+
+  it('adds a latency delta row per node measured in both profiles', () => {
+    const { a, b } = fp16Model();
+    const view = buildGraphDiffView(load('a2.onnx', a), load('b2.onnx', b), {});
+    const conv = view.graph.nodes.find((n) => n.name === 'renamed_conv')!.id;
+    const overlay = withLatencyDeltas(
+      view,
+      { nodes: [{ name: 'conv', p50Us: 1500 }] },
+      { nodes: [{ name: 'renamed_conv', p50Us: 1000 }] },
+    );
+    assert.equal(overlay.notes[conv]![0], 'Δ latency −0.500 ms (1.500 → 1.000)');
+    assert.equal(overlay.notes[conv]![1], view.diff.notes[conv]![0]);
+    assert.equal(withLatencyDeltas(view, undefined, { nodes: [] }), view.diff, 'one profile: no deltas');
   });
 });

@@ -53,16 +53,17 @@ export function unitTitle(unit: Unit): string {
   return unit.nodeId < 0 ? `▸ ${unit.label} (${unit.members.length})` : unit.label;
 }
 
-/** Box widths and heights for every unit, and the rows drawn in each (shared arrays index by unit). */
+/** Box widths and heights for every unit, and the rows drawn in each; `extraRows` (the diff's notes) go first. */
 export function boxSizes(
   graph: CompactGraph,
   units: readonly Unit[],
+  extraRows?: readonly (readonly RowText[])[],
 ): { widths: Float64Array; heights: Float64Array; rows: RowText[][] } {
   const widths = new Float64Array(units.length);
   const heights = new Float64Array(units.length);
   const rows: RowText[][] = [];
   units.forEach((u, i) => {
-    const r = nodeRows(graph, u);
+    const r = [...(extraRows?.[i] ?? []), ...nodeRows(graph, u)];
     rows.push(r);
     let chars = unitTitle(u).length;
     for (const row of r) chars = Math.max(chars, row.text.length);

@@ -32,8 +32,8 @@ export interface DiffCounts {
   readonly removed: number;
 }
 
-/** Output dtype per tensor name where known (shape inference), for "dtype float32 → float16" notes. */
-export type DtypeOf = (tensor: string) => number | undefined;
+/** Output dtype name per tensor where known (shape inference), for "dtype float32 → float16" notes. */
+export type DtypeOf = (tensor: string) => string | undefined;
 
 interface Indexed {
   readonly nodes: readonly NodeProto[];
@@ -113,7 +113,7 @@ function compare(a: Indexed, b: Indexed, ia: number, ib: number, dtA?: DtypeOf, 
   }
   const oa = na.output?.[0] ? dtA?.(na.output[0]) : undefined;
   const ob = nb.output?.[0] ? dtB?.(nb.output[0]) : undefined;
-  if (oa !== undefined && ob !== undefined && oa !== ob) out.push(`dtype ${dtypeName(oa)} → ${dtypeName(ob)}`);
+  if (oa !== undefined && ob !== undefined && oa !== ob) out.push(`dtype ${oa} → ${ob}`);
   return out;
 }
 

@@ -24,6 +24,7 @@ import { renderInspectText } from '../../engine/report/inspectText';
 import { summarizeChanges } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
+import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -155,6 +156,10 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
     case 'graph': {
       const p = request.params as JobKinds['graph']['params'];
       return buildGraphView(readModel(p.file), p.dims);
+    }
+    case 'graphDiff': {
+      const p = request.params as JobKinds['graphDiff']['params'];
+      return buildGraphDiffView(readModel(p.a), readModel(p.b), p.dims);
     }
     case 'summary': {
       const p = request.params as JobKinds['summary']['params'];

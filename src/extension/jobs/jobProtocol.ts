@@ -9,6 +9,7 @@ import type { JobRuntime } from '../../engine/runtime/jobRuntime';
 import type { SweepResult } from '../../engine/sweep/sweep';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
 import type { GraphView } from '../../engine/graph/graphView';
+import type { GraphDiffView } from '../../engine/graph/diffGraphView';
 
 export type { JobRuntime };
 
@@ -71,6 +72,7 @@ export interface ComparisonSummary {
 
 export interface JobKinds {
   graph: { params: { file: string; dims: Readonly<Record<string, number>> }; result: GraphView };
+  graphDiff: { params: { a: string; b: string; dims: Readonly<Record<string, number>> }; result: GraphDiffView };
   summary: { params: { file: string; dims: Readonly<Record<string, number>> }; result: { text: string } };
   profile: {
     params: { file: string; runtime: JobRuntime; runs: number; warmupRuns: number };
