@@ -30,6 +30,7 @@ import { neighbour, type Direction } from './view/navigation';
 import { boxSizes } from './view/nodeRows';
 import { detailAt } from './view/nodeBox';
 import { diffRows, diffSummary, diffTints, readDiffColours } from './view/diffOverlay';
+import { edgeLabels } from './view/edgeLabels';
 
 interface TestHook {
   initReceivedAt: number;
@@ -44,6 +45,8 @@ interface TestHook {
   unitRows(nodeName: string): string[];
   /** Where that unit's box is on the canvas, in CSS pixels (centre, size), at the current zoom. */
   unitOnScreen(nodeName: string): { x: number; y: number; w: number; h: number };
+  /** The shape labels drawn on edges (empty unless toggled on with `s`). */
+  edgeLabels(): string[];
   /** The diff colour of the unit that shows node `nodeName` ('none' outside Compare Graphs). */
   tint(nodeName: string): string;
   /** The level of detail at the current zoom: 'full', 'title' or 'shape'. */
@@ -76,6 +79,8 @@ let detailsRequest = 0;
 const details = new Map<number, NodeDetails>();
 /** Set in the Compare Graphs view: colours and notes over the union graph (arrives before Init). */
 let diff: GraphDiffOverlay | undefined;
+/** Shape labels on edges, toggled with the `s` key. */
+let showEdgeShapes = false;
 /** Started now, not at Init: fetching the worker's script and starting it overlaps the handshake. */
 const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.dataset.layoutWorker);
 
@@ -105,6 +110,7 @@ const hook: TestHook = {
     };
   },
   detail: () => detailAt(renderer.scale),
+  edgeLabels: () => [...(renderer.current?.edgeLabels ?? [])],
   tint: (name) => renderer.current?.tints?.[unitByName(name)] ?? 'none',
   panFrames: async (frames, zoom) => {
     renderer.fit();
@@ -221,6 +227,7 @@ function redraw(): void {
   const members = view.units.map((u) => u.members);
   s.heat = overlay && heatToggle.checked ? unitHeat(members, names, nodeCosts(overlay, metric)) : undefined;
   s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
+  s.edgeLabels = showEdgeShapes ? edgeLabels(graph, view) : undefined;
   s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
   s.selected = selected;
   s.matches = matches;
@@ -337,6 +344,10 @@ document.addEventListener('keydown', (e) => {
     if (next >= 0) select(next, true);
   } else if (e.key === 'Enter' && selected >= 0) toggleGroup(selected);
   else if (e.key === 'f') renderer.fit();
+  else if (e.key === 's') {
+    showEdgeShapes = !showEdgeShapes;
+    redraw();
+  }
 });
 searchBox.addEventListener('input', () => {
   if (!graph || !view) return;

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
+import { inferShapes } from '../../src/engine/graph/shapeInference';
 import { readModel } from '../../src/engine/onnx/readModel';
 import type { CompactGraph } from '../../src/protocol/webviewProtocol';
 import { realModelOrSkip } from '../support/realModels';
@@ -100,5 +101,22 @@ describe('folded boxes and level of detail (headless Chromium)', function () {
     await page.waitForFunction(
       () => (globalThis as unknown as { __onnxTunerTest: { detail(): string } }).__onnxTunerTest.detail() === 'full',
     );
+  });
+
+  it('labels edges with their tensor shapes when `s` is pressed, and drops them when pressed again', async function () {
+    const proto = readModel(realModelOrSkip(this, 'ppocr-det').file).proto;
+    const withShapes = compactGraph(proto, inferShapes(proto, { inputShapes: { x: [1, 3, 320, 320] } }).main.types);
+    harness.addGraph('ppocr-det-shapes', withShapes);
+    page = await harness.open('ppocr-det-shapes');
+    assert.deepEqual(await hook(page, 'edgeLabels()'), []);
+    await page.focus('#graph');
+    await page.keyboard.press('s');
+    const labels = await hook<string[]>(page, 'edgeLabels()');
+    const conv = withShapes.nodes.find((n) => n.op === 'Conv')!;
+    const out = withShapes.tensors[conv.outputs[0]!]!.shape!.join('×');
+    assert.equal(out, '1×16×160×160');
+    assert.ok(labels.includes(out), labels.slice(0, 5).join(' | '));
+    await page.keyboard.press('s');
+    assert.deepEqual(await hook(page, 'edgeLabels()'), []);
   });
 });

@@ -37,6 +37,8 @@ export interface RenderState {
   ops?: readonly (string | undefined)[];
   /** A fill colour per unit that overrides the category (the graph diff's added/removed/changed). */
   tints?: readonly (string | undefined)[];
+  /** Shape text per unit edge (pairs in graph.edges), drawn at full detail when present (the `s` key). */
+  edgeLabels?: readonly string[];
   heat: Float64Array | undefined;
   badged: ReadonlySet<number>;
   selected: number;
@@ -189,6 +191,7 @@ export class CanvasRenderer {
     ctx.stroke();
 
     const detail = detailAt(scale);
+    if (detail === 'full' && s.edgeLabels) this.drawEdgeLabels(s, x0, y0, x1, y1);
     const fonts = { title: theme.font, row: theme.font.replace(/^\d+px/, '11px') };
     ctx.textBaseline = 'middle';
     for (let u = 0; u < s.graph.units.length; u++) {
@@ -236,6 +239,27 @@ export class CanvasRenderer {
         ctx.arc(cx + w / 2, cy - h / 2, Math.max(5, 3 / scale), 0, Math.PI * 2);
         ctx.fill();
       }
+    }
+  }
+
+  /** Each edge's shape text beside the middle of its curve, where the edge is on screen. */
+  private drawEdgeLabels(s: RenderState, x0: number, y0: number, x1: number, y1: number): void {
+    const { ctx, theme } = this;
+    const { x, y } = s.layout;
+    const e = s.graph.edges;
+    ctx.font = theme.font.replace(/^\d+px/, '10px');
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.edge;
+    for (let i = 0; i < e.length; i += 2) {
+      const text = s.edgeLabels![i / 2];
+      if (!text) continue;
+      const a = e[i]!;
+      const b = e[i + 1]!;
+      const mx = (x[a]! + x[b]!) / 2;
+      const my = (y[a]! + (s.heights?.[a] ?? NODE_HEIGHT) / 2 + y[b]! - (s.heights?.[b] ?? NODE_HEIGHT) / 2) / 2;
+      if (mx < x0 || mx > x1 || my < y0 || my > y1) continue;
+      ctx.fillText(text, mx + 4, my);
     }
   }
 }
