@@ -265,6 +265,16 @@ function select(u: number, centre: boolean): void {
   redraw();
 }
 
+/**
+ * Enter on a group opens it; on a node it moves focus into the properties pane (already filled on selection),
+ * so the keyboard reaches its details as a click does. Backspace folds a node back into its scope group.
+ */
+function openUnit(u: number): void {
+  if (view?.units[u]?.nodeId === -1) return toggleGroup(u);
+  pane.tabIndex = -1;
+  pane.focus();
+}
+
 function toggleGroup(u: number): void {
   if (!graph || !view) return;
   const unit = view.units[u];
@@ -342,7 +352,8 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
     const next = selected < 0 ? 0 : neighbour(view, s.layout, selected, dir);
     if (next >= 0) select(next, true);
-  } else if (e.key === 'Enter' && selected >= 0) toggleGroup(selected);
+  } else if (e.key === 'Enter' && selected >= 0) openUnit(selected);
+  else if (e.key === 'Backspace' && selected >= 0 && view.units[selected]!.nodeId >= 0) toggleGroup(selected);
   else if (e.key === 'f') renderer.fit();
   else if (e.key === 's') {
     showEdgeShapes = !showEdgeShapes;
