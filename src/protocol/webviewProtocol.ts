@@ -43,6 +43,8 @@ export interface CompactNode {
   readonly attrs?: readonly KeyAttribute[];
   /** A Constant (or Identity/Cast of a weight) drawn as a row in its consumers' boxes, not as a box. */
   readonly folded?: true;
+  /** Set on the nodes of If/Loop/Scan bodies: the scope group (`If_3`) they start collapsed in. */
+  readonly subgraph?: string;
 }
 
 /** An edge from a producing node to a consuming node through one tensor. */

@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { compactGraph } from '../../src/engine/graph/compactGraph';
+import { ifModel } from '../support/models';
 import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
 import { syntheticGraph } from './support/syntheticGraph';
 
@@ -73,5 +75,22 @@ describe('keyboard and minimap navigation (headless Chromium)', function () {
       Math.abs(after.y - main.height / 2) < main.height / 2,
       `the last node is in view after the click (${after.y})`,
     );
+  });
+
+  it('shows an If body as a closed group that opens in place with Enter', async () => {
+    const graph = compactGraph(ifModel());
+    harness.addGraph('if-body', graph);
+    page = await harness.open('if-body');
+    // two_const, share_one, branch and the closed 'branch' group (one_const is folded into share_one).
+    assert.equal(await hook(page, 'visibleUnits()'), 4);
+    await page.locator('#search input').fill('then_mul');
+    assert.equal(await hook(page, 'selectedName()'), 'branch', 'the body node is found inside its closed group');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { __onnxTunerTest: { visibleUnits(): number } }).__onnxTunerTest.visibleUnits() === 5,
+    );
+    assert.equal(await hook(page, 'selectedName()'), 'then_mul');
   });
 });

@@ -55,9 +55,15 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
   const groups = groupTree(graph);
   const expanded = new Set<string>();
   let drawn = 0;
-  for (const n of graph.nodes) if (!n.folded) drawn++;
+  const bodies = new Set<string>();
+  for (const n of graph.nodes) {
+    if (!n.folded) drawn++;
+    if (n.subgraph) bodies.add(n.subgraph);
+  }
+  // If/Loop/Scan bodies start closed whatever the size: the main graph reads as the model's own flow.
+  const inBody = (key: string): boolean => bodies.has(key) || [...bodies].some((b) => key.startsWith(`${b}/`));
   if (drawn <= limit) {
-    for (const key of groups.keys()) expanded.add(key);
+    for (const key of groups.keys()) if (!inBody(key)) expanded.add(key);
     return expanded;
   }
   const topLevel = new Set(
@@ -70,6 +76,7 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
     frontier.sort((a, b) => groups.get(b)!.members - groups.get(a)!.members);
     const key = frontier.shift()!;
     const g = groups.get(key)!;
+    if (inBody(key)) continue;
     if (visible + g.childUnits.size - 1 > limit) continue;
     expanded.add(key);
     visible += g.childUnits.size - 1;

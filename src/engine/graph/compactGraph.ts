@@ -1,16 +1,17 @@
 /**
  * The compact graph description the webview draws (src/protocol/webviewProtocol.ts): node names, ops,
  * edges, name-scope paths and tensor types where known, never weights, so the model stays on the extension
- * host (DESIGN.md, Remote-SSH/WSL). Only the main graph is described; subgraphs of If/Loop/Scan are opened
- * from the properties pane later. Constants are marked folded and listed as rows of their consumers
+ * host (DESIGN.md, Remote-SSH/WSL). The main graph's nodes come first (ids = their index in the model), then
+ * the bodies of If/Loop/Scan nodes as groups (compactSubgraphs.ts). Constants are marked folded and listed as rows of their consumers
  * (foldWeights.ts), with each node's key attributes (keyAttributes.ts), so boxes read like Netron's.
  */
 import type { CompactEdge, CompactGraph, CompactNode, TensorInfo } from '../../protocol/webviewProtocol';
 import { dtypeName } from '../onnx/dtypes';
 import { int64ToNumber } from '../onnx/int64';
-import type { ModelProto, TypeProto } from '../onnx/types';
+import type { ModelProto, NodeProto, TypeProto } from '../onnx/types';
 import type { Lookup } from './scope';
 import type { ValueType } from './dims';
+import { compactSubgraphs } from './compactSubgraphs';
 import { foldWeights } from './foldWeights';
 import { keyAttributes } from './keyAttributes';
 
@@ -43,6 +44,14 @@ function infoFromValueType(name: string, vt: ValueType): TensorInfo {
  * inferred types; without it, types come from the model's own inputs/outputs/value_info and initializer dims.
  */
 export function compactGraph(model: ModelProto, shapes?: Lookup<ValueType>): CompactGraph {
+  return compactGraphWithProtos(model, shapes).graph;
+}
+
+/** The compact graph and the NodeProto of each of its nodes (main graph, then subgraph bodies), for details. */
+export function compactGraphWithProtos(
+  model: ModelProto,
+  shapes?: Lookup<ValueType>,
+): { graph: CompactGraph; protos: readonly NodeProto[] } {
   const graph = model.graph ?? {};
   const tensors: Record<string, TensorInfo> = Object.create(null) as Record<string, TensorInfo>;
   for (const init of graph.initializer ?? []) {
@@ -96,15 +105,19 @@ export function compactGraph(model: ModelProto, shapes?: Lookup<ValueType>): Com
         if (vt && (vt.dtype || vt.shape)) tensors[t] = infoFromValueType(t, vt);
       }
 
+  const sub = compactSubgraphs(nodes, graph.node ?? [], producer, tensors, nodes.length);
   const io = (list: typeof graph.input): TensorInfo[] =>
     (list ?? []).filter((v) => v.name).map((v) => tensors[v.name!] ?? { name: v.name! });
   const initNames = new Set((graph.initializer ?? []).map((i) => i.name));
   return {
-    name: graph.name ?? '',
-    nodes,
-    edges,
-    inputs: io((graph.input ?? []).filter((v) => !initNames.has(v.name))),
-    outputs: io(graph.output),
-    tensors,
+    graph: {
+      name: graph.name ?? '',
+      nodes: sub.nodes.length ? [...nodes, ...sub.nodes] : nodes,
+      edges: sub.edges.length ? [...edges, ...sub.edges] : edges,
+      inputs: io((graph.input ?? []).filter((v) => !initNames.has(v.name))),
+      outputs: io(graph.output),
+      tensors,
+    },
+    protos: sub.protos.length ? [...(graph.node ?? []), ...sub.protos] : (graph.node ?? []),
   };
 }

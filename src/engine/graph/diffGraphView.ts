@@ -61,8 +61,10 @@ function unionView(
   const unionOfA = new Int32Array(va.graph.nodes.length);
   const removed: CompactNode[] = [];
   const removedFromA: number[] = [];
+  // Bodies of If/Loop/Scan are matched with their owner only: B's bodies are drawn, A's are not diffed.
   va.graph.nodes.forEach((n, ia) => {
-    if (bOfA[ia]! >= 0) unionOfA[ia] = bOfA[ia]!;
+    if (n.subgraph) unionOfA[ia] = -1;
+    else if (bOfA[ia]! >= 0) unionOfA[ia] = bOfA[ia]!;
     else {
       unionOfA[ia] = nb + removed.length;
       removed.push({ ...n, id: nb + removed.length });
@@ -72,18 +74,26 @@ function unionView(
   const edges: CompactEdge[] = [...vb.graph.edges];
   const seen = new Set(edges.map((e) => `${e.from}>${e.to}`));
   for (const e of va.graph.edges) {
-    if (bOfA[e.from]! >= 0 && bOfA[e.to]! >= 0) continue; // both in B: B's own edges say how they connect now
     const from = unionOfA[e.from]!;
     const to = unionOfA[e.to]!;
+    // Both in B: B's own edges say how they connect now.
+    if (from < 0 || to < 0 || (from < nb && to < nb)) continue;
     if (seen.has(`${from}>${to}`)) continue;
     seen.add(`${from}>${to}`);
     edges.push({ from, to, tensor: e.tensor });
   }
   const status: DiffStatus[] = [];
   const notes: Record<number, readonly string[]> = {};
+  const counts = { same: 0, changed: 0, added: 0, removed: removed.length };
   for (let ib = 0; ib < nb; ib++) {
+    if (vb.graph.nodes[ib]!.subgraph) {
+      status.push('same');
+      continue;
+    }
     const c = changes.get(ib);
-    status.push(aOfB[ib]! < 0 ? 'added' : c ? 'changed' : 'same');
+    const st: DiffStatus = aOfB[ib]! < 0 ? 'added' : c ? 'changed' : 'same';
+    status.push(st);
+    counts[st]++;
     if (c) notes[ib] = c;
   }
   for (let k = 0; k < removed.length; k++) status.push('removed');
@@ -95,12 +105,10 @@ function unionView(
   };
   const details = [...vb.details, ...removedFromA.map((ia, k) => ({ ...va.details[ia]!, nodeId: nb + k }))];
   const nameInA = graph.nodes.map((n) => {
-    const ia = n.id < nb ? aOfB[n.id]! : removedFromA[n.id - nb]!;
+    const ia = n.id < nb ? (n.subgraph ? -1 : aOfB[n.id]!) : removedFromA[n.id - nb]!;
     return ia >= 0 ? va.graph.nodes[ia]!.name : null;
   });
   const nameInB = graph.nodes.map((n) => (n.id < nb ? n.name : null));
-  const counts = { same: 0, changed: 0, added: 0, removed: 0 };
-  for (const s of status) counts[s]++;
   return { graph, details, diff: { a: fileA, b: fileB, status, notes, counts }, nameInA, nameInB };
 }
 
