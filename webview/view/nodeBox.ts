@@ -79,6 +79,7 @@ export function drawBox(
   if (detail !== 'full' || !rows.length) return;
   ctx.font = fonts.row;
   ctx.textAlign = 'left';
-  ctx.fillStyle = style.text;
+  // On a heat or diff colour the rows need the same dark text as the title.
+  ctx.fillStyle = style.filled ? style.headerText : style.text;
   rows.forEach((r, i) => ctx.fillText(r.text, x + 6, y + HEADER_HEIGHT + 2 + ROW_HEIGHT * (i + 0.5), w - 10));
 }

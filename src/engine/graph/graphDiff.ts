@@ -13,6 +13,7 @@
 import { dtypeName } from '../onnx/dtypes';
 import { int64ToNumber } from '../onnx/int64';
 import type { AttributeProto, GraphProto, NodeProto, TensorProto } from '../onnx/types';
+import { inputSlot } from './foldWeights';
 
 export type DiffStatus = 'same' | 'added' | 'removed' | 'changed';
 
@@ -69,11 +70,30 @@ function attrKey(a: AttributeProto): string {
   return '';
 }
 
-/** A weight as `int8⟨16×3×3×3⟩`, seen through Identity/Cast/DequantizeLinear; undefined for activations. */
-function weightOf(ix: Indexed, tensor: string, depth = 0): string | undefined {
+interface Weight {
+  readonly dtype: string;
+  readonly dims: string;
+  /** The op the weight is read through (DequantizeLinear, Cast), if any. */
+  readonly via?: string;
+  readonly text: string;
+}
+
+function weight(t: TensorProto, via?: string): Weight {
+  const dtype = dtypeName(t.data_type);
+  const dims = (t.dims ?? []).map(int64ToNumber).join('×');
+  return { dtype, dims, ...(via ? { via } : {}), text: `${dtype}⟨${dims}⟩${via ? ` via ${via}` : ''}` };
+}
+
+/** `float32 → int8 via DequantizeLinear` when the shape is kept, else both with their shapes (pruned). */
+function weightChange(a: Weight, b: Weight): string {
+  const via = b.via ? ` via ${b.via}` : '';
+  return a.dims === b.dims ? `${a.dtype} → ${b.dtype}${via}` : `${a.dtype}⟨${a.dims}⟩ → ${b.dtype}⟨${b.dims}⟩${via}`;
+}
+
+/** A weight (initializer or Constant), seen through Identity/Cast/DequantizeLinear; undefined for activations. */
+function weightOf(ix: Indexed, tensor: string, depth = 0): Weight | undefined {
   const init = ix.inits.get(tensor);
-  const text = (t: TensorProto): string => `${dtypeName(t.data_type)}⟨${(t.dims ?? []).map(int64ToNumber).join('×')}⟩`;
-  if (init) return text(init);
+  if (init) return weight(init);
   const p = ix.producer.get(tensor);
   if (p === undefined || depth > 3) return undefined;
   const n = ix.nodes[p]!;
@@ -81,14 +101,14 @@ function weightOf(ix: Indexed, tensor: string, depth = 0): string | undefined {
   switch (n.op_type) {
     case 'Constant': {
       const t = n.attribute?.find((a) => a.name === 'value')?.t;
-      return t ? text(t) : undefined;
+      return t ? weight(t) : undefined;
     }
     case 'Identity':
       return src ? weightOf(ix, src, depth + 1) : undefined;
     case 'Cast':
     case 'DequantizeLinear': {
       const inner = src ? weightOf(ix, src, depth + 1) : undefined;
-      return inner && `${inner} via ${n.op_type}`;
+      return inner && { ...inner, via: n.op_type, text: `${inner.dtype}⟨${inner.dims}⟩ via ${n.op_type}` };
     }
     default:
       return undefined;
@@ -109,11 +129,12 @@ function compare(a: Indexed, b: Indexed, ia: number, ib: number, dtA?: DtypeOf, 
   for (let i = 0; i < count; i++) {
     const wa = na.input?.[i] ? weightOf(a, na.input[i]!) : undefined;
     const wb = nb.input?.[i] ? weightOf(b, nb.input[i]!) : undefined;
-    if (wa && wb && wa !== wb) out.push(`weight ${i}: ${wa} → ${wb}`);
+    if (wa && wb && wa.text !== wb.text) out.push(`${inputSlot(na.op_type ?? '', i)}: ${weightChange(wa, wb)}`);
   }
   const oa = na.output?.[0] ? dtA?.(na.output[0]) : undefined;
   const ob = nb.output?.[0] ? dtB?.(nb.output[0]) : undefined;
-  if (oa !== undefined && ob !== undefined && oa !== ob) out.push(`dtype ${oa} → ${ob}`);
+  // A new op says more than its output type (ConvInteger's int32): the dtype note is for same-op pairs (fp16).
+  if (oa !== undefined && ob !== undefined && oa !== ob && na.op_type === nb.op_type) out.push(`dtype ${oa} → ${ob}`);
   return out;
 }
 
