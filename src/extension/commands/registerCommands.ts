@@ -109,7 +109,14 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     const b = asUri(other) ?? (await pickModel(`Compare the graph of ${path.basename(a.fsPath)} with… (B)`));
     if (!b) return undefined;
     const view = jobs.run('graphDiff', { a: a.fsPath, b: b.fsPath, dims: readSettings(a).runtime.dims });
-    return showGraphDiff(context.extensionUri, a, b, view, () => ({ a: store.get(a), b: store.get(b) }));
+    return showGraphDiff(
+      context.extensionUri,
+      a,
+      b,
+      view,
+      () => ({ a: store.get(a), b: store.get(b) }),
+      store.onDidChange,
+    );
   });
 
   const textSummary = guarded('Open as Text Summary', async (arg?: unknown) => {

@@ -21,6 +21,7 @@ export function showGraphDiff(
   b: vscode.Uri,
   view: Promise<GraphDiffView>,
   profiles: () => { a?: LayerCostReport; b?: LayerCostReport },
+  profilesChanged: vscode.Event<vscode.Uri>,
 ): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel(
     GRAPH_DIFF_VIEW_TYPE,
@@ -73,6 +74,12 @@ export function showGraphDiff(
       }
     }),
     vscode.window.onDidChangeActiveColorTheme((t) => ready && post({ type: 'theme', kind: themeKind(t.kind) })),
+    // A profile of either model arriving later adds the latency deltas (the page lays out again with them).
+    profilesChanged((uri) => {
+      const p = profiles();
+      if (loaded && ready && p.a && p.b && [a.toString(), b.toString()].includes(uri.toString()))
+        post({ type: 'graphDiff', diff: withLatencyDeltas(loaded, p.a, p.b) });
+    }),
   ];
   panel.onDidDispose(() => subs.forEach((s) => s.dispose()));
   return panel;
