@@ -119,4 +119,18 @@ describe('folded boxes and level of detail (headless Chromium)', function () {
     await page.keyboard.press('s');
     assert.deepEqual(await hook(page, 'edgeLabels()'), []);
   });
+
+  it("colours an op's category from the theme's chart variable (as high-contrast themes set it)", async () => {
+    page = await harness.open('ppocr-det-folded');
+    // What VS Code does on a theme change: new variables, a new body class (the page re-reads its colours).
+    await page.evaluate(`(() => {
+      document.documentElement.style.setProperty('--vscode-charts-blue', '#ff00ff');
+      document.body.className = 'vscode-high-contrast';
+    })()`);
+    await page.click('#fit');
+    await page.waitForTimeout(150);
+    const conv = graph.nodes.find((n) => n.op === 'Conv')!;
+    const at = await hook<{ x: number; y: number }>(page, `unitOnScreen(${JSON.stringify(conv.name)})`);
+    assert.deepEqual(await pixel(page, at.x, at.y), [255, 0, 255]);
+  });
 });
