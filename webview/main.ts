@@ -10,6 +10,7 @@ import {
   HEAT_MAP_METRICS,
   isHeatMapMetric,
   type CompactGraph,
+  type GraphDiffOverlay,
   type GraphSettings,
   type HeatMapMetric,
   type HostToWebview,
@@ -28,6 +29,10 @@ import { readTheme } from './view/theme';
 import { expandGroup, initialExpanded, visibleGraph, type VisibleGraph } from './view/visibleGraph';
 import { cycleMatch, searchUnits } from './view/search';
 import { neighbour, type Direction } from './view/navigation';
+import { boxSizes } from './view/nodeRows';
+import { detailAt } from './view/nodeBox';
+import { diffRows, diffSummary, diffTints, readDiffColours } from './view/diffOverlay';
+import { edgeLabels } from './view/edgeLabels';
 
 interface TestHook {
   initReceivedAt: number;
@@ -42,6 +47,16 @@ interface TestHook {
   zoom(): number;
   labelsShown(): boolean;
   onScreen(nodeName: string): boolean;
+  /** Text rows drawn in the box of the unit that shows node `nodeName` (attributes, folded weights). */
+  unitRows(nodeName: string): string[];
+  /** Where that unit's box is on the canvas, in CSS pixels (centre, size), at the current zoom. */
+  unitOnScreen(nodeName: string): { x: number; y: number; w: number; h: number };
+  /** The shape labels drawn on edges (empty unless toggled on with `s`). */
+  edgeLabels(): string[];
+  /** The diff colour of the unit that shows node `nodeName` ('none' outside Compare Graphs). */
+  tint(nodeName: string): string;
+  /** The level of detail at the current zoom: 'full', 'title' or 'shape'. */
+  detail(): string;
   /** Fits, zooms to `zoom` (0: stay at fit), pans `frames` times; returns the mean draw time per frame in ms. */
   panFrames(frames: number, zoom: number): Promise<number>;
 }
@@ -70,7 +85,12 @@ let matches = new Set<number>();
 let matchOrder: number[] = [];
 let detailsRequest = 0;
 const details = new Map<number, NodeDetails>();
-let layoutClient: Promise<LayoutClient> | undefined;
+/** Set in the Compare Graphs view: colours and notes over the union graph (arrives before Init). */
+let diff: GraphDiffOverlay | undefined;
+/** Shape labels on edges, toggled with the `s` key. */
+let showEdgeShapes = false;
+/** Started now, not at Init: fetching the worker's script and starting it overlaps the handshake. */
+const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.dataset.layoutWorker);
 /** Settles when the latest Init's layout is drawn. */
 let laidOut: Promise<void> = Promise.resolve();
 
@@ -90,6 +110,21 @@ const hook: TestHook = {
   zoom: () => renderer.scale,
   labelsShown: () => renderer.labelsShown,
   onScreen: (name) => renderer.isOnScreen(unitByName(name)),
+  unitRows: (name) => renderer.current?.rows?.[unitByName(name)]?.map((r) => r.text) ?? [],
+  unitOnScreen: (name) => {
+    const u = unitByName(name);
+    const s = renderer.current!;
+    const k = renderer.scale;
+    return {
+      x: s.layout.x[u]! * k + renderer.tx,
+      y: s.layout.y[u]! * k + renderer.ty,
+      w: s.widths[u]! * k,
+      h: renderer.height(u) * k,
+    };
+  },
+  detail: () => detailAt(renderer.scale),
+  edgeLabels: () => [...(renderer.current?.edgeLabels ?? [])],
+  tint: (name) => renderer.current?.tints?.[unitByName(name)] ?? 'none',
   panFrames: async (frames, zoom) => {
     renderer.fit();
     if (zoom > 0) renderer.zoomAt(zoom / renderer.scale, canvas.clientWidth / 2, canvas.clientHeight / 2);
@@ -147,6 +182,10 @@ function onHostMessage(m: HostToWebview): void {
       });
       break;
     }
+    case 'graphDiff':
+      diff = m.diff;
+      if (graph) void relayout(true);
+      break;
     case 'theme':
       renderer.theme = readTheme();
       overview.invalidate();
@@ -174,26 +213,38 @@ async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
   await relayout(true);
 }
 
-function unitWidth(label: string): number {
-  return Math.min(220, Math.max(70, label.length * 7 + 24));
-}
-
 async function relayout(fit: boolean): Promise<void> {
   if (!graph) return;
   view = visibleGraph(graph, expanded);
-  const widths = Float64Array.from(view.units, (u) =>
-    unitWidth(u.nodeId < 0 ? `▸ ${u.label} (${u.members.length})` : u.label),
-  );
-  const client = await (layoutClient ??= LayoutClient.create(document.body.dataset.layoutWorker));
-  const layout = await client.layout({ widths: widths.slice(), edges: view.edges.slice(), nodeHeight: NODE_HEIGHT });
+  const { widths, heights, rows } = boxSizes(graph, view.units, diff && diffRows(view, diff));
+  const client = await layoutClient;
+  const layout = await client.layout({
+    widths: widths.slice(),
+    heights: heights.slice(),
+    edges: view.edges.slice(),
+    nodeHeight: NODE_HEIGHT,
+  });
   hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
   selected = -1;
   matches = new Set();
   matchOrder = [];
-  renderer.setState({ graph: view, layout, widths, heat: undefined, badged: new Set(), selected, matches });
+  const ops = view.units.map((u) => (u.nodeId < 0 ? undefined : graph!.nodes[u.nodeId]!.op));
+  renderer.setState({
+    graph: view,
+    layout,
+    widths,
+    heights,
+    rows,
+    ops,
+    heat: undefined,
+    badged: new Set(),
+    selected,
+    matches,
+  });
   redraw();
   if (fit) renderer.showStart(startUnits(graph, view));
-  $('status').textContent = `${graph.nodes.length} nodes, ${view.units.length} shown`;
+  $('status').textContent =
+    `${graph.nodes.length} nodes, ${view.units.length} shown${diff ? ` · ${diffSummary(diff)}` : ''}`;
 }
 
 /** The units that read the model's inputs (where a reader starts), else the topmost unit. */
@@ -215,6 +266,8 @@ function redraw(): void {
   const names = graph.nodes.map((n) => n.name);
   const members = view.units.map((u) => u.members);
   s.heat = overlay && heatToggle.checked ? unitHeat(members, names, nodeCosts(overlay, metric)) : undefined;
+  s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
+  s.edgeLabels = showEdgeShapes ? edgeLabels(graph, view) : undefined;
   s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
   s.selected = selected;
   s.matches = matches;
@@ -265,6 +318,16 @@ function select(u: number, centre: boolean): void {
   }
   if (centre) renderer.centreOn(u);
   redraw();
+}
+
+/**
+ * Enter on a group opens it; on a node it moves focus into the properties pane (already filled on selection),
+ * so the keyboard reaches its details as a click does. Backspace folds a node back into its scope group.
+ */
+function openUnit(u: number): void {
+  if (view?.units[u]?.nodeId === -1) return toggleGroup(u);
+  pane.tabIndex = -1;
+  pane.focus();
 }
 
 function toggleGroup(u: number): void {
@@ -348,8 +411,13 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
     const next = selected < 0 ? 0 : neighbour(view, s.layout, selected, dir);
     if (next >= 0) select(next, true);
-  } else if (e.key === 'Enter' && selected >= 0) toggleGroup(selected);
+  } else if (e.key === 'Enter' && selected >= 0) openUnit(selected);
+  else if (e.key === 'Backspace' && selected >= 0 && view.units[selected]!.nodeId >= 0) toggleGroup(selected);
   else if (e.key === 'f') renderer.fit();
+  else if (e.key === 's') {
+    showEdgeShapes = !showEdgeShapes;
+    redraw();
+  }
 });
 searchBox.addEventListener('input', () => {
   if (!graph || !view) return;

@@ -12,6 +12,20 @@ export interface TensorInfo {
   readonly shape?: readonly (number | string | null)[];
 }
 
+/** A weight or constant input drawn as a row inside its consumer's box: the input's spec name and the tensor. */
+export interface WeightRow {
+  /** Input name from the operator spec (`W`, `B`, `shape`), or `in2` where unknown. */
+  readonly slot: string;
+  /** Tensor name; its type (shape, dtype) is in `CompactGraph.tensors` where known. */
+  readonly tensor: string;
+}
+
+/** An attribute shown inside a node's box (kernel, stride, perm, axis …), as short text. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly value: string;
+}
+
 export interface CompactNode {
   /** Index into `CompactGraph.nodes`; stable for the lifetime of one Init. */
   readonly id: number;
@@ -23,6 +37,14 @@ export interface CompactNode {
   readonly outputs: readonly string[];
   /** Name-scope path from the node name split on '/', without the leaf (e.g. ['encoder','layer.3']). */
   readonly scope: readonly string[];
+  /** Weights and constants this node reads, drawn as rows in its box (issue 17). */
+  readonly weights?: readonly WeightRow[];
+  /** Key attributes drawn in its box, in order; the properties pane has them all. */
+  readonly attrs?: readonly KeyAttribute[];
+  /** A Constant (or Identity/Cast of a weight) drawn as a row in its consumers' boxes, not as a box. */
+  readonly folded?: true;
+  /** Set on the nodes of If/Loop/Scan bodies: the scope group (`If_3`) they start collapsed in. */
+  readonly subgraph?: string;
 }
 
 /** An edge from a producing node to a consuming node through one tensor. */
@@ -89,6 +111,29 @@ export interface NodeDetails {
   readonly memoryBytes?: number;
 }
 
+/** A node's place in a two-model diff: in both and equal, only in B, only in A, or in both with changes. */
+export type DiffStatus = 'same' | 'added' | 'removed' | 'changed';
+
+/**
+ * The "Compare Graphs" view (issue 17): the Init graph is the union of B's nodes and A's removed ones, and this
+ * says which is which. Sent before Init, so the first layout already has the notes in the boxes.
+ */
+export interface GraphDiffOverlay {
+  /** File names of the original (A) and the compared model (B). */
+  readonly a: string;
+  readonly b: string;
+  /** Per CompactNode.id of the union graph. */
+  readonly status: readonly DiffStatus[];
+  /** What changed, and the latency delta once both models are profiled, per node id (as text rows). */
+  readonly notes: Readonly<Record<number, readonly string[]>>;
+  readonly counts: {
+    readonly same: number;
+    readonly changed: number;
+    readonly added: number;
+    readonly removed: number;
+  };
+}
+
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 export type HostToWebview =
@@ -98,6 +143,7 @@ export type HostToWebview =
   | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }
   | { readonly type: 'revealNode'; readonly nodeName: string }
   | { readonly type: 'theme'; readonly kind: ThemeKind }
+  | { readonly type: 'graphDiff'; readonly diff: GraphDiffOverlay }
   | { readonly type: 'error'; readonly message: string; readonly requestId?: number }
   /** The model could not be opened: the page shows a centred error state instead of an empty canvas. */
   | { readonly type: 'loadError'; readonly message: string };

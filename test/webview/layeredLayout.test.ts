@@ -48,6 +48,38 @@ describe('layered layout', () => {
     );
   });
 
+  it('gives boxes of different heights (rows of weights) room: an edge always leaves the bottom above the top it enters', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 40 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 100 }),
+              fc.array(fc.integer({ min: 32, max: 160 }), { minLength: n, maxLength: n }),
+            ),
+          ),
+        ([n, pairs, heights]) => {
+          const edges = pairs.filter(([a, b]) => a !== b).flatMap(([a, b]) => [Math.min(a, b), Math.max(a, b)]);
+          const h = Float64Array.from(heights);
+          const r = layeredLayout({
+            widths: new Float64Array(n).fill(80),
+            heights: h,
+            edges: Int32Array.from(edges),
+            nodeHeight: H,
+          });
+          for (let i = 0; i < edges.length; i += 2) {
+            const [a, b] = [edges[i]!, edges[i + 1]!];
+            assert.ok(r.y[a]! + h[a]! / 2 < r.y[b]! - h[b]! / 2, `edge ${a}→${b}: boxes touch`);
+          }
+          for (let u = 0; u < n; u++) assert.ok(r.y[u]! - h[u]! / 2 >= 0 && r.y[u]! + h[u]! / 2 <= r.height);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('terminates on cycles (collapsed groups can create them) and places every unit', () => {
     const r = layeredLayout({
       widths: Float64Array.from([50, 50, 50]),

@@ -1,9 +1,15 @@
 /**
  * Stand-in for the extension host on the standalone page (dist/webviewStub.js): answers the protocol from a JSON
- * graph file named by `?graph=URL` ({ graph, settings? }). Tests and benchmarks drive further host messages with
+ * graph file named by `?graph=URL` ({ graph, settings?, diff? }). Tests and benchmarks drive further host messages with
  * `window.__onnxTunerHost.send(message)` and read what the webview posted from `window.__onnxTunerHost.sent`.
  */
-import type { CompactGraph, GraphSettings, HostToWebview, WebviewToHost } from '../../src/protocol/webviewProtocol';
+import type {
+  CompactGraph,
+  GraphDiffOverlay,
+  GraphSettings,
+  HostToWebview,
+  WebviewToHost,
+} from '../../src/protocol/webviewProtocol';
 
 interface StubHost {
   sent: WebviewToHost[];
@@ -19,8 +25,14 @@ async function answer(m: WebviewToHost): Promise<void> {
   if (m.type === 'ready') {
     const url = new URLSearchParams(location.search).get('graph');
     if (!url) return send({ type: 'error', message: 'standalone page: pass ?graph=URL' });
-    const file = (await (await fetch(url)).json()) as { graph: CompactGraph; settings?: GraphSettings };
+    const file = (await (await fetch(url)).json()) as {
+      graph: CompactGraph;
+      settings?: GraphSettings;
+      diff?: GraphDiffOverlay;
+    };
     graph = file.graph;
+    // As the Compare Graphs panel does: the diff overlay first, then the union graph.
+    if (file.diff) send({ type: 'graphDiff', diff: file.diff });
     send({ type: 'init', graph, settings: file.settings ?? { heatMapMetric: 'latency', collapseAbove: 1500 } });
   } else if (m.type === 'nodeDetailsRequest' && graph) {
     const node = graph.nodes[m.nodeId];

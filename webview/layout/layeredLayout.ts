@@ -11,6 +11,8 @@ export interface LayoutInput {
   /** Edges as pairs [from0, to0, from1, to1, ...] over unit indices. */
   readonly edges: Int32Array;
   readonly nodeHeight: number;
+  /** Height of each unit where boxes differ (rows of weights and attributes); `nodeHeight` for all otherwise. */
+  readonly heights?: Float64Array;
 }
 
 export interface LayoutResult {
@@ -175,14 +177,20 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
       placeRow(row, want, input.widths, x);
     }
   }
+  // y: each layer is as tall as its tallest box; boxes are centred in their layer's band.
+  const band = new Float64Array(layers).fill(input.nodeHeight);
+  const h = input.heights;
+  if (h) for (let u = 0; u < n; u++) band[layer[u]!] = Math.max(band[layer[u]!]!, h[u]!);
+  const top = new Float64Array(layers + 1);
+  for (let l = 0; l < layers; l++) top[l + 1] = top[l]! + band[l]! + GAP_Y;
   let minX = Infinity;
   let maxX = -Infinity;
   for (let u = 0; u < n; u++) {
-    y[u] = layer[u]! * (input.nodeHeight + GAP_Y) + input.nodeHeight / 2;
+    y[u] = top[layer[u]!]! + band[layer[u]!]! / 2;
     minX = Math.min(minX, x[u]! - input.widths[u]! / 2);
     maxX = Math.max(maxX, x[u]! + input.widths[u]! / 2);
   }
   if (n === 0) return { x, y, layer, width: 0, height: 0 };
   for (let u = 0; u < n; u++) x[u] = x[u]! - minX;
-  return { x, y, layer, width: maxX - minX, height: layers * (input.nodeHeight + GAP_Y) };
+  return { x, y, layer, width: maxX - minX, height: top[layers]! };
 }

@@ -1,14 +1,17 @@
 /**
- * Draws the laid-out graph on a canvas with pan/zoom. Only what intersects the viewport is drawn, labels are
- * dropped below a zoom threshold and edges are batched into one path per style, which keeps 30k-node graphs
- * smooth. Text goes through fillText, so node names are never parsed as HTML.
+ * Draws the laid-out graph on a canvas with pan/zoom. Only what intersects the viewport is drawn, the level of
+ * detail follows the zoom (nodeBox.ts: rows, then titles, then plain shapes), and edges are batched into one
+ * path one device pixel wide, which keeps 30k-node graphs smooth and fit-to-screen crisp. Text goes through
+ * fillText, so node names are never parsed as HTML.
  */
 import type { LayoutResult } from '../layout/layeredLayout';
 import { heatColour } from './heatMap';
+import { detailAt, drawBox } from './nodeBox';
+import { unitTitle, type RowText } from './nodeRows';
+import { opCategory, readCategoryColours, type CategoryColours } from './opCategory';
 import type { VisibleGraph } from './visibleGraph';
 
 export const NODE_HEIGHT = 32;
-const LABEL_MIN_SCALE = 0.35;
 /** The zoom of the first view of a graph too big to fit readably: labels at a comfortable size. */
 export const READABLE_SCALE = 0.8;
 
@@ -28,6 +31,16 @@ export interface RenderState {
   graph: VisibleGraph;
   layout: LayoutResult;
   widths: Float64Array;
+  /** Box heights per unit (rows of weights and attributes); NODE_HEIGHT for all when absent. */
+  heights?: Float64Array;
+  /** Rows drawn in each unit's box when zoomed in (nodeRows.ts). */
+  rows?: readonly (readonly RowText[])[];
+  /** Op type per unit (category colour); units that are groups have none. */
+  ops?: readonly (string | undefined)[];
+  /** A fill colour per unit that overrides the category (the graph diff's added/removed/changed). */
+  tints?: readonly (string | undefined)[];
+  /** Shape text per unit edge (pairs in graph.edges), drawn at full detail when present (the `s` key). */
+  edgeLabels?: readonly string[];
   heat: Float64Array | undefined;
   badged: ReadonlySet<number>;
   selected: number;
@@ -43,14 +56,34 @@ export class CanvasRenderer {
   lastDrawMs = 0;
   private readonly ctx: CanvasRenderingContext2D;
   private pending = false;
+  private themeNow: Theme;
+  /** Op-category colours of the current theme, read with it. */
+  categories: CategoryColours;
   onFrame: (() => void) | undefined;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
     private state: RenderState | undefined,
-    public theme: Theme,
+    theme: Theme,
   ) {
     this.ctx = canvas.getContext('2d', { alpha: false })!;
+    this.themeNow = theme;
+    this.categories = readCategoryColours(getComputedStyle(document.body));
+  }
+
+  get theme(): Theme {
+    return this.themeNow;
+  }
+
+  /** A new theme also re-reads the category colours, from the same VS Code theme variables. */
+  set theme(t: Theme) {
+    this.themeNow = t;
+    this.categories = readCategoryColours(getComputedStyle(document.body));
+  }
+
+  /** Height of unit `u`'s box. */
+  height(u: number): number {
+    return this.state?.heights?.[u] ?? NODE_HEIGHT;
   }
 
   setState(state: RenderState): void {
@@ -126,7 +159,7 @@ export class CanvasRenderer {
 
   /** Whether labels are drawn at the current zoom. */
   get labelsShown(): boolean {
-    return this.scale >= LABEL_MIN_SCALE;
+    return detailAt(this.scale) !== 'shape';
   }
 
   centreOn(unit: number): void {
@@ -153,7 +186,7 @@ export class CanvasRenderer {
     const gx = (px - this.tx) / this.scale;
     const gy = (py - this.ty) / this.scale;
     for (let u = 0; u < s.graph.units.length; u++)
-      if (Math.abs(gx - s.layout.x[u]!) <= s.widths[u]! / 2 && Math.abs(gy - s.layout.y[u]!) <= NODE_HEIGHT / 2)
+      if (Math.abs(gx - s.layout.x[u]!) <= s.widths[u]! / 2 && Math.abs(gy - s.layout.y[u]!) <= this.height(u) / 2)
         return u;
     return -1;
   }
@@ -167,13 +200,14 @@ export class CanvasRenderer {
     const s = this.state;
     this.drawnUnits = 0;
     if (!s) return;
-    ctx.setTransform(dpr * this.scale, 0, 0, dpr * this.scale, dpr * this.tx, dpr * this.ty);
-    const x0 = -this.tx / this.scale;
-    const y0 = -this.ty / this.scale;
-    const x1 = x0 + canvas.width / dpr / this.scale;
-    const y1 = y0 + canvas.height / dpr / this.scale;
+    const scale = this.scale;
+    ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * this.tx, dpr * this.ty);
+    const x0 = -this.tx / scale;
+    const y0 = -this.ty / scale;
+    const x1 = x0 + canvas.width / dpr / scale;
+    const y1 = y0 + canvas.height / dpr / scale;
     const { x, y } = s.layout;
-    const h2 = NODE_HEIGHT / 2;
+    const half = (u: number): number => (s.heights?.[u] ?? NODE_HEIGHT) / 2;
 
     ctx.beginPath();
     const e = s.graph.edges;
@@ -181,50 +215,89 @@ export class CanvasRenderer {
       const a = e[i]!;
       const b = e[i + 1]!;
       const ax = x[a]!;
-      const ay = y[a]! + h2;
+      const ay = y[a]! + half(a);
       const bx = x[b]!;
-      const by = y[b]! - h2;
+      const by = y[b]! - half(b);
       if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1) continue;
       const my = (ay + by) / 2;
       ctx.moveTo(ax, ay);
       ctx.bezierCurveTo(ax, my, bx, my, bx, by);
     }
     ctx.strokeStyle = theme.edge;
-    ctx.lineWidth = 1 / Math.max(this.scale, 0.5);
+    // One CSS pixel whatever the zoom: thinner lines anti-alias into a faint haze when zoomed out.
+    ctx.lineWidth = 1 / scale;
     ctx.stroke();
 
-    const labels = this.labelsShown;
-    ctx.font = theme.font;
-    ctx.textAlign = 'center';
+    const detail = detailAt(scale);
+    if (detail === 'full' && s.edgeLabels) this.drawEdgeLabels(s, x0, y0, x1, y1);
+    const fonts = { title: theme.font, row: theme.font.replace(/^\d+px/, '11px') };
     ctx.textBaseline = 'middle';
     for (let u = 0; u < s.graph.units.length; u++) {
-      const w2 = s.widths[u]! / 2;
+      const w = s.widths[u]!;
+      const h = s.heights?.[u] ?? NODE_HEIGHT;
       const cx = x[u]!;
       const cy = y[u]!;
-      if (cx + w2 < x0 || cx - w2 > x1 || cy + h2 < y0 || cy - h2 > y1) continue;
+      if (cx + w / 2 < x0 || cx - w / 2 > x1 || cy + h / 2 < y0 || cy - h / 2 > y1) continue;
       this.drawnUnits++;
       const unit = s.graph.units[u]!;
       const heat = s.heat?.[u];
       const hot = heat !== undefined && !Number.isNaN(heat);
-      ctx.fillStyle = hot ? heatColour(heat) : unit.nodeId < 0 ? theme.groupFill : theme.nodeFill;
-      ctx.fillRect(cx - w2, cy - h2, w2 * 2, NODE_HEIGHT);
+      const tint = s.tints?.[u];
+      const op = s.ops?.[u];
+      const group = unit.nodeId < 0;
+      const accent = hot
+        ? heatColour(heat)
+        : (tint ?? (group ? theme.groupFill : this.categories[opCategory(op ?? unit.label)]));
       const selected = u === s.selected;
-      if (selected || s.matches.has(u) || unit.nodeId < 0 || this.scale > 0.2) {
-        ctx.lineWidth = selected ? 3 : 1;
-        ctx.strokeStyle = selected || s.matches.has(u) ? theme.focus : theme.border;
-        ctx.strokeRect(cx - w2, cy - h2, w2 * 2, NODE_HEIGHT);
-      }
+      const focused = selected || s.matches.has(u);
+      drawBox(
+        ctx,
+        detail,
+        scale,
+        cx,
+        cy,
+        w,
+        h,
+        unitTitle(unit),
+        s.rows?.[u] ?? [],
+        {
+          accent,
+          filled: hot || tint !== undefined || group,
+          body: theme.nodeFill,
+          text: theme.foreground,
+          headerText: hot ? '#1e1e1e' : group ? theme.foreground : theme.background,
+          border: focused ? theme.focus : theme.border,
+          borderWidth: selected ? 3 : focused ? 2 : 1,
+        },
+        fonts,
+      );
       if (s.badged.has(u)) {
         ctx.fillStyle = theme.badge;
         ctx.beginPath();
-        ctx.arc(cx + w2, cy - h2, 5, 0, Math.PI * 2);
+        ctx.arc(cx + w / 2, cy - h / 2, Math.max(5, 3 / scale), 0, Math.PI * 2);
         ctx.fill();
       }
-      if (labels) {
-        ctx.fillStyle = hot ? '#1e1e1e' : theme.foreground;
-        const text = unit.nodeId < 0 ? `▸ ${unit.label} (${unit.members.length})` : unit.label;
-        ctx.fillText(text, cx, cy, w2 * 2 - 8);
-      }
+    }
+  }
+
+  /** Each edge's shape text beside the middle of its curve, where the edge is on screen. */
+  private drawEdgeLabels(s: RenderState, x0: number, y0: number, x1: number, y1: number): void {
+    const { ctx, theme } = this;
+    const { x, y } = s.layout;
+    const e = s.graph.edges;
+    ctx.font = theme.font.replace(/^\d+px/, '10px');
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillStyle = theme.edge;
+    for (let i = 0; i < e.length; i += 2) {
+      const text = s.edgeLabels![i / 2];
+      if (!text) continue;
+      const a = e[i]!;
+      const b = e[i + 1]!;
+      const mx = (x[a]! + x[b]!) / 2;
+      const my = (y[a]! + (s.heights?.[a] ?? NODE_HEIGHT) / 2 + y[b]! - (s.heights?.[b] ?? NODE_HEIGHT) / 2) / 2;
+      if (mx < x0 || mx > x1 || my < y0 || my > y1) continue;
+      ctx.fillText(text, mx + 4, my);
     }
   }
 }

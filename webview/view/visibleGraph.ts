@@ -3,7 +3,9 @@
  * names' '/' scopes (`/encoder/layer.3/attention/MatMul` sits in encoder > encoder/layer.3 > ...). Big graphs
  * start collapsed, then the largest groups are opened until a handful of units show (never past a limit), so
  * the first view is the model's parts — `features.0` … `features.7`, `norm`, `head` — rather than one box, or
- * hundreds of small ones that only read at a zoom where nothing else fits.
+ * hundreds of small ones that only read at a zoom where nothing else fits. Folded constants
+ * (CompactNode.folded) are no unit of their own: they belong to the unit of their first consumer, where their
+ * row is drawn.
  */
 import type { CompactGraph } from '../../src/protocol/webviewProtocol';
 
@@ -35,6 +37,7 @@ interface GroupInfo {
 export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
   const groups = new Map<string, GroupInfo>();
   for (const node of graph.nodes) {
+    if (node.folded) continue;
     let key = '';
     node.scope.forEach((part, depth) => {
       key = depth === 0 ? part : `${key}/${part}`;
@@ -58,11 +61,21 @@ export const INITIAL_UNITS = 24;
 export function initialExpanded(graph: CompactGraph, limit: number): Set<string> {
   const groups = groupTree(graph);
   const expanded = new Set<string>();
-  if (graph.nodes.length <= limit) {
-    for (const key of groups.keys()) expanded.add(key);
+  let drawn = 0;
+  const bodies = new Set<string>();
+  for (const n of graph.nodes) {
+    if (!n.folded) drawn++;
+    if (n.subgraph) bodies.add(n.subgraph);
+  }
+  // If/Loop/Scan bodies start closed whatever the size: the main graph reads as the model's own flow.
+  const inBody = (key: string): boolean => bodies.has(key) || [...bodies].some((b) => key.startsWith(`${b}/`));
+  if (drawn <= limit) {
+    for (const key of groups.keys()) if (!inBody(key)) expanded.add(key);
     return expanded;
   }
-  const topLevel = new Set(graph.nodes.map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)));
+  const topLevel = new Set(
+    graph.nodes.filter((n) => !n.folded).map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)),
+  );
   let visible = topLevel.size;
   const frontier = [...topLevel].filter((k) => k.startsWith('g:')).map((k) => k.slice(2));
   while (frontier.length && visible < INITIAL_UNITS) {
@@ -71,6 +84,7 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
     frontier.sort((a, b) => depth(a) - depth(b) || groups.get(b)!.members - groups.get(a)!.members);
     const key = frontier.shift()!;
     const g = groups.get(key)!;
+    if (inBody(key)) continue;
     if (visible + g.childUnits.size - 1 > limit) continue;
     expanded.add(key);
     visible += g.childUnits.size - 1;
@@ -86,6 +100,7 @@ export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>)
   const unitOfNode = new Int32Array(graph.nodes.length);
   const groupUnit = new Map<string, number>();
   for (const node of graph.nodes) {
+    if (node.folded) continue;
     let key = '';
     let collapsedAt = '';
     for (let d = 0; d < node.scope.length; d++) {
@@ -110,10 +125,12 @@ export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>)
     unitOfNode[node.id] = u;
   }
   for (const u of units) if (u.nodeId < 0) (u as { sublabel: string }).sublabel = `${u.members.length} nodes`;
+  placeFolded(graph, unitOfNode);
   const seen = new Set<number>();
   const edges: number[] = [];
   const n = units.length;
   for (const e of graph.edges) {
+    if (graph.nodes[e.from]!.folded) continue; // drawn as a row inside the consumer, not as an edge
     const a = unitOfNode[e.from]!;
     const b = unitOfNode[e.to]!;
     if (a === b || seen.has(a * n + b)) continue;
@@ -136,4 +153,16 @@ export function expandGroup(graph: CompactGraph, expanded: Set<string>, key: str
     if (children.length !== 1 || !children[0]!.startsWith('g:')) return;
     k = children[0]!.slice(2);
   }
+}
+
+/**
+ * Gives each folded node the unit of its first consumer (following chains such as Constant → Identity → Conv),
+ * so search and reveal of a constant's name land on the box that shows it. Nodes come in topological order, so
+ * walking them backwards sees every consumer before its producer.
+ */
+function placeFolded(graph: CompactGraph, unitOfNode: Int32Array): void {
+  const firstConsumer = new Int32Array(graph.nodes.length).fill(-1);
+  for (const e of graph.edges) if (firstConsumer[e.from]! < 0) firstConsumer[e.from] = e.to;
+  for (let id = graph.nodes.length - 1; id >= 0; id--)
+    if (graph.nodes[id]!.folded) unitOfNode[id] = firstConsumer[id]! >= 0 ? unitOfNode[firstConsumer[id]!]! : 0;
 }

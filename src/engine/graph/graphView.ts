@@ -48,7 +48,9 @@ export function buildGraphView(loaded: LoadedModel, user: UserDims): GraphView {
     fileBytes: loaded.fileBytes,
     graph,
     details: details.map((d) => {
-      const c = costs[graph.nodes[d.nodeId]!.name];
+      // Costs are per main-graph node; a body node of the same name is another node.
+      const node = graph.nodes[d.nodeId]!;
+      const c = node.subgraph ? undefined : costs[node.name];
       return {
         ...d,
         ...(c?.flops != null ? { flops: c.flops } : {}),

@@ -8,7 +8,7 @@ import { dtypeName } from '../onnx/dtypes';
 import { int64ToNumber } from '../onnx/int64';
 import type { LoadedModel } from '../onnx/readModel';
 import type { AttributeProto } from '../onnx/types';
-import { compactGraph } from './compactGraph';
+import { compactGraphWithProtos } from './compactGraph';
 import type { ShapeInference } from './shapeInference';
 import type { CompactGraph, NodeDetails, TensorInfo } from '../../protocol/webviewProtocol';
 
@@ -50,21 +50,18 @@ export function buildCompactGraph(
   loaded: LoadedModel,
   shapes: ShapeInference | undefined,
 ): { graph: CompactGraph; details: StaticNodeDetails[] } {
-  const g = loaded.proto.graph ?? {};
   const info = (name: string): TensorInfo => {
     const t = shapes?.main.types.get(name);
     return t && (t.dtype || t.shape)
       ? { name, dtype: dtypeName(t.dtype), ...(t.shape ? { shape: t.shape } : {}) }
       : { name };
   };
-  const details: StaticNodeDetails[] = (g.node ?? []).map((n, i) => ({
+  const { graph, protos } = compactGraphWithProtos(loaded.proto, shapes?.main.types);
+  const details: StaticNodeDetails[] = protos.map((n, i) => ({
     nodeId: i,
     attributes: (n.attribute ?? []).map((a) => ({ name: a.name ?? '', value: attributeText(a) })),
     inputs: (n.input ?? []).filter(Boolean).map(info),
     outputs: (n.output ?? []).filter(Boolean).map(info),
   }));
-  return {
-    graph: compactGraph(loaded.proto, shapes?.main.types),
-    details,
-  };
+  return { graph, details };
 }

@@ -14,6 +14,7 @@ import type { ProfileStore } from '../profileStore';
 import type { ProfileService } from '../profileService';
 import { editInputShapes, modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
+import { showGraphDiff } from '../views/graphDiffPanel';
 import type { LayerCostElement } from '../views/layerCostTree';
 import type { LayerCostReport, Suggestion } from '../../engine/report/layerCosts';
 import type { ModelEditorProvider } from '../views/modelEditorProvider';
@@ -122,6 +123,26 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     return summary;
   });
 
+  // Reads the two models only (no onnxruntime, no files written): allowed in Restricted Mode. Arguments may be
+  // URIs (explorer) or paths (the comparison report's link).
+  const compareGraphs = guarded('Compare Graphs', async (arg?: unknown, other?: unknown) => {
+    const asUri = (x: unknown): vscode.Uri | undefined =>
+      x instanceof vscode.Uri ? x : typeof x === 'string' && x.endsWith('.onnx') ? vscode.Uri.file(x) : undefined;
+    const a = asUri(arg) ?? (await modelTarget(arg, 'Compare graphs: the original model (A)', store.currentUri));
+    if (!a) return undefined;
+    const b = asUri(other) ?? (await pickModel(`Compare the graph of ${path.basename(a.fsPath)} with… (B)`));
+    if (!b) return undefined;
+    const view = jobs.run('graphDiff', { a: a.fsPath, b: b.fsPath, dims: (await modelSettings(a)).runtime.dims });
+    return showGraphDiff(
+      context.extensionUri,
+      a,
+      b,
+      view,
+      () => ({ a: store.get(a), b: store.get(b) }),
+      store.onDidChange,
+    );
+  });
+
   const textSummary = guarded('Open as Text Summary', async (arg?: unknown) => {
     const uri = await modelTarget(arg, 'Summarise which model?', store.currentUri);
     if (!uri) return undefined;
@@ -228,6 +249,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     reg('onnxTuner.profileModel', profile),
     reg('onnxTuner.optimizeModel', optimize),
     reg('onnxTuner.compareModels', compareModels),
+    reg('onnxTuner.compareGraphs', compareGraphs),
     reg('onnxTuner.openTextSummary', textSummary),
     reg('onnxTuner.exportReport', exportCmd),
     reg('onnxTuner.openSample', openSample),

@@ -25,6 +25,7 @@ import { describeStep } from '../../engine/transform/common/changes';
 import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
 import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
+import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -164,6 +165,10 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
     case 'graph': {
       const p = request.params as JobKinds['graph']['params'];
       return buildGraphView(readModel(p.file), { dims: p.dims, inputShapes: p.inputShapes });
+    }
+    case 'graphDiff': {
+      const p = request.params as JobKinds['graphDiff']['params'];
+      return buildGraphDiffView(readModel(p.a), readModel(p.b), p.dims);
     }
     case 'summary': {
       const p = request.params as JobKinds['summary']['params'];

@@ -10,6 +10,7 @@ import type { SweepResult } from '../../engine/sweep/sweep';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
 import type { GraphView } from '../../engine/graph/graphView';
 import type { InputSignature } from '../../engine/graph/fitInputShapes';
+import type { GraphDiffView } from '../../engine/graph/diffGraphView';
 
 export type { JobRuntime };
 
@@ -89,6 +90,7 @@ export interface JobKinds {
   };
   /** The model's declared inputs, to fit the configured shapes to it (inputs/modelInputs.ts). */
   inputs: { params: { file: string }; result: InputSignature[] };
+  graphDiff: { params: { a: string; b: string; dims: Readonly<Record<string, number>> }; result: GraphDiffView };
   profile: {
     params: { file: string; runtime: JobRuntime; runs: number; warmupRuns: number };
     result: LayerCostReport;

@@ -1,6 +1,7 @@
 /**
  * The comparison report of two models (after Optimize, or from Compare Two Models), in a webview panel. The
- * page is static markup built here from numbers and escaped names; it runs no script.
+ * page is static markup built here from numbers and escaped names; it runs no script. Its one link opens the
+ * two graphs' visual diff (Compare Graphs).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -64,6 +65,14 @@ export function verdict(c: ComparisonSummary): { level: 'good' | 'warn' | 'bad';
   };
 }
 
+/**
+ * A command link that opens the two models' graph diff (graphDiffPanel.ts). The arguments are JSON in the URI; the
+ * panel allows this one command only (enableCommandUris), and the command takes only paths ending in .onnx.
+ */
+export function compareGraphsLink(a: string, b: string): string {
+  return `command:onnxTuner.compareGraphs?${encodeURIComponent(JSON.stringify([a, b]))}`;
+}
+
 export function comparisonBody(c: ComparisonSummary, steps: OptimizeResult['steps'] = []): string {
   const rows = [
     row('File size', formatBytes(c.sizeA), formatBytes(c.sizeB), ratio(c.sizeB / c.sizeA)),
@@ -89,7 +98,7 @@ export function comparisonBody(c: ComparisonSummary, steps: OptimizeResult['step
   return `<main class="report" id="comparison-report">
 <h1>Comparison</h1>
 <p class="verdict ${v.level}">${escapeHtml(v.text)}</p>
-<p class="files"><span class="label">A</span> ${escapeHtml(path.basename(c.a))} <span class="label">B</span> ${escapeHtml(path.basename(c.b))}</p>
+<p class="files"><span class="label">A</span> ${escapeHtml(path.basename(c.a))} <span class="label">B</span> ${escapeHtml(path.basename(c.b))} · <a id="compare-graphs" href="${escapeHtml(compareGraphsLink(c.a, c.b))}">Compare Graphs</a></p>
 ${stepList ? `<h2>What changed</h2><ul>${stepList}</ul>` : ''}
 <table class="summary"><thead><tr><th></th><th>A</th><th>B</th><th>B vs A</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <h2>Outputs</h2>
@@ -107,7 +116,11 @@ export function showComparison(
     COMPARISON_VIEW_TYPE,
     `Compare: ${path.basename(c.a)} ↔ ${path.basename(c.b)}`,
     { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-    { enableScripts: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] },
+    {
+      enableScripts: false,
+      enableCommandUris: ['onnxTuner.compareGraphs'],
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
+    },
   );
   panel.webview.html = webviewShell(panel.webview, extensionUri, {
     title: 'Comparison',

@@ -116,7 +116,9 @@ export class GraphSession {
           this.post({ type: 'error', message: `no node ${m.nodeId}`, requestId: m.requestId });
           return;
         }
-        const measured = this.profile?.nodes.find((n) => n.name === name);
+        // The profile's rows are main-graph nodes: a body node of the same name was not what it measured.
+        const inBody = this.view?.graph.nodes[m.nodeId]?.subgraph !== undefined;
+        const measured = inBody ? undefined : this.profile?.nodes.find((n) => n.name === name);
         this.post({
           type: 'nodeDetails',
           requestId: m.requestId,

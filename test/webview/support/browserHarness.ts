@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { CompactGraph, GraphSettings } from '../../../src/protocol/webviewProtocol';
+import type { CompactGraph, GraphDiffOverlay, GraphSettings } from '../../../src/protocol/webviewProtocol';
 import { standalonePage } from './standalonePage';
 
 export { CHROMIUM };
@@ -26,8 +26,8 @@ export interface Harness {
   /** Absent when started with launchBrowser: false (serving only). */
   readonly browser: Browser | undefined;
   readonly baseUrl: string;
-  /** Registers a graph served at /graphs/NAME.json. */
-  addGraph(name: string, graph: CompactGraph, settings?: GraphSettings): string;
+  /** Registers a graph served at /graphs/NAME.json (with a Compare Graphs overlay when `diff` is given). */
+  addGraph(name: string, graph: CompactGraph, settings?: GraphSettings, diff?: GraphDiffOverlay): string;
   /** Opens the standalone page on a graph and waits for its first complete frame. */
   open(
     graphName: string,
@@ -70,8 +70,8 @@ export async function startHarness(opts: { launchBrowser?: boolean } = {}): Prom
   return {
     browser,
     baseUrl,
-    addGraph(name, graph, settings) {
-      graphs.set(`${name}.json`, JSON.stringify({ graph, settings }));
+    addGraph(name, graph, settings, diff) {
+      graphs.set(`${name}.json`, JSON.stringify({ graph, settings, diff }));
       return `/graphs/${name}.json`;
     },
     async open(graphName, viewport = { width: 1200, height: 800 }, beforeLoad) {
