@@ -2,6 +2,8 @@
 import * as ort from 'onnxruntime-node';
 import { inputSpecs } from '../../src/engine/runtime/modelInputs';
 import { synthesizeInputs } from '../../src/engine/runtime/syntheticInputs';
+import type { ModelProto } from '../../src/engine/onnx/types';
+import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import type { RegressionEntry } from './regression';
 
 export type Feeds = Record<string, ort.Tensor>;
@@ -40,3 +42,21 @@ export async function runRaw(
   }
   return result;
 }
+
+/** The output shapes onnxruntime produces for the given inputs: the independent reference for shape rules. */
+export async function ortShapes(
+  m: ModelProto,
+  feeds: Record<string, ort.Tensor>,
+): Promise<Record<string, readonly number[]>> {
+  const s = await ort.InferenceSession.create(modelToBuffer(m), { logSeverityLevel: 3 });
+  try {
+    const out = await s.run(feeds);
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.dims]));
+  } finally {
+    await s.release();
+  }
+}
+
+/** A zero-filled float32 tensor. */
+export const zeroFloats = (dims: number[]): ort.Tensor =>
+  new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);

@@ -8,25 +8,12 @@ import * as ort from 'onnxruntime-node';
 import { costModel, formatCoverage } from '../../src/engine/graph/costModel';
 import { inferShapes } from '../../src/engine/graph/shapeInference';
 import { DataType, type ModelProto } from '../../src/engine/onnx/types';
-import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import { float, GraphBuilder } from '../support/onnxBuilder';
+import { ortShapes, zeroFloats } from '../support/ortRun';
 
 const costOf = (m: ModelProto) => costModel(inferShapes(m));
 const nodeCost = (m: ModelProto, name: string) => costOf(m).nodes.find((n) => n.name === name)!;
 const inferred = (m: ModelProto, value: string) => inferShapes(m).main.types.get(value)?.shape;
-
-/** The output shapes onnxruntime produces for zero-filled (or given) inputs: the independent reference. */
-async function ortShapes(m: ModelProto, feeds: Record<string, ort.Tensor>): Promise<Record<string, readonly number[]>> {
-  const s = await ort.InferenceSession.create(modelToBuffer(m), { logSeverityLevel: 3 });
-  try {
-    const out = await s.run(feeds);
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.dims]));
-  } finally {
-    await s.release();
-  }
-}
-const floats = (dims: number[]): ort.Tensor =>
-  new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
 
 describe('cost rules for indexing, Einsum, contrib and QLinear ops, and Loop bodies', function () {
   this.timeout(60_000);
@@ -42,7 +29,7 @@ describe('cost rules for indexing, Einsum, contrib and QLinear ops, and Loop bod
     g.output('y');
     const m = g.model(17);
     assert.deepEqual(inferred(m, 's'), [1, 8, 16]);
-    assert.deepEqual((await ortShapes(m, { x: floats([1, 8, 16]) }))['y'], inferred(m, 'y'));
+    assert.deepEqual((await ortShapes(m, { x: zeroFloats([1, 8, 16]) }))['y'], inferred(m, 'y'));
     assert.equal(nodeCost(m, 'proj').macs, 1 * 8 * 16 * 32);
     assert.equal(costOf(m).totals.unknownCostNodes, 0);
   });
@@ -57,7 +44,7 @@ describe('cost rules for indexing, Einsum, contrib and QLinear ops, and Loop bod
     g.output('picked');
     g.output('elements');
     const m = g.model(17);
-    const ref = await ortShapes(m, { data: floats([2, 3, 4]) });
+    const ref = await ortShapes(m, { data: zeroFloats([2, 3, 4]) });
     assert.deepEqual(inferred(m, 'picked'), [...ref['picked']!]);
     assert.deepEqual(inferred(m, 'elements'), [...ref['elements']!]);
   });
@@ -73,7 +60,7 @@ describe('cost rules for indexing, Einsum, contrib and QLinear ops, and Loop bod
     g.output('t');
     g.output('o');
     const m = g.model(17);
-    const ref = await ortShapes(m, { a: floats([2, 3, 4]), b: floats([2, 4, 5]) });
+    const ref = await ortShapes(m, { a: zeroFloats([2, 3, 4]), b: zeroFloats([2, 4, 5]) });
     for (const v of ['c', 't', 'o']) assert.deepEqual(inferred(m, v), [...ref[v]!], v);
     assert.equal(nodeCost(m, 'bmm').macs, 2 * 3 * 4 * 5);
     assert.equal(nodeCost(m, 'bmm').flops, 2 * 2 * 3 * 4 * 5);
@@ -86,7 +73,7 @@ describe('cost rules for indexing, Einsum, contrib and QLinear ops, and Loop bod
     g.node('FusedMatMul', ['x', 'w'], ['y'], { transB: 1, alpha: float(1) }, 'fused', 'com.microsoft');
     g.output('y');
     const m = g.model(17, 8, { 'com.microsoft': 1 });
-    assert.deepEqual(inferred(m, 'y'), [...(await ortShapes(m, { x: floats([3, 8]) }))['y']!]);
+    assert.deepEqual(inferred(m, 'y'), [...(await ortShapes(m, { x: zeroFloats([3, 8]) }))['y']!]);
     assert.equal(nodeCost(m, 'fused').macs, 3 * 16 * 8);
 
     const n = new GraphBuilder();
@@ -103,7 +90,7 @@ describe('cost rules for indexing, Einsum, contrib and QLinear ops, and Loop bod
     );
     n.output('y');
     const q = n.model(17, 8, { 'com.microsoft': 1 });
-    assert.deepEqual(inferred(q, 'y'), [...(await ortShapes(q, { x: floats([2, 64]) }))['y']!]);
+    assert.deepEqual(inferred(q, 'y'), [...(await ortShapes(q, { x: zeroFloats([2, 64]) }))['y']!]);
     assert.equal(nodeCost(q, 'nbits').macs, 2 * 32 * 64);
   });
 

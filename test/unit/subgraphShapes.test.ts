@@ -11,20 +11,9 @@ import { constantInputValues, planInputs } from '../../src/engine/graph/inputPla
 import { inferShapes } from '../../src/engine/graph/shapeInference';
 import { sliceValues, transposeValues } from '../../src/engine/graph/smallTensorValues';
 import { DataType, type ModelProto } from '../../src/engine/onnx/types';
-import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import { GraphBuilder } from '../support/onnxBuilder';
+import { ortShapes, zeroFloats } from '../support/ortRun';
 
-async function ortShapes(m: ModelProto, feeds: Record<string, ort.Tensor>): Promise<Record<string, readonly number[]>> {
-  const s = await ort.InferenceSession.create(modelToBuffer(m), { logSeverityLevel: 3 });
-  try {
-    const out = await s.run(feeds);
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.dims]));
-  } finally {
-    await s.release();
-  }
-}
-const zeros = (dims: number[]): ort.Tensor =>
-  new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
 const int64 = (v: number): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from([BigInt(v)]), []);
 
 /** Silero's STFT front end: the Pad amounts are computed from constants the way torch.onnx writes F.pad. */
@@ -72,7 +61,7 @@ describe('shapes through computed constants and If branches', function () {
   it("Silero's computed pads: the Pad, and the Conv after it, get onnxruntime's shapes and a cost", async () => {
     const m = stftFrontEnd();
     const s = inferShapes(m);
-    const ref = await ortShapes(m, { audio: zeros([1, 512]) });
+    const ref = await ortShapes(m, { audio: zeroFloats([1, 512]) });
     assert.deepEqual(s.main.types.get('spec')?.shape, [...ref.spec!]);
     // torch's F.pad order reversed into ONNX pads: [0, 0, 0, 64] → the tail of the last axis grows by 64.
     const padOut = m.graph!.node!.find((n) => n.name === 'pad')!.output![0]!;
@@ -100,7 +89,7 @@ describe('shapes through computed constants and If branches', function () {
     g.node('MatMul', ['y', 'w'], ['z'], {}, 'proj');
     g.output('z');
     const m = g.model(17);
-    const ref = await ortShapes(m, { x: zeros([4, 16]) });
+    const ref = await ortShapes(m, { x: zeroFloats([4, 16]) });
     const s = inferShapes(m);
     assert.deepEqual(s.main.types.get('z')?.shape, [...ref.z!]);
     assert.equal(costModel(s).nodes.find((n) => n.name === 'proj')!.macs, 4 * 16 * 8);
@@ -126,7 +115,7 @@ describe('shapes through computed constants and If branches', function () {
     const values = constantInputValues(m, plan);
     assert.deepEqual(values, { sr: [16000] }, 'the plan feeds the constant the model compares sr with');
     const s = inferShapes(m, { inputValues: values });
-    const ref = await ortShapes(m, { x: zeros([1, 16]), sr: int64(16000) });
+    const ref = await ortShapes(m, { x: zeroFloats([1, 16]), sr: int64(16000) });
     assert.deepEqual(s.main.types.get('y')?.shape, [...ref.y!]);
     assert.equal(costModel(s).totals.macs, 16 * 64);
     // Another rate takes the other branch; no value: the costlier branch, and the merged shape is open.
@@ -149,7 +138,7 @@ describe('shapes through computed constants and If branches', function () {
     g.node('Scan', ['x'], ['y'], { body: body.graph(), num_scan_inputs: 1 }, 'scan');
     g.output('y', [5, 16]);
     const m = g.model(17);
-    const ref = await ortShapes(m, { x: zeros([5, 16]) });
+    const ref = await ortShapes(m, { x: zeroFloats([5, 16]) });
     assert.deepEqual(ref.y, [5, 16]);
     assert.equal(costModel(inferShapes(m)).totals.macs, 5 * 16 * 16);
   });

@@ -3,14 +3,13 @@
  * attributes) and the level of detail when zoomed out (solid category-coloured shapes, no faint text).
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { inferShapes } from '../../src/engine/graph/shapeInference';
 import { readModel } from '../../src/engine/onnx/readModel';
 import type { CompactGraph } from '../../src/protocol/webviewProtocol';
 import { realModelOrSkip } from '../support/realModels';
-import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
+import { startHarnessOrSkip, type Harness } from './support/browserHarness';
 
 const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
 
@@ -30,13 +29,8 @@ describe('folded boxes and level of detail (headless Chromium)', function () {
   let graph: CompactGraph;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
-      this.skip();
-    }
-    if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
     graph = compactGraph(readModel(realModelOrSkip(this, 'ppocr-det').file).proto);
-    harness = await startHarness();
+    harness = await startHarnessOrSkip(this);
     harness.addGraph('ppocr-det-folded', graph);
   });
   afterEach(async () => {

@@ -13,7 +13,7 @@ import { readModel } from '../../src/engine/onnx/readModel';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { resnetModel } from '../support/resnetModel';
-import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
+import { startHarnessOrSkip, type Harness } from './support/browserHarness';
 
 const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
 
@@ -24,17 +24,12 @@ describe('Compare Graphs view (headless Chromium)', function () {
   let dir: string;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
-      this.skip();
-    }
-    if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-diff-'));
     const { model } = resnetModel({ size: 32, widths: [8, 16], blocks: 1 });
     writeModel(model, path.join(dir, 'a.onnx'));
     writeModel(quantizeDynamic(model).model, path.join(dir, 'a.int8.onnx'));
     view = buildGraphDiffView(readModel(path.join(dir, 'a.onnx')), readModel(path.join(dir, 'a.int8.onnx')), {});
-    harness = await startHarness();
+    harness = await startHarnessOrSkip(this);
   });
   afterEach(async () => {
     await page?.close();

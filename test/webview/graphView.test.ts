@@ -3,7 +3,6 @@
  * heat-map overlay, inert HTML in names, keyboard navigation and collapsed groups on big graphs.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { readModel } from '../../src/engine/onnx/readModel';
@@ -15,7 +14,7 @@ import {
 } from '../../src/protocol/webviewProtocol';
 import { GraphBuilder } from '../support/onnxBuilder';
 import { realModelOrSkip } from '../support/realModels';
-import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
+import { startHarnessOrSkip, type Harness } from './support/browserHarness';
 import { syntheticGraph } from './support/syntheticGraph';
 
 /** Reads the page's test hook: `expr` is evaluated on window.__onnxTunerTest (e.g. "visibleUnits()"). */
@@ -38,12 +37,7 @@ describe('graph webview (headless Chromium)', function () {
   let pages: Page[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
-      this.skip();
-    }
-    if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
-    harness = await startHarness();
+    harness = await startHarnessOrSkip(this);
   });
   afterEach(async () => {
     await Promise.all(pages.map((p) => p.close()));

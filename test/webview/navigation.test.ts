@@ -4,11 +4,10 @@
  * minimap brings that part of the graph to the middle of the view.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { ifModel } from '../support/models';
-import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
+import { startHarnessOrSkip, type Harness } from './support/browserHarness';
 import { syntheticGraph } from './support/syntheticGraph';
 
 const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
@@ -18,12 +17,7 @@ describe('keyboard and minimap navigation (headless Chromium)', function () {
   let page: Page | undefined;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
-      this.skip();
-    }
-    if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
-    harness = await startHarness();
+    harness = await startHarnessOrSkip(this);
   });
   afterEach(async () => {
     await page?.close();

@@ -95,3 +95,16 @@ export async function startHarness(opts: { launchBrowser?: boolean } = {}): Prom
     },
   };
 }
+
+/**
+ * A harness for a suite's `before`: skips the suite (with the one line that says how to enable it) where
+ * Chromium is missing, and fails where the page bundle was not built.
+ */
+export async function startHarnessOrSkip(ctx: Mocha.Context): Promise<Harness> {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
+    ctx.skip();
+  }
+  if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
+  return startHarness();
+}
