@@ -14,6 +14,7 @@ import type { ValueType } from './dims';
 import { compactSubgraphs } from './compactSubgraphs';
 import { foldWeights } from './foldWeights';
 import { keyAttributes } from './keyAttributes';
+import { bucketWideScopes } from './scopeBuckets';
 
 /** Splits `/encoder/layer.3/attention/MatMul` into scope ['encoder','layer.3','attention'] (leaf dropped). */
 export function scopeOf(nodeName: string): string[] {
@@ -71,10 +72,13 @@ export function compactGraphWithProtos(
   );
   for (const [t, info] of folding.types) tensors[t] ??= info;
   const producer = new Map<string, number>();
+  const names = (graph.node ?? []).map((n, id) => n.name || `${n.op_type ?? 'op'}_${id}`);
+  // A scope with hundreds of sibling groups gets a level of range groups (scopeBuckets.ts).
+  const scopes = bucketWideScopes(names.map(scopeOf));
   const nodes: CompactNode[] = (graph.node ?? []).map((n, id) => {
     const outputs = n.output ?? [];
     for (const o of outputs) if (o) producer.set(o, id);
-    const name = n.name || `${n.op_type ?? 'op'}_${id}`;
+    const name = names[id]!;
     const weights = folding.rows.get(id);
     const attrs = folding.folded.has(id) ? [] : keyAttributes(n);
     return {
@@ -84,7 +88,7 @@ export function compactGraphWithProtos(
       ...(n.domain ? { domain: n.domain } : {}),
       inputs: n.input ?? [],
       outputs,
-      scope: scopeOf(name),
+      scope: scopes[id]!,
       ...(weights ? { weights } : {}),
       ...(attrs.length ? { attrs } : {}),
       ...(folding.folded.has(id) ? { folded: true as const } : {}),
