@@ -19,8 +19,7 @@ import { readModel } from '../src/engine/onnx/readModel';
 import { writeModel } from '../src/engine/onnx/writeModel';
 import type { ModelProto } from '../src/engine/onnx/types';
 import type { CompactGraph } from '../src/protocol/webviewProtocol';
-import { GraphBuilder } from '../test/support/onnxBuilder';
-import { bertEncoder } from '../test/support/models';
+import { bertEncoder, reluIdentityChain } from '../test/support/models';
 import { listRealModels } from '../test/support/realModels';
 import { swinLikeModel } from '../test/support/swinModel';
 import { CHROMIUM, startHarness, type Harness } from '../test/webview/support/browserHarness';
@@ -37,15 +36,6 @@ const NETRON_S: Readonly<Record<string, number>> = {
 const NETRON_RSS_30K_BYTES = 2.6e9;
 /** The extension's default (graphSession.ts COLLAPSE_ABOVE). */
 const COLLAPSE_ABOVE = 400;
-
-/** Relu, Identity, Relu, … as the issue's chains: one box per node, no name scopes to collapse. */
-function chain(n: number): ModelProto {
-  const g = new GraphBuilder('chain');
-  let x = g.input('x', [1, 8]);
-  for (let i = 0; i < n; i++) x = g.op(i % 2 ? 'Identity' : 'Relu', [x]);
-  g.output(x, [1, 8]);
-  return g.model(17);
-}
 
 interface Case {
   readonly name: string;
@@ -122,9 +112,9 @@ export async function bench(): Promise<void> {
     const built: [string, () => ModelProto][] = [
       ['bert-style encoder', () => bertEncoder({ layers: 12, hidden: 256, heads: 4, ffn: 1024 })],
       ['swin-like (6.3k)', () => swinLikeModel()],
-      ['chain 10k', () => chain(10_000)],
-      ['chain 30k', () => chain(30_000)],
-      ['chain 100k', () => chain(100_000)],
+      ['chain 10k', () => reluIdentityChain(10_000)],
+      ['chain 30k', () => reluIdentityChain(30_000)],
+      ['chain 100k', () => reluIdentityChain(100_000)],
     ];
     for (const [name, make] of built) {
       const file = path.join(dir, `${name.replace(/\W+/g, '-')}.onnx`);
@@ -134,7 +124,7 @@ export async function bench(): Promise<void> {
     console.log('graph                  nodes  boxes  host ms  page ms  total s  Netron s  ratio   renderer peak RSS');
     const totals = new Map<string, number>();
     const warm = await startHarness();
-    warm.addGraph('warm-up', compactGraph(chain(10)), SETTINGS);
+    warm.addGraph('warm-up', compactGraph(reluIdentityChain(10)), SETTINGS);
     await (await warm.open('warm-up')).close();
     for (const c of cases) {
       const m = await measure(c, warm).catch(async (e: unknown) => {

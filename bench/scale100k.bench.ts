@@ -8,25 +8,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeModel } from '../src/engine/onnx/writeModel';
-import type { ModelProto } from '../src/engine/onnx/types';
+import { reluIdentityChain } from '../test/support/models';
 import { simplify } from '../src/engine/transform/simplify';
-import { GraphBuilder } from '../test/support/onnxBuilder';
-
-/** Relu, Identity, Relu, ... : half the nodes are no-ops simplify removes. */
-function chain(n: number): ModelProto {
-  const g = new GraphBuilder('chain');
-  let x = g.input('x', [1, 8]);
-  for (let i = 0; i < n; i++) x = g.op(i % 2 ? 'Identity' : 'Relu', [x]);
-  g.output(x, [1, 8]);
-  return g.model(17);
-}
 
 export async function bench(): Promise<void> {
   const n = Number(process.env.SCALE_NODES ?? 100_000);
-  const model = chain(n);
+  const model = reluIdentityChain(n);
   for (const size of [n / 4, n / 2, n]) {
     const t = performance.now();
-    const r = await simplify(size === n ? model : chain(size));
+    const r = await simplify(size === n ? model : reluIdentityChain(size));
     const s = (performance.now() - t) / 1000;
     console.log(`simplify ${size} nodes: ${s.toFixed(2)} s → ${r.model.graph!.node!.length} nodes`);
   }

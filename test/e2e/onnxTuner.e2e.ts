@@ -9,6 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e2e } from './support/context';
+import { openModelNamed } from './support/journeys';
 import {
   contextMenuItem,
   exactly,
@@ -68,18 +69,7 @@ function graphViewInstalled(): boolean {
 }
 
 /** Opens the model in its graph editor (double-click in the explorer) and waits for its tab. */
-async function openModel(): Promise<void> {
-  const { page, model } = e2e();
-  const name = path.basename(model);
-  // Another view (Layer Costs) may hold the side bar: shownExplorerRow brings the explorer back first.
-  const row = await shownExplorerRow(page, name);
-  await row.dblclick();
-  await page
-    .locator('.tabs-container')
-    .getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) })
-    .first()
-    .waitFor({ timeout: 30_000 });
-}
+const openModel = (): Promise<void> => openModelNamed(path.basename(e2e().model));
 
 describe('ONNX Tuner in VS Code (code-server)', function () {
   this.timeout(180_000);

@@ -221,3 +221,12 @@ export function outlierMlp(layers: number, dim: number, outlierLayer?: number): 
   g.output('y', [1, 8, dim]);
   return g.model(17, 8);
 }
+
+/** Relu, Identity, Relu, … on [1, 8]: one box per node, no name scopes; half the nodes are no-ops simplify removes. */
+export function reluIdentityChain(n: number): ModelProto {
+  const g = new GraphBuilder('chain');
+  let x = g.input('x', [1, 8]);
+  for (let i = 0; i < n; i++) x = g.op(i % 2 ? 'Identity' : 'Relu', [x]);
+  g.output(x, [1, 8]);
+  return g.model(17);
+}
