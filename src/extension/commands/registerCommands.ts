@@ -24,6 +24,7 @@ import { modelTarget, pickModel, requireTrust } from './modelTarget';
 import { comparisonVerdict, optimizeModel, type OptimizeOptions } from './optimizeCommand';
 import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
+import { measureNodeErrors } from './nodeErrors';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
@@ -77,7 +78,7 @@ function offerInputShapes(uri: vscode.Uri, report: LayerCostReport): void {
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable {
-  const { context, jobs, store, profiles } = d;
+  const { context, jobs, store, profiles, editors } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown);
 
@@ -93,7 +94,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   const optimize = guarded('Optimize Model', async (arg?: unknown, options?: OptimizeOptions) => {
     const uri = await modelTarget(arg, 'Optimize which model?', store.currentUri);
     if (!uri || !requireTrust('Optimizing')) return undefined;
-    return optimizeModel(uri, jobs, context.extensionUri, options);
+    const result = await optimizeModel(uri, jobs, context.extensionUri, options);
+    // The report is open; the original's graph is coloured by the per-node error once it is measured (awaited
+    // so the command's caller knows the heat map is ready when it resolves).
+    if (result?.outFile && result.comparison)
+      await measureNodeErrors(jobs, editors, uri, vscode.Uri.file(result.outFile), (await modelSettings(uri)).runtime);
+    return result;
   });
 
   const compareModels = guarded('Compare Two Models', async (arg?: unknown, other?: vscode.Uri) => {
@@ -120,6 +126,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
       },
     );
     showComparison(context.extensionUri, summary);
+    await measureNodeErrors(jobs, editors, a, b, s.runtime);
     return summary;
   });
 

@@ -26,6 +26,7 @@ import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
 import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
+import { localizeFiles } from '../../engine/verify/localizeFiles';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -196,6 +197,21 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
           signal,
         }),
       );
+    }
+    case 'nodeErrors': {
+      const p = request.params as JobKinds['nodeErrors']['params'];
+      progress('Measuring the error of each node');
+      const errors = await localizeFiles(p.a, p.b, {
+        runtime: p.runtime,
+        dims: p.runtime.dims,
+        inputShapes: p.runtime.inputShapes,
+      });
+      throwIfCancelled(signal, 'nodeErrors');
+      return {
+        a: p.a,
+        b: p.b,
+        nodes: errors.map((e) => ({ name: e.node, op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
+      };
     }
     case 'advise': {
       const p = request.params as JobKinds['advise']['params'];

@@ -11,6 +11,7 @@ import type { LayerCostReport } from '../../engine/report/layerCosts';
 import type { GraphView } from '../../engine/graph/graphView';
 import type { InputSignature } from '../../engine/graph/fitInputShapes';
 import type { GraphDiffView } from '../../engine/graph/diffGraphView';
+import type { ErrorOverlay } from '../../protocol/webviewProtocol';
 
 export type { JobRuntime };
 
@@ -101,6 +102,8 @@ export interface JobKinds {
     params: { a: string; b: string; runtime: JobRuntime; runs: number };
     result: ComparisonSummary;
   };
+  /** Per-node error of B against A on the comparison's inputs, fetched in bounded chunks (localize.ts). */
+  nodeErrors: { params: { a: string; b: string; runtime: JobRuntime }; result: ErrorOverlay };
   advise: {
     params: { file: string; runtime: JobRuntime; profile?: ProfileReport };
     result: readonly AdviceSuggestion[];
