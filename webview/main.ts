@@ -175,6 +175,7 @@ function onHostMessage(m: HostToWebview): void {
       metric = 'error';
       metricButton.textContent = `Metric: ${metric}`;
       heatToggle.checked = true;
+      showSelectedNode();
       redraw();
       break;
     case 'suggestions':
@@ -301,14 +302,21 @@ function suggestionsFor(nodeId: number): NodeSuggestions | undefined {
 function measuredFor(nodeId: number): Measured | undefined {
   const name = graph?.nodes[nodeId]?.name;
   const n = name === undefined ? undefined : overlay?.nodes.find((o) => o.name === name);
+  const e = name === undefined ? undefined : errors?.nodes.find((o) => o.name === name);
+  if (!n && !e) return undefined;
   // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
-  return n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : undefined;
+  return {
+    ...(n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : {}),
+    ...(e ? { error: { snrDb: e.snrDb, cosine: e.cosine } } : {}),
+  };
 }
 
 /** Re-shows the selected node's properties (when its suggestions, details or profile change). */
 function showSelectedNode(): void {
   const id = view?.units[selected]?.nodeId ?? -1;
-  if (graph && id >= 0) showNode(pane, graph, id, details.get(id), suggestionsFor(id), measuredFor(id));
+  if (graph && id >= 0)
+    // Not in Compare Graphs: a union of two models has no one exclusion list.
+    showNode(pane, graph, id, details.get(id), suggestionsFor(id), measuredFor(id), diff ? undefined : keepFloat);
 }
 
 function refreshSelectedDetails(): void {
@@ -386,6 +394,28 @@ canvas.addEventListener('pointerup', (e) => {
     if (u >= 0) select(u, false);
   }
   drag = undefined;
+});
+function keepFloat(nodeId: number): void {
+  post({ type: 'keepFloat', nodeId });
+}
+
+/**
+ * The graph's context menu (package.json webview/context): VS Code reads `data-vscode-context` from the
+ * element right-clicked, so it is set here, before the event reaches VS Code's listener, to the node under
+ * the pointer; the "Keep in Float" command gets its name from it.
+ */
+canvas.addEventListener('contextmenu', (e) => {
+  const r = canvas.getBoundingClientRect();
+  const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);
+  const id = u >= 0 ? (view?.units[u]?.nodeId ?? -1) : -1;
+  const node = id >= 0 && !diff ? graph?.nodes[id] : undefined;
+  if (node && !node.subgraph)
+    canvas.dataset.vscodeContext = JSON.stringify({
+      webviewSection: 'node',
+      nodeName: node.name,
+      preventDefaultContextMenuItems: true,
+    });
+  else delete canvas.dataset.vscodeContext;
 });
 canvas.addEventListener('dblclick', (e) => {
   const r = canvas.getBoundingClientRect();

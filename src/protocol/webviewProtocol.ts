@@ -178,6 +178,8 @@ export type WebviewToHost =
   | { readonly type: 'nodeDetailsRequest'; readonly requestId: number; readonly nodeId: number }
   | { readonly type: 'selectNode'; readonly nodeId: number }
   | { readonly type: 'applySuggestion'; readonly nodeId: number }
+  /** "Keep in float" on a node: the host adds it to the model's exclusion list (issue 18). */
+  | { readonly type: 'keepFloat'; readonly nodeId: number }
   /** The error state's actions: reopen the file in the text editor; show the log with the full error. */
   | { readonly type: 'openAsText' }
   | { readonly type: 'showDetails' };
@@ -211,6 +213,7 @@ export function validateWebviewMessage(raw: unknown, nodeCount?: number): Webvie
         : undefined;
     case 'selectNode':
     case 'applySuggestion':
+    case 'keepFloat':
       return keys === 'nodeId,type' && inGraph(m.nodeId) ? { type: m.type, nodeId: m.nodeId as number } : undefined;
     default:
       return undefined;

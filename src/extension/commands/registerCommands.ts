@@ -25,6 +25,7 @@ import { comparisonVerdict, optimizeModel, type OptimizeOptions } from './optimi
 import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 import { measureNodeErrors } from './nodeErrors';
+import { keepInFloat, keepIteration, requantize } from './tuningCommands';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
@@ -250,7 +251,34 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     return editInputShapes(uri, profiled);
   });
 
+  // A node from the graph page (its session passes the model's Uri) or the Layer Costs tree.
+  const keepFloat = guarded('Keep in Float', async (arg?: unknown, node?: unknown) => {
+    const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
+    const name =
+      typeof node === 'string' ? node : await vscode.window.showInputBox({ prompt: 'Node to keep in float' });
+    if (!uri || !name) return undefined;
+    return keepInFloat(uri, name);
+  });
+
+  const requantizeCmd = guarded('Re-quantize', async (arg?: unknown) => {
+    const uri = await modelTarget(arg, 'Re-quantize which model?', store.currentUri);
+    if (!uri || !requireTrust('Optimizing')) return undefined;
+    const result = await requantize(uri, jobs, context.extensionUri);
+    if (result?.outFile && result.comparison)
+      await measureNodeErrors(jobs, editors, uri, vscode.Uri.file(result.outFile), (await modelSettings(uri)).runtime);
+    return result;
+  });
+
+  // From the comparison report's "keep this one" link: command URIs carry JSON, so paths arrive as strings.
+  const keepIterationCmd = guarded('Keep Iteration', async (original?: unknown, file?: unknown) => {
+    if (typeof original !== 'string' || typeof file !== 'string' || !file.endsWith('.onnx')) return undefined;
+    return keepIteration(original, file);
+  });
+
   return vscode.Disposable.from(
+    reg('onnxTuner.keepInFloat', keepFloat),
+    reg('onnxTuner.requantize', requantizeCmd),
+    reg('onnxTuner.keepIteration', keepIterationCmd),
     reg('onnxTuner.setInputShapes', setInputShapes),
     reg('onnxTuner.findRuntimeSettings', runtimeSettings),
     reg('onnxTuner.profileModel', profile),

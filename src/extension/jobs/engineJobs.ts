@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, throwIfCancelled } from '../../engine/cancel';
 import { stepsFromConfig } from '../../engine/advise/actions';
+import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { defaultCalibrationFile, loadCalibration } from '../../engine/advise/calibration';
 import { advise } from '../../engine/advise/advise';
 import { sweep } from '../../engine/sweep/sweep';
@@ -27,6 +28,7 @@ import { buildGraphView } from '../../engine/graph/graphView';
 import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
 import { localizeFiles } from '../../engine/verify/localizeFiles';
+import { exactName } from '../../engine/optimize/exclusionFile';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
@@ -68,15 +70,24 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
 /** The extension's presets as the engine's optimize choice (the CLI builds the same from its flags). */
 function choiceOf(p: OptimizeParams): OptimizeChoice {
   const quantize: QuantizeOptions[] = [];
+  // The exclusion list holds exact names (a node called `conv.1` must not also match `conv11`).
+  const excluded = p.keepFloat?.length ? { excludeNodes: p.keepFloat.map(exactName) } : {};
   for (const s of p.steps)
-    if (s === 'quantize-dynamic') quantize.push({ mode: 'dynamic' });
-    else if (s === 'fp16') quantize.push({ mode: 'fp16' });
+    if (s === 'quantize-dynamic') quantize.push({ mode: 'dynamic', ...excluded });
+    else if (s === 'fp16') quantize.push({ mode: 'fp16', ...excluded });
   return {
     simplify: p.steps.includes('simplify'),
     // Structured: whole channels go, so the model gets faster, not just more compressible.
     ...(p.steps.includes('prune') ? { prune: { spec: `structured:${p.pruneRatio}` } } : {}),
     quantize,
   };
+}
+
+/** The suggestion's configuration with the model's exclusion list added to what its quantizer keeps float. */
+function withKeepFloat(config: OptimizeConfig, p: OptimizeParams): OptimizeConfig {
+  const q = config.quantize;
+  if (!q || !p.keepFloat?.length) return config;
+  return { ...config, quantize: { ...q, excludeNodeNames: [...(q.excludeNodeNames ?? []), ...p.keepFloat] } };
 }
 
 async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSignal): Promise<OptimizeResult> {
@@ -86,7 +97,9 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   const pipeline = [
     ...optimizeSteps(choiceOf(p), shapes),
     // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
-    ...(p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime: p.runtime }) : []),
+    ...(p.config
+      ? stepsFromConfig(withKeepFloat(p.config, p), { inputShapes: p.runtime.inputShapes, runtime: p.runtime })
+      : []),
   ];
   const total = pipeline.length + 3;
   const result = await runPipeline(input.proto, pipeline, signal, (name, k) =>

@@ -27,6 +27,8 @@ export interface OptimizeParams {
   readonly compareRuns: number;
   /** A suggestion's pre-filled configuration (advice engine), applied after `steps`. */
   readonly config?: OptimizeConfig;
+  /** Exact names of nodes the quantize steps keep in float (the model's exclusion list; issue 18). */
+  readonly keepFloat?: readonly string[];
 }
 
 /** Optimize's automatic choice (the CLI's `optimize MODEL` with no transform named), run by the engine. */

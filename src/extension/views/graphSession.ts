@@ -145,6 +145,13 @@ export class GraphSession {
       case 'showDetails':
         log().show(true);
         return;
+      case 'keepFloat': {
+        const node = this.view?.graph.nodes[m.nodeId];
+        // Body nodes are not what the quantizers' exclusion names match (main-graph node names).
+        if (node && node.subgraph === undefined)
+          void vscode.commands.executeCommand('onnxTuner.keepInFloat', this.uri, node.name);
+        return;
+      }
       case 'applySuggestion': {
         const name = this.view?.graph.nodes[m.nodeId]?.name;
         const s = this.profile?.suggestions.find((x) => x.node === name && x.action);
