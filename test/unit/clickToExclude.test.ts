@@ -11,9 +11,20 @@ import { readExclusionFile } from '../../src/engine/optimize/exclusionFile';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { bestIteration, iterationTableHtml } from '../../src/engine/report/iterationTable';
 import { addExclusion, exclusionListFile, readExclusions } from '../../src/extension/commands/exclusionList';
-import { iterationRow, iterations, lastIteration, recordIteration } from '../../src/extension/commands/tuningLoop';
+import {
+  iterationRow,
+  iterations,
+  lastIteration,
+  measuredRow,
+  recordIteration,
+} from '../../src/extension/commands/tuningLoop';
 import { runEngineJob } from '../../src/extension/jobs/engineJobs';
-import type { OptimizeParams, OptimizeResult } from '../../src/extension/jobs/jobProtocol';
+import type {
+  ExclusionSearchJobResult,
+  ExclusionSearchParams,
+  OptimizeParams,
+  OptimizeResult,
+} from '../../src/extension/jobs/jobProtocol';
 import { validateWebviewMessage } from '../../src/protocol/webviewProtocol';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
@@ -76,6 +87,55 @@ describe('click-to-exclude (issue 18)', function () {
     assert.match(html, /1: fc2/);
     assert.match(html, /0: \(none\)/);
     assert.equal((html.match(/keep this one/g) ?? []).length, 2);
+  });
+
+  it('the search job keeps the fewest nodes float for the target, writes that round, and reports progress', async () => {
+    const file = path.join(dir, 'mlp.onnx');
+    writeModel(outlierMlp(5, 64, 2), file);
+    const params: ExclusionSearchParams = {
+      file,
+      outFile: path.join(dir, 'mlp.int8.onnx'),
+      mode: 'dynamic',
+      targetCosine: 0.99,
+      maxExclusions: 3,
+      runtime: { executionProvider: 'cpu', dims: {}, inputShapes: {} },
+      compareRuns: 3,
+    };
+    const fractions: number[] = [];
+    const r = (await runEngineJob({ kind: 'exclusionSearch', params }, (_m, f) => {
+      if (f !== undefined) fractions.push(f);
+    })) as ExclusionSearchJobResult;
+    assert.deepEqual(
+      r.iterations.map((it) => it.keepFloat),
+      [[], ['fc2']],
+    );
+    assert.equal(r.reached, 1);
+    assert.equal(r.outFile, params.outFile);
+    assert.ok(fs.existsSync(params.outFile));
+    const rows = r.iterations.map((it) => measuredRow(it.keepFloat, it.comparison.b, it.comparison));
+    assert.ok(rows[0]!.minCosine < 0.5 && rows[1]!.minCosine >= 0.99, rows.map((x) => x.minCosine).join(' → '));
+    assert.equal(rows[0]!.file, '', 'a round measured in memory has no file');
+    const trs = iterationTableHtml(rows, () => 'command:k')
+      .split('<tr class="iteration')
+      .slice(1);
+    assert.deepEqual(
+      trs.map((tr) => tr.includes('keep this one')),
+      [false, true],
+      'only the written round can be kept',
+    );
+    assert.ok(fractions.length >= 2 && fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), 'progress');
+
+    // Cancelled: the job stops with CancelledError and writes nothing.
+    const abort = new AbortController();
+    abort.abort();
+    const again = { ...params, outFile: path.join(dir, 'cancelled.onnx') };
+    await assert.rejects(
+      runEngineJob({ kind: 'exclusionSearch', params: again }, () => {}, abort.signal),
+      {
+        name: 'CancelledError',
+      },
+    );
+    assert.ok(!fs.existsSync(again.outFile));
   });
 
   it('escapes node names in the table', () => {

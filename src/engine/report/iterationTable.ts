@@ -8,7 +8,7 @@ import { formatBytes } from '../../protocol/units';
 import { speedText } from '../verify/verdict';
 
 export interface IterationRow {
-  /** The optimized file this iteration wrote. */
+  /** The optimized file this iteration wrote; empty for a search round measured in memory only. */
   readonly file: string;
   /** Exact names of the nodes kept float in it. */
   readonly keepFloat: readonly string[];
@@ -50,7 +50,10 @@ export function iterationTableHtml(rows: readonly IterationRow[], keepLink: (row
       ];
       const [n, ...rest] = cells.map(escapeHtml);
       const tds = rest.map((c) => `<td>${c}</td>`).join('');
-      const keep = `<td><a class="keep" href="${escapeHtml(keepLink(r))}">keep this one</a></td>`;
+      // A search round that was measured in memory has no file to keep.
+      const keep = r.file
+        ? `<td><a class="keep" href="${escapeHtml(keepLink(r))}">keep this one</a></td>`
+        : '<td></td>';
       return `<tr class="iteration${i === best ? ' best' : ''}" data-file="${escapeHtml(r.file)}"><th>${n}</th>${tds}${keep}</tr>`;
     })
     .join('');

@@ -26,6 +26,7 @@ import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 import { measureNodeErrors } from './nodeErrors';
 import { keepInFloat, keepIteration, requantize } from './tuningCommands';
+import { findExclusions, type FindExclusionsOptions } from './findExclusionsCommand';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
@@ -275,7 +276,26 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     return keepIteration(original, file);
   });
 
+  const findExclusionsCmd = guarded(
+    'Find Fewest Exclusions',
+    async (arg?: unknown, options?: FindExclusionsOptions) => {
+      const uri = await modelTarget(arg, 'Find which nodes of which model to keep float?', store.currentUri);
+      if (!uri || !requireTrust('Optimizing')) return undefined;
+      const result = await findExclusions(uri, jobs, context.extensionUri, options);
+      if (result?.outFile)
+        await measureNodeErrors(
+          jobs,
+          editors,
+          uri,
+          vscode.Uri.file(result.outFile),
+          (await modelSettings(uri)).runtime,
+        );
+      return result;
+    },
+  );
+
   return vscode.Disposable.from(
+    reg('onnxTuner.findExclusions', findExclusionsCmd),
     reg('onnxTuner.keepInFloat', keepFloat),
     reg('onnxTuner.requantize', requantizeCmd),
     reg('onnxTuner.keepIteration', keepIterationCmd),

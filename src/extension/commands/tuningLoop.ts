@@ -39,10 +39,14 @@ export function keepOnly(original: string, files: ReadonlySet<string>): void {
 }
 
 export function iterationRow(it: Iteration): IterationRow {
-  const c = it.comparison;
+  return measuredRow(it.params.keepFloat ?? [], it.outFile, it.comparison);
+}
+
+/** A row from what one optimize measured; `file` is empty for a search round that was not written. */
+export function measuredRow(keepFloat: readonly string[], file: string, c: ComparisonSummary): IterationRow {
   return {
-    file: it.outFile,
-    keepFloat: it.params.keepFloat ?? [],
+    file,
+    keepFloat,
     ...(c.latency ? { latency: { ms: c.latency.bMs, ratio: c.latency.ratio } } : {}),
     sizeBytes: c.sizeB,
     sizeRatio: c.sizeB / c.sizeA,

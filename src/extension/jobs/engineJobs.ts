@@ -29,10 +29,13 @@ import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes'
 import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
 import { localizeFiles } from '../../engine/verify/localizeFiles';
 import { exactName } from '../../engine/optimize/exclusionFile';
+import { searchExclusions } from '../../engine/optimize/exclusionSearch';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
   ComparisonSummary,
+  ExclusionSearchJobResult,
+  ExclusionSearchParams,
   JobKinds,
   JobRequest,
   OptimizeParams,
@@ -173,6 +176,43 @@ async function optimizeAutomatically(
   };
 }
 
+/** The greedy search for the fewest nodes to keep float; every round measured, the first that reaches written. */
+async function findExclusions(
+  p: ExclusionSearchParams,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<ExclusionSearchJobResult> {
+  progress(`Reading ${path.basename(p.file)}`, 0);
+  const input = readModel(p.file);
+  const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
+  const result = await searchExclusions(input, input.proto, {
+    // As the Optimize preset (optimizeSteps.ts): dynamic int8 leaves Conv float, so round 1 is that preset.
+    quantize: { mode: p.mode, excludeOps: ['Conv'], ...shapes },
+    targetCosine: p.targetCosine,
+    maxExclusions: p.maxExclusions,
+    compare: { runtime: p.runtime, ...shapes, latencyRuns: p.compareRuns, ...(signal ? { signal } : {}) },
+    ...(signal ? { signal } : {}),
+    // A round keeps one more node float: the bar moves by rounds out of the most the search may take.
+    onIteration: (it, round) =>
+      progress(
+        `Round ${round}: ${it.excluded.length} kept float, min cosine ${it.minCosine.toFixed(4)}`,
+        Math.min(1, (it.excluded.length + 1) / (p.maxExclusions + 1)),
+      ),
+  });
+  const reached = result.reached === undefined ? undefined : result.iterations[result.reached];
+  throwIfCancelled(signal, 'exclusion search');
+  const written = reached ? writeModel(reached.pipeline.model, p.outFile, { sourceFile: p.file }) : undefined;
+  return {
+    iterations: result.iterations.map((it, i) => ({
+      keepFloat: it.excluded,
+      // Rounds other than the written one were measured in memory: they are labelled by the search, not a file.
+      comparison: summarizeComparison({ ...it.report, b: i === result.reached && written ? written.file : '' }),
+    })),
+    reached: result.reached ?? null,
+    outFile: written?.file ?? null,
+  };
+}
+
 /** Runs one job; `signal` stops it at the engine's next check between runs (CancelledError). */
 export async function runEngineJob(request: JobRequest, progress: Progress, signal?: AbortSignal): Promise<unknown> {
   switch (request.kind) {
@@ -226,6 +266,8 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
         nodes: errors.map((e) => ({ name: e.node, op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
       };
     }
+    case 'exclusionSearch':
+      return findExclusions(request.params as ExclusionSearchParams, progress, signal);
     case 'advise': {
       const p = request.params as JobKinds['advise']['params'];
       progress('Looking for optimizations');

@@ -74,6 +74,29 @@ export interface ComparisonSummary {
   readonly notes: readonly string[];
 }
 
+/** "Find fewest exclusions": the engine's greedy search (optimize/exclusionSearch.ts) for one quantizer. */
+export interface ExclusionSearchParams {
+  readonly file: string;
+  /** Where the first iteration that reaches the target is written (nothing is written when none does). */
+  readonly outFile: string;
+  readonly mode: 'dynamic';
+  readonly targetCosine: number;
+  readonly maxExclusions: number;
+  readonly runtime: JobRuntime;
+  readonly compareRuns: number;
+}
+
+export interface ExclusionSearchJobResult {
+  /** One per round, in order: what was kept float and what that measured. */
+  readonly iterations: readonly {
+    readonly keepFloat: readonly string[];
+    readonly comparison: ComparisonSummary;
+  }[];
+  /** Index of the first iteration that reached the target. */
+  readonly reached: number | null;
+  readonly outFile: string | null;
+}
+
 export interface JobKinds {
   graph: {
     params: {
@@ -106,6 +129,7 @@ export interface JobKinds {
   };
   /** Per-node error of B against A on the comparison's inputs, fetched in bounded chunks (localize.ts). */
   nodeErrors: { params: { a: string; b: string; runtime: JobRuntime }; result: ErrorOverlay };
+  exclusionSearch: { params: ExclusionSearchParams; result: ExclusionSearchJobResult };
   advise: {
     params: { file: string; runtime: JobRuntime; profile?: ProfileReport };
     result: readonly AdviceSuggestion[];
