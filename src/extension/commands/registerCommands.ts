@@ -57,6 +57,17 @@ function guarded<A extends unknown[], R>(
   };
 }
 
+/**
+ * The node a menu passed: the graph's context menu gives its data-vscode-context (`{ nodeName }`) for the
+ * focused editor's model; a Layer Costs row gives its element (`{ kind: 'node', node }`) for the profiled one.
+ */
+function menuNodeName(arg: unknown): string | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const o = arg as { nodeName?: unknown; kind?: unknown; node?: { name?: unknown } };
+  if (typeof o.nodeName === 'string') return o.nodeName;
+  return o.kind === 'node' && typeof o.node?.name === 'string' ? o.node.name : undefined;
+}
+
 /** Models already offered the Set Input Shapes form this session (once each is enough). */
 const offered = new Set<string>();
 
@@ -256,7 +267,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   const keepFloat = guarded('Keep in Float', async (arg?: unknown, node?: unknown) => {
     const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
     const name =
-      typeof node === 'string' ? node : await vscode.window.showInputBox({ prompt: 'Node to keep in float' });
+      (typeof node === 'string' ? node : menuNodeName(arg)) ??
+      (await vscode.window.showInputBox({ prompt: 'Node to keep in float' }));
     if (!uri || !name) return undefined;
     return keepInFloat(uri, name);
   });

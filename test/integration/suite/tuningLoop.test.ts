@@ -10,7 +10,7 @@ import { buildGraphView } from '../../../src/engine/graph/graphView';
 import { readExclusionFile } from '../../../src/engine/optimize/exclusionFile';
 import { readModel } from '../../../src/engine/onnx/readModel';
 import { writeModel } from '../../../src/engine/onnx/writeModel';
-import type { OptimizeResult } from '../../../src/extension/jobs/jobProtocol';
+import type { ExclusionSearchJobResult, OptimizeResult } from '../../../src/extension/jobs/jobProtocol';
 import { GraphSession } from '../../../src/extension/views/graphSession';
 import { outlierMlp } from '../../support/models';
 import { activeExtension, waitFor, workspaceFile } from './helpers';
@@ -53,5 +53,26 @@ describe('click-to-exclude loop', () => {
     const ops = (readModel(second.outFile).proto.graph?.node ?? []).map((n) => `${n.name}:${n.op_type}`);
     assert.ok(ops.includes('fc2:MatMul'), `fc2 stays a float MatMul: ${ops.join(', ')}`);
     session.dispose();
+  });
+
+  it('Find Fewest Nodes to Keep in Float: one round more than none, written and made the list', async () => {
+    const uri = workspaceFile('outlier-mlp-search.onnx');
+    writeModel(outlierMlp(5, 64, 2), uri.fsPath);
+    const result = (await vscode.commands.executeCommand('onnxTuner.findExclusions', uri, {
+      targetCosine: 0.99,
+      showReport: false,
+    })) as ExclusionSearchJobResult | undefined;
+    assert.ok(result, 'the command returns the search');
+    assert.deepStrictEqual(
+      result.iterations.map((it) => it.keepFloat),
+      [[], ['fc2']],
+    );
+    assert.strictEqual(result.reached, 1);
+    assert.ok(result.outFile && fs.existsSync(result.outFile), 'the round that reached the target is written');
+    const cosines = result.iterations.map((it) => Math.min(...it.comparison.outputs.map((o) => o.cosine)));
+    assert.ok(cosines[0]! < 0.5 && cosines[1]! >= 0.99, cosines.join(' → '));
+    assert.deepStrictEqual(readExclusionFile(workspaceFile('outlier-mlp-search.onnx-tuner-exclude.json').fsPath), [
+      'fc2',
+    ]);
   });
 });
