@@ -19,6 +19,7 @@ import {
   recordIteration,
 } from '../../src/extension/commands/tuningLoop';
 import { runEngineJob } from '../../src/extension/jobs/engineJobs';
+import { menuNodeName } from '../../src/extension/commands/menuArgs';
 import type {
   ExclusionSearchJobResult,
   ExclusionSearchParams,
@@ -145,6 +146,14 @@ describe('click-to-exclude (issue 18)', function () {
     );
     assert.ok(!html.includes('<img'), html);
     assert.match(html, /not timed/);
+  });
+
+  it('a menu passes the node: the graph context menu by name, a Layer Costs row by its element', () => {
+    assert.equal(menuNodeName({ webview: 'onnxTuner.modelEditor', webviewSection: 'node', nodeName: 'fc2' }), 'fc2');
+    assert.equal(menuNodeName({ kind: 'node', node: { name: 'p2o.Conv.3', share: 0.1 } }), 'p2o.Conv.3');
+    assert.equal(menuNodeName({ kind: 'group', node: { name: 'x' } }), undefined);
+    assert.equal(menuNodeName('fc2'), undefined);
+    assert.equal(menuNodeName(undefined), undefined);
   });
 
   it('the page may ask to keep a node of its graph in float, and nothing else', () => {

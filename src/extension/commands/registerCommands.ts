@@ -25,6 +25,7 @@ import { comparisonVerdict, optimizeModel, type OptimizeOptions } from './optimi
 import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 import { measureNodeErrors } from './nodeErrors';
+import { menuNodeName } from './menuArgs';
 import { keepInFloat, keepIteration, requantize } from './tuningCommands';
 import { findExclusions, type FindExclusionsOptions } from './findExclusionsCommand';
 
@@ -55,17 +56,6 @@ function guarded<A extends unknown[], R>(
       return undefined;
     }
   };
-}
-
-/**
- * The node a menu passed: the graph's context menu gives its data-vscode-context (`{ nodeName }`) for the
- * focused editor's model; a Layer Costs row gives its element (`{ kind: 'node', node }`) for the profiled one.
- */
-function menuNodeName(arg: unknown): string | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const o = arg as { nodeName?: unknown; kind?: unknown; node?: { name?: unknown } };
-  if (typeof o.nodeName === 'string') return o.nodeName;
-  return o.kind === 'node' && typeof o.node?.name === 'string' ? o.node.name : undefined;
 }
 
 /** Models already offered the Set Input Shapes form this session (once each is enough). */
