@@ -401,10 +401,11 @@ function keepFloat(nodeId: number): void {
 
 /**
  * The graph's context menu (package.json webview/context): VS Code reads `data-vscode-context` from the
- * element right-clicked, so it is set here, before the event reaches VS Code's listener, to the node under
- * the pointer; the "Keep in Float" command gets its name from it.
+ * element right-clicked when the contextmenu event reaches it, so it is set to the node under the pointer on
+ * the right button's pointerdown, which comes first (a contextmenu listener of ours may run after VS Code's).
+ * The "Keep in Float" command gets the node's name from it.
  */
-canvas.addEventListener('contextmenu', (e) => {
+function setMenuContext(e: MouseEvent): void {
   const r = canvas.getBoundingClientRect();
   const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);
   const id = u >= 0 ? (view?.units[u]?.nodeId ?? -1) : -1;
@@ -416,7 +417,11 @@ canvas.addEventListener('contextmenu', (e) => {
       preventDefaultContextMenuItems: true,
     });
   else delete canvas.dataset.vscodeContext;
+}
+canvas.addEventListener('pointerdown', (e) => {
+  if (e.button === 2) setMenuContext(e);
 });
+canvas.addEventListener('contextmenu', setMenuContext);
 canvas.addEventListener('dblclick', (e) => {
   const r = canvas.getBoundingClientRect();
   const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);

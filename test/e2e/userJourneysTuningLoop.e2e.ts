@@ -3,8 +3,9 @@
  * whose layer fc2 wrecks dynamic int8 (test/support/models.ts outlierMlp): Optimize (dynamic int8) from the
  * palette → the original's graph turns to the "error" heat map, hottest on the node `compare --localize` ranks
  * first → select it, "Keep in float" in the properties pane → "Re-quantize" on the toast → the report's
- * iteration table has a row per run, each timed, the second with min cosine ≥ 0.98. Named to sort after the
- * other specs: it reloads the workbench.
+ * iteration table has a row per run, each timed, the second with min cosine ≥ 0.98 → "Keep in Float" from the
+ * graph's right-click menu on another node adds it to the list too. Named to sort after the other specs: it
+ * reloads the workbench.
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
@@ -106,6 +107,27 @@ describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)',
     // The second iteration's file really keeps that node float.
     const second = rows[1] && readModel(int8.replace(/\.onnx$/, '.2.onnx'));
     assert.ok(second?.proto.graph?.node?.some((n) => n.name === ranking[0] && n.op_type === 'MatMul'));
+
+    // The graph's right-click menu: "Keep in Float" on the node under the pointer adds it to the list.
+    if (await keep.isVisible()) await graph.locator('#properties-strip').click(); // fold the pane off the canvas
+    await searchGraph(graph, 'fc3');
+    await valueInFrame(graph, `window.__onnxTunerTest.selectedName() === 'fc3'`);
+    await valueInFrame(graph, `window.__onnxTunerTest.onScreen('fc3')`);
+    await page.waitForTimeout(500); // the view has finished moving to the match: its box stays where it is read
+    const box = (await graph.evaluate(
+      `(() => { const r = document.getElementById('graph').getBoundingClientRect(); const u = window.__onnxTunerTest.unitOnScreen('fc3'); return { x: r.left + u.x, y: r.top + u.y }; })()`,
+    )) as { x: number; y: number };
+    const frameBox = await (await graph.frameElement()).boundingBox();
+    assert.ok(frameBox, 'the graph frame is on the page');
+    await page.mouse.click(frameBox.x + box.x, frameBox.y + box.y, { button: 'right' });
+    const item = page.locator('.context-view .action-label', { hasText: 'Keep in Float' }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(300); // the menu takes clicks once it has finished opening
+    await item.click();
+    const list = path.join(path.dirname(file), 'outlier-mlp.onnx-tuner-exclude.json');
+    const end = Date.now() + 30_000;
+    while (!fs.readFileSync(list, 'utf8').includes('"fc3"') && Date.now() < end) await page.waitForTimeout(200);
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(list, 'utf8')).keepFloat, [ranking[0], 'fc3']);
     await runFromPalette(page, 'View: Close All Editors');
   });
 });
