@@ -114,6 +114,16 @@ describe('error heat map (issue 18)', function () {
     assert.deepEqual([...heat], [1, 0]);
   });
 
+  it('names unnamed nodes as the graph page does, so they are coloured too', async () => {
+    const model = outlierMlp(5, 64, 2);
+    for (const n of model.graph?.node ?? []) n.name = '';
+    const { a, overlay } = await optimized('unnamed', model);
+    const names = new Set(buildGraphView(readModel(a), { dims: {}, inputShapes: {} }).graph.nodes.map((n) => n.name));
+    assert.ok(overlay.nodes.length > 10);
+    for (const n of overlay.nodes) assert.ok(names.has(n.name), `${n.name} is a node of the page`);
+    assert.equal(overlay.nodes[0]!.name, 'MatMul_6', 'fc2 (the third MatMul, node 6) is still ranked first');
+  });
+
   it('writes nothing next to the models', async () => {
     await optimized('mlp', outlierMlp(3, 16, 1));
     assert.deepEqual(fs.readdirSync(dir).sort(), ['mlp.int8.onnx', 'mlp.onnx']);
