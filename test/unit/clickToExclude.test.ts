@@ -14,6 +14,7 @@ import { addExclusion, exclusionListFile, readExclusions } from '../../src/exten
 import {
   iterationRow,
   iterations,
+  keepIterationFiles,
   lastIteration,
   measuredRow,
   recordIteration,
@@ -29,6 +30,12 @@ import type {
 import { validateWebviewMessage } from '../../src/protocol/webviewProtocol';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
+
+const RUN = {
+  runtime: { executionProvider: 'cpu', dims: {}, inputShapes: {} },
+  pruneRatio: 0.3,
+  compareRuns: 3,
+} as const;
 
 describe('click-to-exclude (issue 18)', function () {
   this.timeout(120_000);
@@ -137,6 +144,40 @@ describe('click-to-exclude (issue 18)', function () {
       },
     );
     assert.ok(!fs.existsSync(again.outFile));
+  });
+
+  it('"keep this one" keeps that file and its list, deletes the other iterations\' files, and forgets them', () => {
+    const original = path.join(dir, 'net.onnx');
+    const comparison = {
+      a: original,
+      b: '',
+      sizeA: 100,
+      sizeB: 30,
+      nodesA: 3,
+      nodesB: 5,
+      latency: null,
+      outputs: [{ name: 'y', maxAbsError: 0, cosine: 1 }],
+      notes: [],
+    };
+    const files = ['net.int8.onnx', 'net.int8.2.onnx', 'net.int8.3.onnx'].map((f) => path.join(dir, f));
+    files.forEach((f, k) => {
+      fs.writeFileSync(f, 'x');
+      const keepFloat = ['fc2', 'fc3'].slice(0, k);
+      recordIteration(original, {
+        params: { file: original, outFile: f, steps: ['quantize-dynamic'], keepFloat, ...RUN },
+        outFile: f,
+        comparison,
+      });
+    });
+    fs.writeFileSync(`${files[2]}.data`, 'x');
+    assert.deepEqual(keepIterationFiles(original, files[1]!), [files[0], files[2]]);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['net.int8.2.onnx', 'net.onnx-tuner-exclude.json']);
+    assert.deepEqual(readExclusions(original), ['fc2']);
+    assert.deepEqual(
+      iterations(original).map((it) => it.outFile),
+      [files[1]],
+    );
+    assert.throws(() => keepIterationFiles(original, files[0]!), /not an iteration/);
   });
 
   it('escapes node names in the table', () => {

@@ -3,15 +3,14 @@
  * "Re-quantize" reruns the model's last optimize with the list and shows the iteration table, and "keep this
  * one" (a link in that table) keeps one iteration's file and list and removes the other iterations' files.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { OptimizeResult } from '../jobs/jobProtocol';
 import { log } from '../log';
-import { addExclusion, exclusionListFile, readExclusions, writeExclusions } from './exclusionList';
+import { addExclusion, exclusionListFile, readExclusions } from './exclusionList';
 import { optimizeModel } from './optimizeCommand';
-import { iterations, keepOnly, lastIteration } from './tuningLoop';
+import { iterations, keepIterationFiles, lastIteration } from './tuningLoop';
 
 export const REQUANTIZE = 'Re-quantize';
 
@@ -50,12 +49,11 @@ export async function requantize(
 }
 
 /** Keeps one iteration: its list becomes the model's, the other iterations' files are removed (asked first). */
-export async function keepIteration(original: string, file: string, confirm = true): Promise<boolean> {
-  const all = iterations(original);
-  const kept = all.find((it) => it.outFile === file);
-  if (!kept) throw new Error(`${path.basename(file)} is not an iteration of ${path.basename(original)}`);
-  const others = all.filter((it) => it !== kept).map((it) => it.outFile);
-  if (confirm && others.length) {
+export async function keepIteration(original: string, file: string): Promise<boolean> {
+  const others = iterations(original)
+    .map((it) => it.outFile)
+    .filter((f) => f !== file);
+  if (others.length) {
     const answer = await vscode.window.showWarningMessage(
       `Keep ${path.basename(file)} and delete the other ${others.length} iteration file(s)?`,
       { modal: true, detail: others.map((f) => path.basename(f)).join('\n') },
@@ -63,12 +61,8 @@ export async function keepIteration(original: string, file: string, confirm = tr
     );
     if (!answer) return false;
   }
-  for (const f of others) for (const g of [f, `${f}.data`]) fs.rmSync(g, { force: true });
-  writeExclusions(original, kept.params.keepFloat ?? []);
-  keepOnly(original, new Set([file]));
+  const removed = keepIterationFiles(original, file);
   void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(file));
-  log().info(
-    `kept ${path.basename(file)} (${kept.params.keepFloat?.length ?? 0} kept float); removed ${others.length}`,
-  );
+  log().info(`kept ${path.basename(file)}; removed ${removed.map((f) => path.basename(f)).join(', ') || 'nothing'}`);
   return true;
 }

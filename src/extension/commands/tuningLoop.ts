@@ -3,7 +3,9 @@
  * the job's parameters (so "Re-quantize" can rerun the same thing with the exclusion list) and what it
  * measured (a row of the iteration table). In memory: the files are on disk, the loop is a working session.
  */
+import * as fs from 'node:fs';
 import type { IterationRow } from '../../engine/report/iterationTable';
+import { writeExclusions } from './exclusionList';
 import type { ComparisonSummary, OptimizeParams } from '../jobs/jobProtocol';
 
 export interface Iteration {
@@ -52,4 +54,19 @@ export function measuredRow(keepFloat: readonly string[], file: string, c: Compa
     sizeRatio: c.sizeB / c.sizeA,
     minCosine: c.outputs.reduce((m, o) => Math.min(m, o.cosine), 1),
   };
+}
+
+/**
+ * "Keep this one": the iteration's list becomes the model's, the other iterations' files (and external data)
+ * are deleted, and the loop forgets them. Returns the files deleted; throws for a file that is not a row.
+ */
+export function keepIterationFiles(original: string, file: string): string[] {
+  const all = iterations(original);
+  const kept = all.find((it) => it.outFile === file);
+  if (!kept) throw new Error(`${file} is not an iteration of ${original}`);
+  const others = all.filter((it) => it !== kept).map((it) => it.outFile);
+  for (const f of others) for (const g of [f, `${f}.data`]) fs.rmSync(g, { force: true });
+  writeExclusions(original, kept.params.keepFloat ?? []);
+  keepOnly(original, new Set([file]));
+  return others;
 }
