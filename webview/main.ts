@@ -7,12 +7,13 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
   assertNever,
-  HEAT_MAP_METRICS,
+  GRAPH_HEAT_METRICS,
   isHeatMapMetric,
   type CompactGraph,
+  type ErrorOverlay,
+  type GraphHeatMetric,
   type GraphDiffOverlay,
   type GraphSettings,
-  type HeatMapMetric,
   type HostToWebview,
   type NodeDetails,
   type ProfileOverlay,
@@ -20,7 +21,7 @@ import {
 import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
-import { legendGradient, METRIC_LABELS, nodeCosts, unitHeat } from './view/heatMap';
+import { heatCosts, legendGradient, METRIC_LABELS, unitHeat } from './view/heatMap';
 import { showLoadError } from './view/loadError';
 import { attachPaneLayout } from './view/paneLayout';
 import { showGroup, showNode, type Measured, type NodeSuggestions } from './view/propertiesPane';
@@ -75,7 +76,9 @@ let graph: CompactGraph | undefined;
 let view: VisibleGraph | undefined;
 let expanded = new Set<string>();
 let overlay: ProfileOverlay | undefined;
-let metric: HeatMapMetric = 'latency';
+let metric: GraphHeatMetric = 'latency';
+/** The optimized model's per-node error against this one (after an optimize or a comparison; issue 18). */
+let errors: ErrorOverlay | undefined;
 let badgeNames = new Set<string>();
 /** Suggestion titles by node name, for the properties pane. */
 let badgeTitles = new Map<string, string[]>();
@@ -166,6 +169,15 @@ function onHostMessage(m: HostToWebview): void {
       refreshSelectedDetails();
       redraw();
       break;
+    case 'errorOverlay':
+      // Measured because the user just optimized or compared: show it, as a new profile is shown.
+      errors = m.overlay;
+      metric = 'error';
+      metricButton.textContent = `Metric: ${metric}`;
+      heatToggle.checked = true;
+      showSelectedNode();
+      redraw();
+      break;
     case 'suggestions':
       badgeNames = new Set(m.badges.map((b) => b.nodeName));
       badgeTitles = new Map();
@@ -207,7 +219,9 @@ function onHostMessage(m: HostToWebview): void {
 
 async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
   graph = g;
-  metric = isHeatMapMetric(settings.heatMapMetric) ? settings.heatMapMetric : 'latency';
+  // The error metric, once measured, stays chosen across a re-Init (a settings change sends the graph again).
+  if (!(metric === 'error' && errors))
+    metric = isHeatMapMetric(settings.heatMapMetric) ? settings.heatMapMetric : 'latency';
   metricButton.textContent = `Metric: ${metric}`;
   expanded = initialExpanded(g, settings.collapseAbove);
   await relayout(true);
@@ -265,7 +279,8 @@ function redraw(): void {
   if (!s || !graph || !view) return;
   const names = graph.nodes.map((n) => n.name);
   const members = view.units.map((u) => u.members);
-  s.heat = overlay && heatToggle.checked ? unitHeat(members, names, nodeCosts(overlay, metric)) : undefined;
+  const costs = heatToggle.checked ? heatCosts(metric, overlay, errors) : undefined;
+  s.heat = costs ? unitHeat(members, names, costs) : undefined;
   s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
   s.edgeLabels = showEdgeShapes ? edgeLabels(graph, view) : undefined;
   s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
@@ -287,14 +302,21 @@ function suggestionsFor(nodeId: number): NodeSuggestions | undefined {
 function measuredFor(nodeId: number): Measured | undefined {
   const name = graph?.nodes[nodeId]?.name;
   const n = name === undefined ? undefined : overlay?.nodes.find((o) => o.name === name);
+  const e = name === undefined ? undefined : errors?.nodes.find((o) => o.name === name);
+  if (!n && !e) return undefined;
   // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
-  return n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : undefined;
+  return {
+    ...(n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : {}),
+    ...(e ? { error: { snrDb: e.snrDb, cosine: e.cosine } } : {}),
+  };
 }
 
 /** Re-shows the selected node's properties (when its suggestions, details or profile change). */
 function showSelectedNode(): void {
   const id = view?.units[selected]?.nodeId ?? -1;
-  if (graph && id >= 0) showNode(pane, graph, id, details.get(id), suggestionsFor(id), measuredFor(id));
+  if (graph && id >= 0)
+    // Not in Compare Graphs: a union of two models has no one exclusion list.
+    showNode(pane, graph, id, details.get(id), suggestionsFor(id), measuredFor(id), diff ? undefined : keepFloat);
 }
 
 function refreshSelectedDetails(): void {
@@ -373,6 +395,33 @@ canvas.addEventListener('pointerup', (e) => {
   }
   drag = undefined;
 });
+function keepFloat(nodeId: number): void {
+  post({ type: 'keepFloat', nodeId });
+}
+
+/**
+ * The graph's context menu (package.json webview/context): VS Code reads `data-vscode-context` from the
+ * element right-clicked when the contextmenu event reaches it, so it is set to the node under the pointer on
+ * the right button's pointerdown, which comes first (a contextmenu listener of ours may run after VS Code's).
+ * The "Keep in Float" command gets the node's name from it.
+ */
+function setMenuContext(e: MouseEvent): void {
+  const r = canvas.getBoundingClientRect();
+  const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);
+  const id = u >= 0 ? (view?.units[u]?.nodeId ?? -1) : -1;
+  const node = id >= 0 && !diff ? graph?.nodes[id] : undefined;
+  if (node && !node.subgraph)
+    canvas.dataset.vscodeContext = JSON.stringify({
+      webviewSection: 'node',
+      nodeName: node.name,
+      preventDefaultContextMenuItems: true,
+    });
+  else delete canvas.dataset.vscodeContext;
+}
+canvas.addEventListener('pointerdown', (e) => {
+  if (e.button === 2) setMenuContext(e);
+});
+canvas.addEventListener('contextmenu', setMenuContext);
 canvas.addEventListener('dblclick', (e) => {
   const r = canvas.getBoundingClientRect();
   const u = renderer.hitTest(e.clientX - r.left, e.clientY - r.top);
@@ -439,7 +488,9 @@ function showMatchStatus(): void {
 }
 heatToggle.addEventListener('change', redraw);
 metricButton.addEventListener('click', () => {
-  metric = HEAT_MAP_METRICS[(HEAT_MAP_METRICS.indexOf(metric) + 1) % HEAT_MAP_METRICS.length]!;
+  // 'error' is offered once there is an error to show.
+  const offered = GRAPH_HEAT_METRICS.filter((m) => m !== 'error' || errors);
+  metric = offered[(offered.indexOf(metric) + 1) % offered.length]!;
   metricButton.textContent = `Metric: ${metric}`;
   redraw();
 });

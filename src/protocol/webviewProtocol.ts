@@ -73,6 +73,13 @@ export function isHeatMapMetric(x: unknown): x is HeatMapMetric {
   return (HEAT_MAP_METRICS as readonly unknown[]).includes(x);
 }
 
+/**
+ * What the graph page can colour by: the profile's metrics, plus the optimized model's per-node error once an
+ * optimize or a comparison has measured it (issue 18). Not a setting: there is no error until a comparison.
+ */
+export const GRAPH_HEAT_METRICS = [...HEAT_MAP_METRICS, 'error'] as const;
+export type GraphHeatMetric = (typeof GRAPH_HEAT_METRICS)[number];
+
 export interface GraphSettings {
   readonly heatMapMetric: HeatMapMetric;
   /** Collapse name-scope groups when the graph has more nodes than this. */
@@ -93,6 +100,23 @@ export interface ProfileOverlayNode {
 
 export interface ProfileOverlay {
   readonly nodes: readonly ProfileOverlayNode[];
+}
+
+/** One node of the original and how far the optimized model's value of its output drifted (localize.ts). */
+export interface ErrorOverlayNode {
+  readonly name: string;
+  readonly op: string;
+  /** Signal-to-noise ratio of the node's output in dB: lower is worse (the ranking `compare --localize` prints). */
+  readonly snrDb: number;
+  readonly cosine: number;
+}
+
+/** Per-node error of B against A, drawn on A's graph as the "error" heat-map metric. */
+export interface ErrorOverlay {
+  /** The original (whose graph is coloured) and the optimized model, as file paths. */
+  readonly a: string;
+  readonly b: string;
+  readonly nodes: readonly ErrorOverlayNode[];
 }
 
 export interface SuggestionBadge {
@@ -141,6 +165,7 @@ export type HostToWebview =
   | { readonly type: 'nodeDetails'; readonly requestId: number; readonly details: NodeDetails }
   | { readonly type: 'profileOverlay'; readonly overlay: ProfileOverlay }
   | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }
+  | { readonly type: 'errorOverlay'; readonly overlay: ErrorOverlay }
   | { readonly type: 'revealNode'; readonly nodeName: string }
   | { readonly type: 'theme'; readonly kind: ThemeKind }
   | { readonly type: 'graphDiff'; readonly diff: GraphDiffOverlay }
@@ -153,6 +178,8 @@ export type WebviewToHost =
   | { readonly type: 'nodeDetailsRequest'; readonly requestId: number; readonly nodeId: number }
   | { readonly type: 'selectNode'; readonly nodeId: number }
   | { readonly type: 'applySuggestion'; readonly nodeId: number }
+  /** "Keep in float" on a node: the host adds it to the model's exclusion list (issue 18). */
+  | { readonly type: 'keepFloat'; readonly nodeId: number }
   /** The error state's actions: reopen the file in the text editor; show the log with the full error. */
   | { readonly type: 'openAsText' }
   | { readonly type: 'showDetails' };
@@ -186,6 +213,7 @@ export function validateWebviewMessage(raw: unknown, nodeCount?: number): Webvie
         : undefined;
     case 'selectNode':
     case 'applySuggestion':
+    case 'keepFloat':
       return keys === 'nodeId,type' && inGraph(m.nodeId) ? { type: m.type, nodeId: m.nodeId as number } : undefined;
     default:
       return undefined;

@@ -230,3 +230,33 @@ export function reluIdentityChain(n: number): ModelProto {
   g.output(x, [1, 8]);
   return g.model(17);
 }
+
+/**
+ * The CNN counterpart of outlierMlp (issue 18): x [1,c,16,16] → n × (3×3 Conv with bias → Relu). Conv
+ * `conv{outlierLayer}` reads input channel 3, which the previous layer's bias forces to 0 through Relu, with
+ * one huge weight: it adds nothing in float, but per-tensor int8 rounds every other weight of that Conv to 0.
+ */
+export function outlierCnn(layers: number, channels: number, outlierLayer?: number): ModelProto {
+  const g = new GraphBuilder('outlier_cnn');
+  let x = g.input('x', [1, channels, 16, 16]);
+  const k = 3;
+  for (let i = 0; i < layers; i++) {
+    const fanIn = channels * k * k;
+    const w = randomNormal(channels * fanIn, Math.sqrt(2 / fanIn), 900 + i);
+    if (i === outlierLayer) w[3 * k * k + 4] = 400; // output channel 0, input channel 3, kernel centre
+    const b = new Float32Array(channels);
+    if (outlierLayer !== undefined && i === outlierLayer - 1) b[3] = -1e4;
+    g.init(`conv${i}.weight`, [channels, channels, k, k], w);
+    g.init(`conv${i}.bias`, [channels], b);
+    const c = g.op(
+      'Conv',
+      [x, `conv${i}.weight`, `conv${i}.bias`],
+      { kernel_shape: [k, k], pads: [1, 1, 1, 1] },
+      `conv${i}`,
+    );
+    x = g.op('Relu', [c], {}, `relu${i}`);
+  }
+  g.node('Identity', [x], ['y'], {}, 'out');
+  g.output('y', [1, channels, 16, 16]);
+  return g.model(17, 8);
+}

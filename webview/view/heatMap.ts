@@ -3,13 +3,20 @@
  * The ramp is fixed (not themed) so "hot" reads the same in light, dark and high-contrast themes; text on it
  * is always drawn dark.
  */
-import type { HeatMapMetric, ProfileOverlay, ProfileOverlayNode } from '../../src/protocol/webviewProtocol';
+import type {
+  ErrorOverlay,
+  GraphHeatMetric,
+  HeatMapMetric,
+  ProfileOverlay,
+  ProfileOverlayNode,
+} from '../../src/protocol/webviewProtocol';
 
 /** Legend text per metric. */
-export const METRIC_LABELS: Readonly<Record<HeatMapMetric, string>> = {
+export const METRIC_LABELS: Readonly<Record<GraphHeatMetric, string>> = {
   latency: 'share of latency',
   memory: 'memory (activations + params)',
   flops: 'FLOPs',
+  error: 'error of the optimized model (noise / signal)',
 };
 
 function cost(n: ProfileOverlayNode, metric: HeatMapMetric): number | undefined {
@@ -53,6 +60,28 @@ export function nodeCosts(overlay: ProfileOverlay, metric: HeatMapMetric): Map<s
     if (c !== undefined) costs.set(n.name, c);
   }
   return costs;
+}
+
+/**
+ * Error per node name as a cost: the noise-to-signal power ratio 10^(−SNR/10). It is zero for an exact node and
+ * grows as SNR falls, so the hottest nodes are those `compare --localize` ranks first (worst SNR first), and it
+ * adds up sensibly when a collapsed group sums its members (SNR in dB does not).
+ */
+export function errorCosts(errors: ErrorOverlay): Map<string, number> {
+  const costs = new Map<string, number>();
+  for (const n of errors.nodes)
+    costs.set(n.name, Number.isFinite(n.snrDb) ? 10 ** (-n.snrDb / 10) : n.snrDb < 0 ? 1e9 : 0);
+  return costs;
+}
+
+/** The costs the chosen metric colours by, or undefined when its data has not arrived (no profile, no error). */
+export function heatCosts(
+  metric: GraphHeatMetric,
+  profile: ProfileOverlay | undefined,
+  errors: ErrorOverlay | undefined,
+): Map<string, number> | undefined {
+  if (metric === 'error') return errors ? errorCosts(errors) : undefined;
+  return profile ? nodeCosts(profile, metric) : undefined;
 }
 
 /** Each unit's summed member cost normalised to the maximum; NaN where no member was profiled. */

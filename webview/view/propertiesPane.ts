@@ -7,9 +7,14 @@ import type { CompactGraph, NodeDetails, TensorInfo } from '../../src/protocol/w
 
 /** The latest profile's figures for the node (they win over details fetched before that profile). */
 export interface Measured {
-  readonly latencyMs: number;
+  readonly latencyMs?: number;
   readonly memoryBytes?: number;
+  /** The optimized model's error on this node's output (issue 18's error heat map). */
+  readonly error?: { readonly snrDb: number; readonly cosine: number };
 }
+
+/** "Keep in float" for the shown node (the host adds it to the model's exclusion list). */
+export type KeepFloat = (nodeId: number) => void;
 
 function el(tag: string, text?: string, cls?: string): HTMLElement {
   const e = document.createElement(tag);
@@ -41,6 +46,7 @@ export function showNode(
   details: NodeDetails | undefined,
   suggestions?: NodeSuggestions,
   measured?: Measured,
+  keepFloat?: KeepFloat,
 ): void {
   const node = graph.nodes[nodeId];
   pane.replaceChildren();
@@ -56,7 +62,16 @@ export function showNode(
   const memoryBytes = measured?.memoryBytes ?? details?.memoryBytes;
   if (latencyMs !== undefined) row(dl, 'latency p50', formatMs(latencyMs * 1000));
   if (memoryBytes !== undefined) row(dl, 'memory', formatBytes(memoryBytes));
+  if (measured?.error)
+    row(dl, 'error', `cosine ${measured.error.cosine.toFixed(4)}, SNR ${measured.error.snrDb.toFixed(1)} dB`);
   pane.append(dl);
+  if (keepFloat && !node.subgraph && !node.folded) {
+    const keep = el('button', 'Keep in float', 'keep-float') as HTMLButtonElement;
+    keep.type = 'button';
+    keep.title = "Add this node to the model's exclusion list; Re-quantize then keeps it in float";
+    keep.addEventListener('click', () => keepFloat(nodeId));
+    pane.append(keep);
+  }
   const list = (title: string, tensors: readonly TensorInfo[]): void => {
     pane.append(el('h3', title));
     const ul = el('ul');

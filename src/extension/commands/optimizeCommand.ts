@@ -10,7 +10,13 @@ import * as vscode from 'vscode';
 import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { AVAILABLE_STEPS } from '../jobs/availableSteps';
 import { decideVerdict, DEFAULT_GATE, type Verdict } from '../../engine/verify/verdict';
-import type { AutoOptimizeJobResult, ComparisonSummary, OptimizeResult, OptimizeStepName } from '../jobs/jobProtocol';
+import type {
+  AutoOptimizeJobResult,
+  ComparisonSummary,
+  OptimizeParams,
+  OptimizeResult,
+  OptimizeStepName,
+} from '../jobs/jobProtocol';
 import { withCancellableProgress } from './cancellableJob';
 import { optimizeAutomatically } from './optimizeAutoCommand';
 import type { JobRunner } from '../jobs/jobRunner';
@@ -18,6 +24,7 @@ import { log } from '../log';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
 import { modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
+import { iterationRow, iterations, recordIteration } from './tuningLoop';
 
 /** Options for running without the wizard (code actions, suggestions, tests). */
 export interface OptimizeOptions {
@@ -29,6 +36,8 @@ export interface OptimizeOptions {
   readonly config?: OptimizeConfig;
   /** What is being applied (a suggestion's title): the result's message names it beside the verdict. */
   readonly label?: string;
+  /** Nodes the quantize steps keep float ("Re-quantize" passes the model's exclusion list; issue 18). */
+  readonly keepFloat?: readonly string[];
 }
 
 const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
@@ -122,21 +131,20 @@ export async function optimizeModel(
   const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
   log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}${config ? ` ${JSON.stringify(config)}` : ''}`);
+  const keepFloat = options?.keepFloat ?? [];
+  const params: OptimizeParams = {
+    file: uri.fsPath,
+    outFile,
+    steps,
+    ...(config ? { config } : {}),
+    ...(keepFloat.length ? { keepFloat } : {}),
+    runtime: s.runtime,
+    pruneRatio: 0.3,
+    compareRuns: Math.min(s.runs, 20),
+  };
   const result = await withCancellableProgress(`Optimizing ${path.basename(uri.fsPath)}`, async (callbacks) => {
     try {
-      return await jobs.run(
-        'optimize',
-        {
-          file: uri.fsPath,
-          outFile,
-          steps,
-          ...(config ? { config } : {}),
-          runtime: s.runtime,
-          pruneRatio: 0.3,
-          compareRuns: Math.min(s.runs, 20),
-        },
-        callbacks,
-      );
+      return await jobs.run('optimize', params, callbacks);
     } catch (e) {
       cleanUp(outFile); // whatever the failure, no half-written output stays
       throw e;
@@ -152,7 +160,12 @@ export async function optimizeModel(
   }
   const out = vscode.Uri.file(result.outFile);
   void vscode.commands.executeCommand('revealInExplorer', out);
-  if (options?.showReport !== false && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
+  // Every measured optimize is a row of the model's iteration table; the table shows once there are two.
+  if (result.comparison)
+    recordIteration(uri.fsPath, { params, outFile: result.outFile, comparison: result.comparison });
+  const rows = iterations(uri.fsPath).map(iterationRow);
+  if (options?.showReport !== false && result.comparison)
+    showComparison(extensionUri, result.comparison, result.steps, rows.length > 1 ? rows : []);
   const verdict = result.comparison ? comparisonVerdict(result.comparison) : undefined;
   const message = `${options?.label ? `${options.label}: ` : ''}${verdict ? `${verdict.line}. ` : 'not measured (see the log). '}Wrote ${path.basename(result.outFile)}.`;
   log().info(`optimize ${path.basename(uri.fsPath)}: ${message}`);

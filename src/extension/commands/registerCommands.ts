@@ -24,6 +24,10 @@ import { modelTarget, pickModel, requireTrust } from './modelTarget';
 import { comparisonVerdict, optimizeModel, type OptimizeOptions } from './optimizeCommand';
 import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
+import { measureNodeErrors } from './nodeErrors';
+import { menuNodeName } from './menuArgs';
+import { keepInFloat, keepIteration, requantize } from './tuningCommands';
+import { findExclusions, type FindExclusionsOptions } from './findExclusionsCommand';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
@@ -77,7 +81,7 @@ function offerInputShapes(uri: vscode.Uri, report: LayerCostReport): void {
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable {
-  const { context, jobs, store, profiles } = d;
+  const { context, jobs, store, profiles, editors } = d;
   const reg = (id: string, fn: (...args: never[]) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown);
 
@@ -93,7 +97,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   const optimize = guarded('Optimize Model', async (arg?: unknown, options?: OptimizeOptions) => {
     const uri = await modelTarget(arg, 'Optimize which model?', store.currentUri);
     if (!uri || !requireTrust('Optimizing')) return undefined;
-    return optimizeModel(uri, jobs, context.extensionUri, options);
+    const result = await optimizeModel(uri, jobs, context.extensionUri, options);
+    // The report is open; the original's graph is coloured by the per-node error once it is measured (awaited
+    // so the command's caller knows the heat map is ready when it resolves).
+    if (result?.outFile && result.comparison)
+      await measureNodeErrors(jobs, editors, uri, vscode.Uri.file(result.outFile), (await modelSettings(uri)).runtime);
+    return result;
   });
 
   const compareModels = guarded('Compare Two Models', async (arg?: unknown, other?: vscode.Uri) => {
@@ -120,6 +129,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
       },
     );
     showComparison(context.extensionUri, summary);
+    await measureNodeErrors(jobs, editors, a, b, s.runtime);
     return summary;
   });
 
@@ -243,7 +253,54 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     return editInputShapes(uri, profiled);
   });
 
+  // A node from the graph page (its session passes the model's Uri) or the Layer Costs tree.
+  const keepFloat = guarded('Keep in Float', async (arg?: unknown, node?: unknown) => {
+    const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
+    const name =
+      (typeof node === 'string' ? node : menuNodeName(arg)) ??
+      (await vscode.window.showInputBox({ prompt: 'Node to keep in float' }));
+    if (!uri || !name) return undefined;
+    return keepInFloat(uri, name);
+  });
+
+  const requantizeCmd = guarded('Re-quantize', async (arg?: unknown) => {
+    const uri = await modelTarget(arg, 'Re-quantize which model?', store.currentUri);
+    if (!uri || !requireTrust('Optimizing')) return undefined;
+    const result = await requantize(uri, jobs, context.extensionUri);
+    if (result?.outFile && result.comparison)
+      await measureNodeErrors(jobs, editors, uri, vscode.Uri.file(result.outFile), (await modelSettings(uri)).runtime);
+    return result;
+  });
+
+  // From the comparison report's "keep this one" link: command URIs carry JSON, so paths arrive as strings.
+  const keepIterationCmd = guarded('Keep Iteration', async (original?: unknown, file?: unknown) => {
+    if (typeof original !== 'string' || typeof file !== 'string' || !file.endsWith('.onnx')) return undefined;
+    return keepIteration(original, file);
+  });
+
+  const findExclusionsCmd = guarded(
+    'Find Fewest Exclusions',
+    async (arg?: unknown, options?: FindExclusionsOptions) => {
+      const uri = await modelTarget(arg, 'Find which nodes of which model to keep float?', store.currentUri);
+      if (!uri || !requireTrust('Optimizing')) return undefined;
+      const result = await findExclusions(uri, jobs, context.extensionUri, options);
+      if (result?.outFile)
+        await measureNodeErrors(
+          jobs,
+          editors,
+          uri,
+          vscode.Uri.file(result.outFile),
+          (await modelSettings(uri)).runtime,
+        );
+      return result;
+    },
+  );
+
   return vscode.Disposable.from(
+    reg('onnxTuner.findExclusions', findExclusionsCmd),
+    reg('onnxTuner.keepInFloat', keepFloat),
+    reg('onnxTuner.requantize', requantizeCmd),
+    reg('onnxTuner.keepIteration', keepIterationCmd),
     reg('onnxTuner.setInputShapes', setInputShapes),
     reg('onnxTuner.findRuntimeSettings', runtimeSettings),
     reg('onnxTuner.profileModel', profile),

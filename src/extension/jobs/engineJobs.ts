@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, throwIfCancelled } from '../../engine/cancel';
 import { stepsFromConfig } from '../../engine/advise/actions';
+import type { OptimizeConfig } from '../../engine/advise/adviceTypes';
 import { defaultCalibrationFile, loadCalibration } from '../../engine/advise/calibration';
 import { advise } from '../../engine/advise/advise';
 import { sweep } from '../../engine/sweep/sweep';
@@ -26,10 +27,16 @@ import { compare, type CompareReport } from '../../engine/verify/compare';
 import { buildGraphView } from '../../engine/graph/graphView';
 import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
+import { localizeFiles } from '../../engine/verify/localizeFiles';
+import type { NodeError } from '../../engine/verify/localize';
+import { exactName } from '../../engine/optimize/exclusionFile';
+import { searchExclusions } from '../../engine/optimize/exclusionSearch';
 import type {
   AutoOptimizeJobResult,
   AutoOptimizeParams,
   ComparisonSummary,
+  ExclusionSearchJobResult,
+  ExclusionSearchParams,
   JobKinds,
   JobRequest,
   OptimizeParams,
@@ -67,15 +74,24 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
 /** The extension's presets as the engine's optimize choice (the CLI builds the same from its flags). */
 function choiceOf(p: OptimizeParams): OptimizeChoice {
   const quantize: QuantizeOptions[] = [];
+  // The exclusion list holds exact names (a node called `conv.1` must not also match `conv11`).
+  const excluded = p.keepFloat?.length ? { excludeNodes: p.keepFloat.map(exactName) } : {};
   for (const s of p.steps)
-    if (s === 'quantize-dynamic') quantize.push({ mode: 'dynamic' });
-    else if (s === 'fp16') quantize.push({ mode: 'fp16' });
+    if (s === 'quantize-dynamic') quantize.push({ mode: 'dynamic', ...excluded });
+    else if (s === 'fp16') quantize.push({ mode: 'fp16', ...excluded });
   return {
     simplify: p.steps.includes('simplify'),
     // Structured: whole channels go, so the model gets faster, not just more compressible.
     ...(p.steps.includes('prune') ? { prune: { spec: `structured:${p.pruneRatio}` } } : {}),
     quantize,
   };
+}
+
+/** The suggestion's configuration with the model's exclusion list added to what its quantizer keeps float. */
+function withKeepFloat(config: OptimizeConfig, p: OptimizeParams): OptimizeConfig {
+  const q = config.quantize;
+  if (!q || !p.keepFloat?.length) return config;
+  return { ...config, quantize: { ...q, excludeNodeNames: [...(q.excludeNodeNames ?? []), ...p.keepFloat] } };
 }
 
 async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSignal): Promise<OptimizeResult> {
@@ -85,7 +101,9 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   const pipeline = [
     ...optimizeSteps(choiceOf(p), shapes),
     // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
-    ...(p.config ? stepsFromConfig(p.config, { inputShapes: p.runtime.inputShapes, runtime: p.runtime }) : []),
+    ...(p.config
+      ? stepsFromConfig(withKeepFloat(p.config, p), { inputShapes: p.runtime.inputShapes, runtime: p.runtime })
+      : []),
   ];
   const total = pipeline.length + 3;
   const result = await runPipeline(input.proto, pipeline, signal, (name, k) =>
@@ -159,6 +177,51 @@ async function optimizeAutomatically(
   };
 }
 
+/** The greedy search for the fewest nodes to keep float; every round measured, the first that reaches written. */
+async function findExclusions(
+  p: ExclusionSearchParams,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<ExclusionSearchJobResult> {
+  progress(`Reading ${path.basename(p.file)}`, 0);
+  const input = readModel(p.file);
+  const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
+  const result = await searchExclusions(input, input.proto, {
+    // As the Optimize preset (optimizeSteps.ts): dynamic int8 leaves Conv float, so round 1 is that preset.
+    quantize: { mode: p.mode, excludeOps: ['Conv'], ...shapes },
+    targetCosine: p.targetCosine,
+    maxExclusions: p.maxExclusions,
+    compare: { runtime: p.runtime, ...shapes, latencyRuns: p.compareRuns, ...(signal ? { signal } : {}) },
+    ...(signal ? { signal } : {}),
+    // A round keeps one more node float: the bar moves by rounds out of the most the search may take.
+    onIteration: (it, round) =>
+      progress(
+        `Round ${round}: ${it.excluded.length} kept float, min cosine ${it.minCosine.toFixed(4)}`,
+        Math.min(1, (it.excluded.length + 1) / (p.maxExclusions + 1)),
+      ),
+  });
+  const reached = result.reached === undefined ? undefined : result.iterations[result.reached];
+  throwIfCancelled(signal, 'exclusion search');
+  const written = reached ? writeModel(reached.pipeline.model, p.outFile, { sourceFile: p.file }) : undefined;
+  return {
+    iterations: result.iterations.map((it, i) => ({
+      keepFloat: it.excluded,
+      // Rounds other than the written one were measured in memory: they are labelled by the search, not a file.
+      comparison: summarizeComparison({ ...it.report, b: i === result.reached && written ? written.file : '' }),
+    })),
+    reached: result.reached ?? null,
+    outFile: written?.file ?? null,
+  };
+}
+
+/**
+ * The name the graph page knows a node by: localize labels an unnamed node `Op#i`, the compact graph
+ * `Op_i` (compactGraph.ts; i is the node's index in the main graph either way), so the page could not colour it.
+ */
+function graphNodeName(e: NodeError): string {
+  return e.node === `${e.op}#${e.order}` ? `${e.op || 'op'}_${e.order}` : e.node;
+}
+
 /** Runs one job; `signal` stops it at the engine's next check between runs (CancelledError). */
 export async function runEngineJob(request: JobRequest, progress: Progress, signal?: AbortSignal): Promise<unknown> {
   switch (request.kind) {
@@ -197,6 +260,23 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
         }),
       );
     }
+    case 'nodeErrors': {
+      const p = request.params as JobKinds['nodeErrors']['params'];
+      progress('Measuring the error of each node');
+      const errors = await localizeFiles(p.a, p.b, {
+        runtime: p.runtime,
+        dims: p.runtime.dims,
+        inputShapes: p.runtime.inputShapes,
+      });
+      throwIfCancelled(signal, 'nodeErrors');
+      return {
+        a: p.a,
+        b: p.b,
+        nodes: errors.map((e) => ({ name: graphNodeName(e), op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
+      };
+    }
+    case 'exclusionSearch':
+      return findExclusions(request.params as ExclusionSearchParams, progress, signal);
     case 'advise': {
       const p = request.params as JobKinds['advise']['params'];
       progress('Looking for optimizations');

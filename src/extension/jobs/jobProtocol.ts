@@ -11,6 +11,7 @@ import type { LayerCostReport } from '../../engine/report/layerCosts';
 import type { GraphView } from '../../engine/graph/graphView';
 import type { InputSignature } from '../../engine/graph/fitInputShapes';
 import type { GraphDiffView } from '../../engine/graph/diffGraphView';
+import type { ErrorOverlay } from '../../protocol/webviewProtocol';
 
 export type { JobRuntime };
 
@@ -26,6 +27,8 @@ export interface OptimizeParams {
   readonly compareRuns: number;
   /** A suggestion's pre-filled configuration (advice engine), applied after `steps`. */
   readonly config?: OptimizeConfig;
+  /** Exact names of nodes the quantize steps keep in float (the model's exclusion list; issue 18). */
+  readonly keepFloat?: readonly string[];
 }
 
 /** Optimize's automatic choice (the CLI's `optimize MODEL` with no transform named), run by the engine. */
@@ -71,6 +74,29 @@ export interface ComparisonSummary {
   readonly notes: readonly string[];
 }
 
+/** "Find fewest exclusions": the engine's greedy search (optimize/exclusionSearch.ts) for one quantizer. */
+export interface ExclusionSearchParams {
+  readonly file: string;
+  /** Where the first iteration that reaches the target is written (nothing is written when none does). */
+  readonly outFile: string;
+  readonly mode: 'dynamic';
+  readonly targetCosine: number;
+  readonly maxExclusions: number;
+  readonly runtime: JobRuntime;
+  readonly compareRuns: number;
+}
+
+export interface ExclusionSearchJobResult {
+  /** One per round, in order: what was kept float and what that measured. */
+  readonly iterations: readonly {
+    readonly keepFloat: readonly string[];
+    readonly comparison: ComparisonSummary;
+  }[];
+  /** Index of the first iteration that reached the target. */
+  readonly reached: number | null;
+  readonly outFile: string | null;
+}
+
 export interface JobKinds {
   graph: {
     params: {
@@ -101,6 +127,9 @@ export interface JobKinds {
     params: { a: string; b: string; runtime: JobRuntime; runs: number };
     result: ComparisonSummary;
   };
+  /** Per-node error of B against A on the comparison's inputs, fetched in bounded chunks (localize.ts). */
+  nodeErrors: { params: { a: string; b: string; runtime: JobRuntime }; result: ErrorOverlay };
+  exclusionSearch: { params: ExclusionSearchParams; result: ExclusionSearchJobResult };
   advise: {
     params: { file: string; runtime: JobRuntime; profile?: ProfileReport };
     result: readonly AdviceSuggestion[];

@@ -9,6 +9,7 @@ import { formatBytes } from '../../engine/report/format';
 import type { ComparisonSummary, OptimizeResult } from '../jobs/jobProtocol';
 import { escapeHtml } from '../../protocol/escapeHtml';
 import { webviewShell } from './webviewHtml';
+import { iterationTableHtml, type IterationRow } from '../../engine/report/iterationTable';
 
 export const COMPARISON_VIEW_TYPE = 'onnxTuner.comparison';
 
@@ -25,7 +26,8 @@ tbody th { font-weight: normal; font-family: var(--vscode-editor-font-family); }
 .verdict { padding: 6px 10px; border-left: 4px solid; background: var(--vscode-textBlockQuote-background); }
 .verdict.good { border-color: var(--vscode-testing-iconPassed, #388a34); }
 .verdict.warn { border-color: var(--vscode-editorWarning-foreground, #bf8803); }
-.verdict.bad { border-color: var(--vscode-editorError-foreground, #e51400); }`;
+.verdict.bad { border-color: var(--vscode-editorError-foreground, #e51400); }
+tr.best th, tr.best td { font-weight: 600; }`;
 
 function row(label: string, a: string, b: string, change: string): string {
   return `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(a)}</td><td>${escapeHtml(b)}</td><td>${escapeHtml(change)}</td></tr>`;
@@ -73,7 +75,24 @@ export function compareGraphsLink(a: string, b: string): string {
   return `command:onnxTuner.compareGraphs?${encodeURIComponent(JSON.stringify([a, b]))}`;
 }
 
-export function comparisonBody(c: ComparisonSummary, steps: OptimizeResult['steps'] = []): string {
+/** "Keep this one" on an iteration row: the original and the file to keep, as JSON in a command URI. */
+export function keepIterationLink(original: string, file: string): string {
+  return `command:onnxTuner.keepIteration?${encodeURIComponent(JSON.stringify([original, file]))}`;
+}
+
+/** The click-to-exclude loop's rows (issue 18), shown when the model has been optimized more than once. */
+function iterationsSection(c: ComparisonSummary, rows: readonly IterationRow[]): string {
+  if (!rows.length) return '';
+  return `<h2>Iterations</h2>
+<p class="note">Each optimize of ${escapeHtml(path.basename(c.a))} with its exclusion list; the best trade is in bold.</p>
+${iterationTableHtml(rows, (r) => keepIterationLink(c.a, r.file))}`;
+}
+
+export function comparisonBody(
+  c: ComparisonSummary,
+  steps: OptimizeResult['steps'] = [],
+  iterations: readonly IterationRow[] = [],
+): string {
   const rows = [
     row('File size', formatBytes(c.sizeA), formatBytes(c.sizeB), ratio(c.sizeB / c.sizeA)),
     row('Nodes', String(c.nodesA), String(c.nodesB), `${c.nodesB - c.nodesA >= 0 ? '+' : ''}${c.nodesB - c.nodesA}`),
@@ -103,6 +122,7 @@ ${stepList ? `<h2>What changed</h2><ul>${stepList}</ul>` : ''}
 <table class="summary"><thead><tr><th></th><th>A</th><th>B</th><th>B vs A</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <h2>Outputs</h2>
 <table class="outputs"><thead><tr><th>Output</th><th>Max abs error</th><th>Cosine</th></tr></thead><tbody>${outputs}</tbody></table>
+${iterationsSection(c, iterations)}
 ${c.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('')}
 </main>`;
 }
@@ -111,6 +131,7 @@ export function showComparison(
   extensionUri: vscode.Uri,
   c: ComparisonSummary,
   steps: OptimizeResult['steps'] = [],
+  iterations: readonly IterationRow[] = [],
 ): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel(
     COMPARISON_VIEW_TYPE,
@@ -118,14 +139,14 @@ export function showComparison(
     { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
     {
       enableScripts: false,
-      enableCommandUris: ['onnxTuner.compareGraphs'],
+      enableCommandUris: ['onnxTuner.compareGraphs', 'onnxTuner.keepIteration'],
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
     },
   );
   panel.webview.html = webviewShell(panel.webview, extensionUri, {
     title: 'Comparison',
     inlineStyle: STYLE,
-    body: comparisonBody(c, steps),
+    body: comparisonBody(c, steps, iterations),
   });
   return panel;
 }

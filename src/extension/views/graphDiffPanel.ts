@@ -68,6 +68,7 @@ export function showGraphDiff(
         }
         case 'selectNode':
         case 'applySuggestion':
+        case 'keepFloat':
         case 'openAsText':
         case 'showDetails':
           return; // a diff has no single model to act on (and a load error shows in its own page)

@@ -9,6 +9,7 @@ import type { GraphView } from '../../engine/graph/graphView';
 import {
   assertNever,
   validateWebviewMessage,
+  type ErrorOverlay,
   type HeatMapMetric,
   type HostToWebview,
   type ProfileOverlay,
@@ -62,6 +63,7 @@ export class GraphSession {
     private metric: HeatMapMetric,
     private readonly onSelect: (node: string) => void,
     private profile?: LayerCostReport,
+    private errors?: ErrorOverlay,
   ) {
     graph.then(
       (v) => {
@@ -88,6 +90,7 @@ export class GraphSession {
     });
     this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
     if (this.profile) this.sendProfile(this.profile);
+    if (this.errors) this.post({ type: 'errorOverlay', overlay: this.errors });
     if (this.pendingReveal !== undefined) this.post({ type: 'revealNode', nodeName: this.pendingReveal });
     this.pendingReveal = undefined;
   }
@@ -142,6 +145,13 @@ export class GraphSession {
       case 'showDetails':
         log().show(true);
         return;
+      case 'keepFloat': {
+        const node = this.view?.graph.nodes[m.nodeId];
+        // Body nodes are not what the quantizers' exclusion names match (main-graph node names).
+        if (node && node.subgraph === undefined)
+          void vscode.commands.executeCommand('onnxTuner.keepInFloat', this.uri, node.name);
+        return;
+      }
       case 'applySuggestion': {
         const name = this.view?.graph.nodes[m.nodeId]?.name;
         const s = this.profile?.suggestions.find((x) => x.node === name && x.action);
@@ -156,6 +166,11 @@ export class GraphSession {
   postProfile(report: LayerCostReport | undefined): void {
     this.profile = report;
     if (report && this.ready && this.view) this.sendProfile(report);
+  }
+
+  postErrors(overlay: ErrorOverlay): void {
+    this.errors = overlay;
+    if (this.ready && this.view) this.post({ type: 'errorOverlay', overlay });
   }
 
   /** The heat-map metric setting changed: send the graph again with the new setting. */

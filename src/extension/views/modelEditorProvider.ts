@@ -15,6 +15,7 @@ import { GraphSession } from './graphSession';
 import { MODEL_VIEW_TYPE } from './viewTypes';
 import { graphHtml } from './graphHtml';
 import { webviewOptions } from './webviewHtml';
+import type { ErrorOverlay } from '../../protocol/webviewProtocol';
 
 class ModelDocument implements vscode.CustomDocument {
   constructor(readonly uri: vscode.Uri) {}
@@ -23,6 +24,11 @@ class ModelDocument implements vscode.CustomDocument {
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   private readonly sessions = new Map<string, Set<GraphSession>>();
+  /**
+   * The latest per-node error measured against each original (by URI), kept with the comparison it explains
+   * so an editor opened later is coloured too. In memory: it is as stale as the optimized file after a restart.
+   */
+  private readonly errors = new Map<string, ErrorOverlay>();
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
@@ -79,6 +85,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       settings.heatMapMetric,
       (node) => this.onNodeSelected(document.uri, node),
       this.store.get(document.uri),
+      this.errors.get(key),
     );
     let set = this.sessions.get(key);
     if (!set) this.sessions.set(key, (set = new Set()));
@@ -105,6 +112,17 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
   async reveal(uri: vscode.Uri, node: string): Promise<void> {
     await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_VIEW_TYPE, { preserveFocus: true });
     for (const s of this.sessions.get(uri.toString()) ?? []) s.reveal(node);
+  }
+
+  /** Colours the original's graph (open now or later) by the optimized model's per-node error (issue 18). */
+  showNodeErrors(original: vscode.Uri, overlay: ErrorOverlay): void {
+    this.errors.set(original.toString(), overlay);
+    for (const s of this.sessions.get(original.toString()) ?? []) s.postErrors(overlay);
+  }
+
+  /** The error overlay cached for `original`, if an optimize or a comparison measured one. */
+  nodeErrors(original: vscode.Uri): ErrorOverlay | undefined {
+    return this.errors.get(original.toString());
   }
 
   private onNodeSelected(uri: vscode.Uri, node: string): void {

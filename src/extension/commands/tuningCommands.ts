@@ -1,0 +1,68 @@
+/**
+ * Click-to-exclude (issue 18): "Keep in Float" adds a node to the model's exclusion list (exclusionList.ts),
+ * "Re-quantize" reruns the model's last optimize with the list and shows the iteration table, and "keep this
+ * one" (a link in that table) keeps one iteration's file and list and removes the other iterations' files.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobRunner } from '../jobs/jobRunner';
+import type { OptimizeResult } from '../jobs/jobProtocol';
+import { log } from '../log';
+import { addExclusion, exclusionListFile, readExclusions } from './exclusionList';
+import { optimizeModel } from './optimizeCommand';
+import { iterations, keepIterationFiles, lastIteration } from './tuningLoop';
+
+export const REQUANTIZE = 'Re-quantize';
+
+/** Adds `node` to the list of `model` and offers to re-quantize; returns the whole list. */
+export async function keepInFloat(model: vscode.Uri, node: string): Promise<string[]> {
+  const names = addExclusion(model.fsPath, node);
+  log().info(
+    `keep ${node} float in ${path.basename(model.fsPath)}: ${names.length} in ${exclusionListFile(model.fsPath)}`,
+  );
+  const offer = lastIteration(model.fsPath) ? [REQUANTIZE] : [];
+  void vscode.window
+    .showInformationMessage(
+      `${node} will be kept in float (${names.length} node${names.length === 1 ? '' : 's'} in ${path.basename(exclusionListFile(model.fsPath))}).`,
+      ...offer,
+    )
+    .then((c) => c === REQUANTIZE && vscode.commands.executeCommand('onnxTuner.requantize', model));
+  return names;
+}
+
+/** The model's last optimize again, with its exclusion list: a new file and a new row of the table. */
+export async function requantize(
+  model: vscode.Uri,
+  jobs: JobRunner,
+  extensionUri: vscode.Uri,
+): Promise<OptimizeResult | undefined> {
+  const last = lastIteration(model.fsPath);
+  if (!last) throw new Error(`optimize ${path.basename(model.fsPath)} first: Re-quantize reruns its last optimize`);
+  const keepFloat = readExclusions(model.fsPath);
+  const result = await optimizeModel(model, jobs, extensionUri, {
+    steps: last.params.steps,
+    ...(last.params.config ? { config: last.params.config } : {}),
+    keepFloat,
+    label: `${keepFloat.length} kept float`,
+  });
+  return result && 'bytes' in result ? result : undefined;
+}
+
+/** Keeps one iteration: its list becomes the model's, the other iterations' files are removed (asked first). */
+export async function keepIteration(original: string, file: string): Promise<boolean> {
+  const others = iterations(original)
+    .map((it) => it.outFile)
+    .filter((f) => f !== file);
+  if (others.length) {
+    const answer = await vscode.window.showWarningMessage(
+      `Keep ${path.basename(file)} and delete the other ${others.length} iteration file(s)?`,
+      { modal: true, detail: others.map((f) => path.basename(f)).join('\n') },
+      'Keep and Delete Others',
+    );
+    if (!answer) return false;
+  }
+  const removed = keepIterationFiles(original, file);
+  void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(file));
+  log().info(`kept ${path.basename(file)}; removed ${removed.map((f) => path.basename(f)).join(', ') || 'nothing'}`);
+  return true;
+}

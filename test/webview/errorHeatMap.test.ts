@@ -1,0 +1,100 @@
+/**
+ * The graph page's side of issue 18: an error overlay (what the per-node error job measured) switches the heat
+ * map to "error", hottest on the node localize ranks first; the properties pane shows the node's error and a
+ * "Keep in float" button that asks the host to add the node to the model's exclusion list.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { compactGraph } from '../../src/engine/graph/compactGraph';
+import { writeModel } from '../../src/engine/onnx/writeModel';
+import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
+import { localizeFiles } from '../../src/engine/verify/localizeFiles';
+import type { ErrorOverlay, HostToWebview, WebviewToHost } from '../../src/protocol/webviewProtocol';
+import { outlierMlp } from '../support/models';
+import { makeTempDir, removeDir } from '../support/tmp';
+import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
+
+const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
+
+async function sendHost(page: Page, message: HostToWebview): Promise<void> {
+  await page.evaluate((m) => {
+    (globalThis as unknown as { __onnxTunerHost: { send(m: unknown): void } }).__onnxTunerHost.send(m);
+  }, message);
+}
+
+async function sentByWebview(page: Page): Promise<WebviewToHost[]> {
+  return page.evaluate(
+    () => (globalThis as unknown as { __onnxTunerHost: { sent: WebviewToHost[] } }).__onnxTunerHost.sent,
+  );
+}
+
+describe('graph webview: the error heat map and Keep in float (issue 18, headless Chromium)', function () {
+  this.timeout(60_000);
+  let harness: Harness;
+  let dir: string;
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
+      this.skip();
+    }
+    if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
+    harness = await startHarness();
+    dir = makeTempDir();
+  });
+  after(async () => {
+    await harness?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('colours by the measured error, worst first, and the pane keeps the selected node in float', async () => {
+    const model = outlierMlp(5, 64, 2);
+    const a = path.join(dir, 'mlp.onnx');
+    const b = path.join(dir, 'mlp.int8.onnx');
+    writeModel(model, a);
+    writeModel(quantizeDynamic(model).model, b);
+    const errors = await localizeFiles(a, b);
+    const overlay: ErrorOverlay = {
+      a,
+      b,
+      nodes: errors.map((e) => ({ name: e.node, op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
+    };
+    const graph = compactGraph(model);
+    harness.addGraph('error-heat', graph);
+    const page = await harness.open('error-heat');
+    await page.waitForFunction('window.__onnxTunerTest && window.__onnxTunerTest.drawnUnits() > 0');
+    assert.equal(await page.textContent('#heat-metric'), 'Metric: latency');
+    await sendHost(page, { type: 'errorOverlay', overlay });
+    await page.waitForSelector('#legend', { state: 'visible' });
+    assert.match((await page.textContent('#legend-label')) ?? '', /^error/);
+    assert.equal(await page.textContent('#heat-metric'), 'Metric: error');
+    const ranked = errors.map((e) => e.node);
+    const heats = await Promise.all(ranked.map((n) => hook<number>(page, `heat(${JSON.stringify(n)})`)));
+    assert.equal(heats[0], 1, `${ranked[0]} (ranked first by localize) is the hottest`);
+    for (let i = 1; i < heats.length; i++) assert.ok(heats[i - 1]! >= heats[i]!, `${heats}`);
+    assert.ok(
+      Number.isNaN(await hook<number>(page, 'heat("fc0")')) || (await hook<number>(page, 'heat("fc0")')) < 0.01,
+    );
+
+    await page.locator('#search input').fill(ranked[0]!);
+    assert.equal(await hook(page, 'selectedName()'), ranked[0]);
+    await page.waitForSelector('#properties button.keep-float');
+    const rows = (await page.evaluate(
+      `Object.fromEntries([...document.querySelectorAll('#properties > dl > dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent]))`,
+    )) as Record<string, string>;
+    assert.match(rows.error ?? '', /^cosine \d\.\d{4}, SNR -?\d+\.\d dB$/);
+    await page.locator('#properties button.keep-float').click();
+    const id = graph.nodes.findIndex((n) => n.name === ranked[0]);
+    assert.deepEqual((await sentByWebview(page)).at(-1), { type: 'keepFloat', nodeId: id });
+
+    // The metric button offers error among the profile's metrics once it has been measured.
+    const seen = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      await page.locator('#heat-metric').click();
+      seen.add((await page.textContent('#heat-metric')) ?? '');
+    }
+    assert.deepEqual([...seen].sort(), ['Metric: error', 'Metric: flops', 'Metric: latency', 'Metric: memory']);
+    await page.close();
+  });
+});
