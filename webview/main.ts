@@ -31,36 +31,9 @@ import { expandGroup, initialExpanded, visibleGraph, type VisibleGraph } from '.
 import { cycleMatch, searchUnits } from './view/search';
 import { neighbour, type Direction } from './view/navigation';
 import { boxSizes } from './view/nodeRows';
-import { detailAt } from './view/nodeBox';
 import { diffRows, diffSummary, diffTints, readDiffColours } from './view/diffOverlay';
 import { edgeLabels } from './view/edgeLabels';
-
-interface TestHook {
-  initReceivedAt: number;
-  frameCompleteAt: number;
-  layoutMode: string;
-  drawnUnits(): number;
-  visibleUnits(): number;
-  unitFill(nodeName: string): string;
-  selectedName(): string;
-  heat(nodeName: string): number;
-  /** Current zoom, whether labels are drawn, and whether a node (or its group) is inside the canvas. */
-  zoom(): number;
-  labelsShown(): boolean;
-  onScreen(nodeName: string): boolean;
-  /** Text rows drawn in the box of the unit that shows node `nodeName` (attributes, folded weights). */
-  unitRows(nodeName: string): string[];
-  /** Where that unit's box is on the canvas, in CSS pixels (centre, size), at the current zoom. */
-  unitOnScreen(nodeName: string): { x: number; y: number; w: number; h: number };
-  /** The shape labels drawn on edges (empty unless toggled on with `s`). */
-  edgeLabels(): string[];
-  /** The diff colour of the unit that shows node `nodeName` ('none' outside Compare Graphs). */
-  tint(nodeName: string): string;
-  /** The level of detail at the current zoom: 'full', 'title' or 'shape'. */
-  detail(): string;
-  /** Fits, zooms to `zoom` (0: stay at fit), pans `frames` times; returns the mean draw time per frame in ms. */
-  panFrames(frames: number, zoom: number): Promise<number>;
-}
+import { installTestHook } from './testHooks';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const canvas = $<HTMLCanvasElement>('graph');
@@ -97,51 +70,13 @@ const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.da
 /** Settles when the latest Init's layout is drawn. */
 let laidOut: Promise<void> = Promise.resolve();
 
-const hook: TestHook = {
-  initReceivedAt: 0,
-  frameCompleteAt: 0,
-  layoutMode: '',
-  drawnUnits: () => renderer.drawnUnits,
-  visibleUnits: () => view?.units.length ?? 0,
-  unitFill: (name) => {
-    const u = unitByName(name);
-    const h = renderer.current?.heat?.[u];
-    return h === undefined || Number.isNaN(h) ? 'none' : String(h);
-  },
-  selectedName: () => (selected >= 0 ? (view?.units[selected]?.key ?? '') : ''),
-  heat: (name) => renderer.current?.heat?.[unitByName(name)] ?? NaN,
-  zoom: () => renderer.scale,
-  labelsShown: () => renderer.labelsShown,
-  onScreen: (name) => renderer.isOnScreen(unitByName(name)),
-  unitRows: (name) => renderer.current?.rows?.[unitByName(name)]?.map((r) => r.text) ?? [],
-  unitOnScreen: (name) => {
-    const u = unitByName(name);
-    const s = renderer.current!;
-    const k = renderer.scale;
-    return {
-      x: s.layout.x[u]! * k + renderer.tx,
-      y: s.layout.y[u]! * k + renderer.ty,
-      w: s.widths[u]! * k,
-      h: renderer.height(u) * k,
-    };
-  },
-  detail: () => detailAt(renderer.scale),
-  edgeLabels: () => [...(renderer.current?.edgeLabels ?? [])],
-  tint: (name) => renderer.current?.tints?.[unitByName(name)] ?? 'none',
-  panFrames: async (frames, zoom) => {
-    renderer.fit();
-    if (zoom > 0) renderer.zoomAt(zoom / renderer.scale, canvas.clientWidth / 2, canvas.clientHeight / 2);
-    let total = 0;
-    for (let i = 0; i < frames; i++) {
-      renderer.tx += i % 2 ? -3 : 3;
-      renderer.requestFrame();
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      total += renderer.lastDrawMs;
-    }
-    return total / frames;
-  },
-};
-(window as unknown as { __onnxTunerTest: TestHook }).__onnxTunerTest = hook;
+const hook = installTestHook({
+  renderer,
+  canvas,
+  view: () => view,
+  selected: () => selected,
+  unitByName: (name) => unitByName(name),
+});
 
 function unitByName(name: string): number {
   const node = graph?.nodes.find((n) => n.name === name);
