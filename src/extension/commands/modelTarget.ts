@@ -31,7 +31,10 @@ export async function pickModel(title: string, fallback?: vscode.Uri): Promise<v
           : a.path.localeCompare(b.path),
     )
     .map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
-  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick an ONNX model' }))?.uri;
+  // ignoreFocusOut: the second pick of a two-model command must not vanish when a restoring editor or a
+  // finished background job takes the focus for a moment (seen in the Compare Graphs e2e spec).
+  return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick an ONNX model', ignoreFocusOut: true }))
+    ?.uri;
 }
 
 /** Resolves the command's target model; `undefined` when the user cancelled the pick. */

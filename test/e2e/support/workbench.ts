@@ -28,13 +28,19 @@ export function explorerRow(page: Page, name: string): Locator {
 /** The explorer row of `name`, with the explorer brought back first if another view (Layer Costs) holds the side bar. */
 export async function shownExplorerRow(page: Page, name: string): Promise<Locator> {
   const row = explorerRow(page, name);
-  if (!(await row.isVisible()))
-    await page
-      .locator('.activitybar')
-      .getByRole('tab', { name: /^Explorer/ })
-      .first()
-      .click();
-  await row.waitFor({ timeout: 60_000 });
+  const deadline = Date.now() + 60_000;
+  while (!(await row.isVisible())) {
+    if (Date.now() > deadline) throw new Error(`explorer row '${name}' not shown within 60 s`);
+    // Click the Explorer tab only while another view holds the side bar: clicking it while the explorer is
+    // shown hides the side bar (a new file may simply not be listed yet; the explorer refreshes on its own).
+    if (!(await page.locator('.explorer-folders-view').isVisible()))
+      await page
+        .locator('.activitybar')
+        .getByRole('tab', { name: /^Explorer/ })
+        .first()
+        .click();
+    await page.waitForTimeout(500);
+  }
   return row;
 }
 
