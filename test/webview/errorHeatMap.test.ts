@@ -4,43 +4,23 @@
  * "Keep in float" button that asks the host to add the node to the model's exclusion list.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
-import type { ErrorOverlay, HostToWebview, WebviewToHost } from '../../src/protocol/webviewProtocol';
+import type { ErrorOverlay } from '../../src/protocol/webviewProtocol';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
-import { CHROMIUM, startHarness, type Harness } from './support/browserHarness';
-
-const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
-
-async function sendHost(page: Page, message: HostToWebview): Promise<void> {
-  await page.evaluate((m) => {
-    (globalThis as unknown as { __onnxTunerHost: { send(m: unknown): void } }).__onnxTunerHost.send(m);
-  }, message);
-}
-
-async function sentByWebview(page: Page): Promise<WebviewToHost[]> {
-  return page.evaluate(
-    () => (globalThis as unknown as { __onnxTunerHost: { sent: WebviewToHost[] } }).__onnxTunerHost.sent,
-  );
-}
+import { startHarnessOrSkip, type Harness } from './support/browserHarness';
+import { hook, sendHost, sentByWebview } from './support/pageHost';
 
 describe('graph webview: the error heat map and Keep in float (issue 18, headless Chromium)', function () {
   this.timeout(60_000);
   let harness: Harness;
   let dir: string;
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      console.log(`      (skipped: ${CHROMIUM} missing; run scripts/setup-chromium.sh)`);
-      this.skip();
-    }
-    if (!fs.existsSync('dist/webview.js')) throw new Error('dist/webview.js missing: run `node esbuild.js` first');
-    harness = await startHarness();
+    harness = await startHarnessOrSkip(this);
     dir = makeTempDir();
   });
   after(async () => {

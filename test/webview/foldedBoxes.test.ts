@@ -10,8 +10,7 @@ import { readModel } from '../../src/engine/onnx/readModel';
 import type { CompactGraph } from '../../src/protocol/webviewProtocol';
 import { realModelOrSkip } from '../support/realModels';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
-
-const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
+import { hook } from './support/pageHost';
 
 /** The canvas pixel at CSS point (x, y) as [r, g, b]. */
 function pixel(page: Page, x: number, y: number): Promise<number[]> {

@@ -14,8 +14,7 @@ import { writeModel } from '../../src/engine/onnx/writeModel';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { resnetModel } from '../support/resnetModel';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
-
-const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
+import { hook } from './support/pageHost';
 
 describe('Compare Graphs view (headless Chromium)', function () {
   let harness: Harness;

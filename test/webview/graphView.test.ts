@@ -6,31 +6,12 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { readModel } from '../../src/engine/onnx/readModel';
-import {
-  validateWebviewMessage,
-  type CompactGraph,
-  type HostToWebview,
-  type WebviewToHost,
-} from '../../src/protocol/webviewProtocol';
+import { validateWebviewMessage, type CompactGraph } from '../../src/protocol/webviewProtocol';
 import { GraphBuilder } from '../support/onnxBuilder';
 import { realModelOrSkip } from '../support/realModels';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
+import { hook, sendHost, sentByWebview } from './support/pageHost';
 import { syntheticGraph } from './support/syntheticGraph';
-
-/** Reads the page's test hook: `expr` is evaluated on window.__onnxTunerTest (e.g. "visibleUnits()"). */
-const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
-
-async function sendHost(page: Page, message: HostToWebview): Promise<void> {
-  await page.evaluate((m) => {
-    (globalThis as unknown as { __onnxTunerHost: { send(m: unknown): void } }).__onnxTunerHost.send(m);
-  }, message);
-}
-
-async function sentByWebview(page: Page): Promise<WebviewToHost[]> {
-  return page.evaluate(
-    () => (globalThis as unknown as { __onnxTunerHost: { sent: WebviewToHost[] } }).__onnxTunerHost.sent,
-  );
-}
 
 describe('graph webview (headless Chromium)', function () {
   let harness: Harness;

@@ -7,25 +7,12 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
-import type { CompactGraph, HostToWebview, WebviewToHost } from '../../src/protocol/webviewProtocol';
+import type { CompactGraph, HostToWebview } from '../../src/protocol/webviewProtocol';
 import { heatColour } from '../../webview/view/heatMap';
 import { GraphBuilder } from '../support/onnxBuilder';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
+import { hook, sendHost, sentByWebview } from './support/pageHost';
 import { syntheticGraph } from './support/syntheticGraph';
-
-const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
-
-async function sendHost(page: Page, message: HostToWebview): Promise<void> {
-  await page.evaluate((m) => {
-    (globalThis as unknown as { __onnxTunerHost: { send(m: unknown): void } }).__onnxTunerHost.send(m);
-  }, message);
-}
-
-async function sentByWebview(page: Page): Promise<WebviewToHost[]> {
-  return page.evaluate(
-    () => (globalThis as unknown as { __onnxTunerHost: { sent: WebviewToHost[] } }).__onnxTunerHost.sent,
-  );
-}
 
 /** A ppocr-det-like graph: one long chain of nodes without name scopes, reading the input `x`. */
 function chainGraph(n: number): CompactGraph {

@@ -8,9 +8,8 @@ import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { ifModel } from '../support/models';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
+import { hook } from './support/pageHost';
 import { syntheticGraph } from './support/syntheticGraph';
-
-const hook = <T = unknown>(page: Page, expr: string): Promise<T> => page.evaluate<T>(`window.__onnxTunerTest.${expr}`);
 
 describe('keyboard and minimap navigation (headless Chromium)', function () {
   let harness: Harness;
