@@ -4,7 +4,9 @@
  */
 import type { OptimizationLevel, RuntimeSettings } from '../engine/runtime/sessionOptions';
 import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from './args';
-import { INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS, parseShapes } from './inputOptions';
+import { DEFAULT_COMPARE_RUNS } from '../engine/runtime/jobRuntime';
+import type { CompareOptions } from '../engine/verify/compare';
+import { feedExtras, INPUT_OPTIONS_USAGE, INPUT_VALUE_OPTIONS, inputOptions, parseShapes } from './inputOptions';
 
 export const RUNTIME_OPTIONS_USAGE = `${INPUT_OPTIONS_USAGE}
   --threads N        intra-op threads for both sessions (default: onnxruntime's choice, one per core)
@@ -28,4 +30,16 @@ export function runtimeFromArgs(args: ParsedArgs): RuntimeSettings {
 /** `--shape x=1,3,48,320` or `x=1x3x48x320` (repeatable) → { x: [1, 3, 48, 320] }. */
 export function shapesFromArgs(args: ParsedArgs): Record<string, number[]> {
   return parseShapes(args);
+}
+
+/** What `compare`, `optimize` and its exclusion search compare with: settings, dims, inputs and runs. */
+export function compareOptionsFromArgs(args: ParsedArgs, signal: AbortSignal): CompareOptions {
+  return {
+    runtime: runtimeFromArgs(args),
+    dims: parseDims(args),
+    inputShapes: shapesFromArgs(args),
+    ...feedExtras(inputOptions(args)),
+    latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
+    signal,
+  };
 }

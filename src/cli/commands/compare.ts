@@ -1,5 +1,4 @@
 /** `onnx-tuner compare A.onnx B.onnx`: output error metrics, A/B latency, size and node counts. */
-import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { writeOutputFile } from '../../engine/onnx/safeOutput';
 import { readModel } from '../../engine/onnx/readModel';
 import { compare } from '../../engine/verify/compare';
@@ -10,7 +9,13 @@ import { renderCompareHtml, renderCompareText } from '../../engine/report/compar
 import { renderLocalized } from '../../engine/report/localizedText';
 import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
 import { feedExtras, inputOptions } from '../inputOptions';
-import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
+import {
+  compareOptionsFromArgs,
+  RUNTIME_OPTIONS_USAGE,
+  RUNTIME_VALUE_OPTIONS,
+  runtimeFromArgs,
+  shapesFromArgs,
+} from '../runtimeOptions';
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
@@ -51,14 +56,7 @@ export const compareCommand: CommandEntry = {
     if (!a || !b) throw new UsageError('need two models: A.onnx B.onnx');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
     io.progress('running both models');
-    const report = await compare(a, b, {
-      runtime: runtimeFromArgs(args),
-      dims: parseDims(args),
-      inputShapes: shapesFromArgs(args),
-      ...feedExtras(inputOptions(args)),
-      latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
-      signal: io.signal,
-    });
+    const report = await compare(a, b, compareOptionsFromArgs(args, io.signal));
     const top = intOption(args, 'localize', 0, 0);
     const worst = top > 0 ? await localizeNodes(a, b, args, top) : undefined;
     const html = optionValue(args, 'html');

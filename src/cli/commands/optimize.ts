@@ -3,7 +3,6 @@
  * prune go in front of quantize as they land), writes a NEW file and prints how it compares to the input.
  */
 import { optimizeSteps, type OptimizeChoice } from '../../engine/optimize/optimizeSteps';
-import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { outputSuffix } from '../../engine/transform/outputName';
 import * as path from 'node:path';
 import { readModel, type LoadedModel } from '../../engine/onnx/readModel';
@@ -14,9 +13,13 @@ import { compare, type CompareReport } from '../../engine/verify/compare';
 import { renderCompareText } from '../../engine/report/compareRender';
 import { classifierOutputs, decideVerdict, verdictInput } from '../../engine/verify/verdict';
 import { pruneAccuracyNote } from '../../engine/transform/prune/pruneVerdict';
-import { intOption, optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
-import { feedExtras, inputOptions } from '../inputOptions';
-import { RUNTIME_OPTIONS_USAGE, RUNTIME_VALUE_OPTIONS, runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
+import { optionValue, parseArgs, parseDims, UsageError, type ParsedArgs } from '../args';
+import {
+  compareOptionsFromArgs,
+  RUNTIME_OPTIONS_USAGE,
+  RUNTIME_VALUE_OPTIONS,
+  shapesFromArgs,
+} from '../runtimeOptions';
 import { optimizeAuto } from './optimizeAuto';
 import { optimizeSearch } from './optimizeSearch';
 import {
@@ -213,14 +216,7 @@ async function optimizeWith(input: LoadedModel, args: ParsedArgs, io: CliIO, sig
     if (!args.flags.has('no-compare')) io.progress('comparing with the original');
     report = args.flags.has('no-compare')
       ? undefined
-      : await compare(input, asLoaded(written, result.model), {
-          runtime: runtimeFromArgs(args),
-          dims: parseDims(args),
-          inputShapes: shapesFromArgs(args),
-          ...feedExtras(inputOptions(args)),
-          latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
-          signal,
-        });
+      : await compare(input, asLoaded(written, result.model), compareOptionsFromArgs(args, signal));
   } catch (e) {
     removeWritten(written);
     throw e;

@@ -8,15 +8,13 @@ import type { LoadedModel } from '../../engine/onnx/readModel';
 import { writeModel } from '../../engine/onnx/writeModel';
 import { searchExclusions } from '../../engine/optimize/exclusionSearch';
 import { exclusionSearchRows } from '../../engine/report/exclusionSearchText';
-import { DEFAULT_COMPARE_RUNS } from '../../engine/runtime/jobRuntime';
 import { runPipeline } from '../../engine/transform/common/pipeline';
 import { outputSuffix } from '../../engine/transform/outputName';
 import { simplifyStep } from '../../engine/transform/simplify';
 import { classifierOutputs, decideVerdict, verdictInput } from '../../engine/verify/verdict';
 import { intOption, optionValue, parseDims, UsageError, type ParsedArgs } from '../args';
-import { feedExtras, inputOptions } from '../inputOptions';
 import type { CliIO } from '../io';
-import { runtimeFromArgs, shapesFromArgs } from '../runtimeOptions';
+import { compareOptionsFromArgs, shapesFromArgs } from '../runtimeOptions';
 import { defaultOutputFile, gateFromArgs, oneOf, quantizeOptionsFromArgs } from './optimizeOptions';
 
 export async function optimizeSearch(
@@ -44,14 +42,7 @@ export async function optimizeSearch(
     quantize: { ...(await quantizeOptionsFromArgs(input.file, args, signal)), mode },
     targetCosine: target,
     maxExclusions: intOption(args, 'max-exclusions', 10, 0),
-    compare: {
-      runtime: runtimeFromArgs(args),
-      dims,
-      inputShapes,
-      ...feedExtras(inputOptions(args)),
-      latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),
-      signal,
-    },
+    compare: compareOptionsFromArgs(args, signal),
     signal,
     onIteration: (it, round) => io.progress(`exclusion search: round ${round}, min cosine ${it.minCosine.toFixed(4)}`),
   });

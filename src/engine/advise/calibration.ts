@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { quantile } from '../profile/stats';
 import type { RuleId, Suggestion } from './adviceTypes';
 import { AS_SUGGESTED } from './trialVariants';
 
@@ -96,12 +97,6 @@ export function recordsFromTrials(
   });
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** Per rule, over the records of this CPU: how many trials and how far their estimates were off. */
 export function calibrateRules(records: readonly CalibrationRecord[], cpu: string): Map<RuleId, RuleCalibration> {
   const byRule = new Map<RuleId, number[]>();
@@ -112,7 +107,7 @@ export function calibrateRules(records: readonly CalibrationRecord[], cpu: strin
     out.set(rule, {
       rule,
       trials: errors.length,
-      medianError: median(errors),
+      medianError: quantile(errors, 0.5),
       meanAbsError: errors.reduce((a, e) => a + Math.abs(e), 0) / errors.length,
     });
   return out;

@@ -48,9 +48,12 @@ async function applyPass(
   env: Omit<PassEnv, 'types' | 'outer'>,
 ): Promise<number> {
   let n = await pass.run(g, { ...env, types: shapes?.types, outer });
-  const inner = constantsOf(g, outer);
+  // The constants a body sees, built only for graphs that have bodies (every pass runs this).
+  let inner: Scope<TensorProto> | undefined;
   for (const node of g.node ?? []) {
     const subs = subgraphsOf(node);
+    if (!subs.length) continue;
+    inner ??= constantsOf(g, outer);
     const subShapes = shapes?.subgraphs.get(node);
     for (let k = 0; k < subs.length; k++) n += await applyPass(pass, subs[k]!, subShapes?.[k], inner, env);
   }
