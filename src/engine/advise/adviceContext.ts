@@ -4,7 +4,7 @@
  * execution providers, and optionally per-node quantization error and the graph ORT optimized.
  */
 import { costModel, type CostSummary, type NodeCost } from '../graph/costModel';
-import { defaultDims, type DimAssumption } from '../graph/defaultDims';
+import type { DimAssumption } from '../graph/defaultDims';
 import { indexGraph, type GraphIndex } from '../graph/graphIndex';
 import { constantInputValues, planInputs } from '../graph/inputPlan';
 import { defaultOpset, inferShapes, type ShapeInference } from '../graph/shapeInference';
@@ -67,13 +67,11 @@ export function buildAdviceContext(inputs: AdviceInputs): AdviceContext {
     });
   }
   const assumedDims = inputSymbols(inputs.model).filter((d) => given[d] === undefined);
-  // The same representative dims profiling and synthesis use (defaultDims.ts), never silently 1.
-  const planned = defaultDims(inputs.model, { dims: given, inputShapes: inputs.inputShapes ?? {} });
+  // The same representative dims profiling and synthesis use (defaultDims.ts, through the input plan), never
+  // silently 1; the plan also says which single-element inputs hold a known constant (an If's branch).
+  const planned = planInputs(inputs.model, { dims: given, inputShapes: inputs.inputShapes ?? {} });
   const dims = { ...planned.dims, ...given };
-  const inputValues = constantInputValues(
-    inputs.model,
-    planInputs(inputs.model, { dims: given, inputShapes: inputs.inputShapes ?? {} }),
-  );
+  const inputValues = constantInputValues(inputs.model, planned);
   const shapes = inferShapes(inputs.model, { dims, inputShapes: planned.inputShapes, inputValues });
   const cost = costModel(shapes);
   const symbolicCost = costModel(inferShapes(inputs.model, {}));
