@@ -330,8 +330,8 @@ canvas.addEventListener('pointerup', (e) => {
   }
   drag = undefined;
 });
-function keepFloat(nodeId: number): void {
-  post({ type: 'keepFloat', nodeId });
+function keepFloat(nodeId: number, precision: 'float' | 'fp16'): void {
+  post({ type: precision === 'float' ? 'keepFloat' : 'keepFp16', nodeId });
 }
 
 /**

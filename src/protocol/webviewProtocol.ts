@@ -180,6 +180,8 @@ export type WebviewToHost =
   | { readonly type: 'applySuggestion'; readonly nodeId: number }
   /** "Keep in float" on a node: the host adds it to the model's exclusion list (issue 18). */
   | { readonly type: 'keepFloat'; readonly nodeId: number }
+  /** "Keep in fp16": the node runs in float16 instead of int8 (the model's exclusion list records it so). */
+  | { readonly type: 'keepFp16'; readonly nodeId: number }
   /** The error state's actions: reopen the file in the text editor; show the log with the full error. */
   | { readonly type: 'openAsText' }
   | { readonly type: 'showDetails' };
@@ -214,6 +216,7 @@ export function validateWebviewMessage(raw: unknown, nodeCount?: number): Webvie
     case 'selectNode':
     case 'applySuggestion':
     case 'keepFloat':
+    case 'keepFp16':
       return keys === 'nodeId,type' && inGraph(m.nodeId) ? { type: m.type, nodeId: m.nodeId as number } : undefined;
     default:
       return undefined;

@@ -52,7 +52,7 @@ describe('click-to-exclude (issue 18)', function () {
     addExclusion(model, 'fc2');
     addExclusion(model, 'conv.1');
     assert.deepEqual(addExclusion(model, 'fc2'), ['fc2', 'conv.1'], 'a repeat is a no-op; click order kept');
-    assert.deepEqual(readExclusionFile(exclusionListFile(model)), ['fc2', 'conv.1']);
+    assert.deepEqual(readExclusionFile(exclusionListFile(model)).keepFloat, ['fc2', 'conv.1']);
     const json = JSON.parse(fs.readFileSync(exclusionListFile(model), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(json, { version: 1, model: 'net.onnx', keepFloat: ['fc2', 'conv.1'] });
   });

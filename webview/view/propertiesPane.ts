@@ -13,8 +13,8 @@ export interface Measured {
   readonly error?: { readonly snrDb: number; readonly cosine: number };
 }
 
-/** "Keep in float" for the shown node (the host adds it to the model's exclusion list). */
-export type KeepFloat = (nodeId: number) => void;
+/** "Keep in float" / "Keep in fp16" for the shown node (the host adds it to the model's exclusion list). */
+export type KeepFloat = (nodeId: number, precision: 'float' | 'fp16') => void;
 
 function el(tag: string, text?: string, cls?: string): HTMLElement {
   const e = document.createElement(tag);
@@ -69,8 +69,12 @@ export function showNode(
     const keep = el('button', 'Keep in float', 'keep-float') as HTMLButtonElement;
     keep.type = 'button';
     keep.title = "Add this node to the model's exclusion list; Re-quantize then keeps it in float";
-    keep.addEventListener('click', () => keepFloat(nodeId));
-    pane.append(keep);
+    keep.addEventListener('click', () => keepFloat(nodeId, 'float'));
+    const half = el('button', 'Keep in fp16', 'keep-fp16') as HTMLButtonElement;
+    half.type = 'button';
+    half.title = 'Run this node in float16 instead of int8 (float16 weights); Re-quantize then does so';
+    half.addEventListener('click', () => keepFloat(nodeId, 'fp16'));
+    pane.append(keep, half);
   }
   const list = (title: string, tensors: readonly TensorInfo[]): void => {
     pane.append(el('h3', title));

@@ -73,8 +73,11 @@ never touched and an existing file is never overwritten without --force.
   --include-op OP        quantize only these op types (repeatable, comma lists)
   --exclude-op OP        leave these op types float (repeatable, comma lists)
   --exclude-node REGEX   leave nodes whose name matches float (repeatable)
-  --exclude-from FILE    leave the nodes FILE lists float: {"keepFloat": [...]} as the extension writes it,
-                         or one exact node name per line (repeatable)
+  --exclude-from FILE    leave the nodes FILE lists float: {"keepFloat": [...], "keepFp16": [...]} as the
+                         extension writes it, or one exact node name per line (repeatable)
+  --keep-fp16 NODE       run this node (exact name) in float16 instead of int8: float16 weights, Casts
+                         around it; where onnxruntime's CPU provider has no float16 kernel for its op, float16
+                         weights and float32 compute, with a note (repeatable)
   --target-cosine X      dynamic/static: find the fewest nodes to keep float for min cosine ≥ X (greedy,
                          worst node first by per-node error); prints each round, writes the first that
                          reaches X (exit 3 if none does); --max-exclusions N caps the list (default 10)
@@ -153,6 +156,7 @@ export const optimizeCommand: CommandEntry = {
         'exclude-op',
         'exclude-node',
         'exclude-from',
+        'keep-fp16',
         'target-cosine',
         'max-exclusions',
         'min-weight',

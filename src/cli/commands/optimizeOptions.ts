@@ -53,15 +53,21 @@ export function regexes(args: ParsedArgs, key: string): RegExp[] {
   });
 }
 
-/** `--exclude-from FILE` (repeatable): the exact node names each file lists, as anchored RegExps. */
-function exclusionsFrom(args: ParsedArgs): RegExp[] {
-  return (args.values.get('exclude-from') ?? []).flatMap((f) => {
+/**
+ * `--exclude-from FILE` (repeatable) and `--keep-fp16 NODE` (repeatable, exact names): the nodes kept float
+ * (as anchored RegExps) and those run in float16. A node asked for in float16 anywhere is not also kept float.
+ */
+function exclusionsFrom(args: ParsedArgs): { keepFloat: RegExp[]; keepFp16: string[] } {
+  const lists = (args.values.get('exclude-from') ?? []).map((f) => {
     try {
-      return readExclusionFile(f).map(exactName);
+      return readExclusionFile(f);
     } catch (e) {
       throw new UsageError(`--exclude-from ${(e as Error).message}`, { cause: e });
     }
   });
+  const keepFp16 = [...new Set([...(args.values.get('keep-fp16') ?? []), ...lists.flatMap((l) => l.keepFp16)])];
+  const keepFloat = lists.flatMap((l) => l.keepFloat).filter((n) => !keepFp16.includes(n));
+  return { keepFloat: keepFloat.map(exactName), keepFp16 };
 }
 
 /** Quantizer settings from the arguments, every mode's (the mode itself is added by the caller). */
@@ -80,6 +86,7 @@ export async function quantizeOptionsFromArgs(
       await s.release();
     }
   }
+  const exclusions = exclusionsFrom(args);
   const opts: Omit<QuantizeOptions, 'mode'> = {
     perChannel: args.flags.has('per-channel'),
     reduceRange: args.flags.has('reduce-range'),
@@ -95,7 +102,8 @@ export async function quantizeOptionsFromArgs(
     symmetric: !args.flags.has('asymmetric'),
     includeOps: list(args, 'include-op'),
     excludeOps: list(args, 'exclude-op'),
-    excludeNodes: [...regexes(args, 'exclude-node'), ...exclusionsFrom(args)],
+    excludeNodes: [...regexes(args, 'exclude-node'), ...exclusions.keepFloat],
+    keepFp16Nodes: exclusions.keepFp16,
     keepFirstLast: args.flags.has('keep-first-last'),
     keepFirst: args.flags.has('keep-first'),
     minWeightElements: intOption(args, 'min-weight', 0, 0),
@@ -130,7 +138,7 @@ export function printSteps(steps: PipelineResult['steps'], io: CliIO): void {
     io.out(`${s.name}: ${summarizeChanges(s.changes)}`);
     // A rewrite undone because it changed the outputs is a warning: the user must hear about it.
     for (const c of s.changes.filter((c) => c.kind === 'undone')) io.err(`  warning: ${c.detail}`);
-    for (const c of s.changes.filter((c) => c.kind === 'note')) io.out(`  note: ${c.detail}`);
+    for (const c of s.changes.filter((c) => c.kind === 'note' || c.kind === 'fallback')) io.out(`  note: ${c.detail}`);
     const skipped = s.changes.filter((c) => c.kind === 'skipped');
     if (skipped.length)
       io.out(

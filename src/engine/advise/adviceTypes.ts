@@ -28,7 +28,14 @@ export interface OptimizeConfig {
   readonly simplify?: boolean;
   readonly quantize?: Pick<
     QuantizeOptions,
-    'reduceRange' | 'perChannel' | 'weightType' | 'blockSize' | 'includeOps' | 'excludeOps' | 'quantizeOutputs'
+    | 'reduceRange'
+    | 'perChannel'
+    | 'weightType'
+    | 'blockSize'
+    | 'includeOps'
+    | 'excludeOps'
+    | 'quantizeOutputs'
+    | 'keepFp16Nodes'
   > & {
     readonly mode: QuantizeMode;
     /** Node names to keep float (become anchored RegExps for `excludeNodes`). */

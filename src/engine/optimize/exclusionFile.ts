@@ -1,7 +1,8 @@
 /**
- * The list of nodes to keep in float, as a file the extension writes (one per model, from "Keep in float"
- * clicks) and `optimize --exclude-from FILE` reads: JSON `{"keepFloat": ["node", ...]}`, or plain text with
- * one exact node name per line (`#` starts a comment), so a hand-written list works too.
+ * The list of nodes to keep out of int8, as a file the extension writes (one per model, from "Keep in float"
+ * and "Keep in fp16" clicks) and `optimize --exclude-from FILE` reads: JSON `{"keepFloat": ["node", ...],
+ * "keepFp16": [...]}` (`keepFp16` is optional, so files written before it existed read as they did), or plain
+ * text with one exact node name per line (`#` starts a comment; all kept float), so a hand-written list works.
  */
 import * as fs from 'node:fs';
 
@@ -10,10 +11,20 @@ export interface ExclusionList {
   /** The model the names belong to (file name; for the reader). */
   readonly model?: string;
   readonly keepFloat: readonly string[];
+  /** Nodes that run in float16 instead of int8 (absent: none). */
+  readonly keepFp16?: readonly string[];
 }
 
+/** What a list asks for per node: float32, or float16. A name in both lists is float16 (the writer never does that). */
+export interface Exclusions {
+  readonly keepFloat: string[];
+  readonly keepFp16: string[];
+}
+
+const names = (x: unknown): x is string[] => Array.isArray(x) && x.every((n) => typeof n === 'string');
+
 /** Exact node names from `file`; throws an Error naming the file and the problem. */
-export function readExclusionFile(file: string): string[] {
+export function readExclusionFile(file: string): Exclusions {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -28,19 +39,30 @@ export function readExclusionFile(file: string): string[] {
     } catch (e) {
       throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
-    const list = (parsed as { keepFloat?: unknown }).keepFloat;
-    if (!Array.isArray(list) || !list.every((n) => typeof n === 'string'))
-      throw new Error(`${file}: expected {"keepFloat": ["node name", ...]}`);
-    return list as string[];
+    const { keepFloat = [], keepFp16 = [] } = parsed as { keepFloat?: unknown; keepFp16?: unknown };
+    if (!names(keepFloat) || !names(keepFp16))
+      throw new Error(`${file}: expected {"keepFloat": ["node name", ...], "keepFp16": ["node name", ...]}`);
+    return { keepFloat: keepFloat.filter((n) => !keepFp16.includes(n)), keepFp16 };
   }
-  return text
+  const keepFloat = text
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*/, '').trim())
     .filter(Boolean);
+  return { keepFloat, keepFp16: [] };
 }
 
-export function exclusionListJson(keepFloat: readonly string[], model?: string): string {
-  const list: ExclusionList = { version: 1, ...(model ? { model } : {}), keepFloat: [...keepFloat] };
+export function exclusionListJson(
+  keepFloat: readonly string[],
+  model?: string,
+  keepFp16: readonly string[] = [],
+): string {
+  const list: ExclusionList = {
+    version: 1,
+    ...(model ? { model } : {}),
+    keepFloat: [...keepFloat],
+    // Written only when used: a float-only list stays byte-identical to what older versions wrote.
+    ...(keepFp16.length ? { keepFp16: [...keepFp16] } : {}),
+  };
   return `${JSON.stringify(list, null, 2)}\n`;
 }
 

@@ -12,6 +12,8 @@ export interface IterationRow {
   readonly file: string;
   /** Exact names of the nodes kept float in it. */
   readonly keepFloat: readonly string[];
+  /** Exact names of the nodes run in float16 instead of int8 ("Keep in fp16"; absent: none). */
+  readonly keepFp16?: readonly string[];
   /** Median latency of the optimized model and its ratio to the original's, when the comparison timed them. */
   readonly latency?: { readonly ms: number; readonly ratio: number };
   readonly sizeBytes: number;
@@ -46,7 +48,7 @@ export function iterationTableHtml(rows: readonly IterationRow[], keepLink: (row
         r.latency ? `${r.latency.ms.toFixed(2)} ms (${speedText(r.latency.ratio)})` : 'not timed',
         `${formatBytes(r.sizeBytes)} (${r.sizeRatio.toFixed(2)}×)`,
         r.minCosine.toFixed(4),
-        `${r.keepFloat.length}: ${excludedText(r.keepFloat)}`,
+        `${r.keepFloat.length}: ${excludedText(r.keepFloat)}${r.keepFp16?.length ? `; fp16 ${r.keepFp16.length}: ${excludedText(r.keepFp16)}` : ''}`,
       ];
       const [n, ...rest] = cells.map(escapeHtml);
       const tds = rest.map((c) => `<td>${c}</td>`).join('');

@@ -8,25 +8,31 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readModel } from '../onnx/readModel';
+import type { GraphProto } from '../onnx/types';
 import type { RuntimeSettings } from '../runtime/sessionOptions';
 import { createSession } from './modelSource';
 
 export type OpCounts = ReadonlyMap<string, number>;
 
-/** Op counts of the graph ORT runs at the given settings (default level `all`). */
-export async function optimizedOpCounts(input: string | Uint8Array, runtime: RuntimeSettings = {}): Promise<OpCounts> {
+/** The graph ORT runs at the given settings (default level `all`), as it saved it. */
+export async function optimizedGraph(input: string | Uint8Array, runtime: RuntimeSettings = {}): Promise<GraphProto> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx-tuner-optimized-'));
   try {
     const file = path.join(dir, 'optimized.onnx');
     const s = await createSession(input, { ...runtime, optimizedModelFilePath: file });
     await s.release();
-    const counts = new Map<string, number>();
-    for (const n of readModel(file).proto.graph?.node ?? [])
-      counts.set(n.op_type ?? '', (counts.get(n.op_type ?? '') ?? 0) + 1);
-    return counts;
+    return readModel(file).proto.graph ?? {};
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Op counts of the graph ORT runs at the given settings (default level `all`). */
+export async function optimizedOpCounts(input: string | Uint8Array, runtime: RuntimeSettings = {}): Promise<OpCounts> {
+  const counts = new Map<string, number>();
+  for (const n of (await optimizedGraph(input, runtime)).node ?? [])
+    counts.set(n.op_type ?? '', (counts.get(n.op_type ?? '') ?? 0) + 1);
+  return counts;
 }
 
 export interface Int8Coverage {

@@ -38,6 +38,8 @@ export interface OptimizeOptions {
   readonly label?: string;
   /** Nodes the quantize steps keep float ("Re-quantize" passes the model's exclusion list; issue 18). */
   readonly keepFloat?: readonly string[];
+  /** Nodes the quantize steps run in float16 instead ("Keep in fp16"). */
+  readonly keepFp16?: readonly string[];
 }
 
 const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
@@ -132,12 +134,14 @@ export async function optimizeModel(
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
   log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}${config ? ` ${JSON.stringify(config)}` : ''}`);
   const keepFloat = options?.keepFloat ?? [];
+  const keepFp16 = options?.keepFp16 ?? [];
   const params: OptimizeParams = {
     file: uri.fsPath,
     outFile,
     steps,
     ...(config ? { config } : {}),
     ...(keepFloat.length ? { keepFloat } : {}),
+    ...(keepFp16.length ? { keepFp16 } : {}),
     runtime: s.runtime,
     pruneRatio: 0.3,
     compareRuns: Math.min(s.runs, 20),

@@ -26,6 +26,7 @@ import { withMeasured } from '../views/adviceSuggestions';
 import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 import { measureNodeErrors } from './nodeErrors';
 import { menuNodeName } from './menuArgs';
+import type { KeptPrecision } from './exclusionList';
 import { keepInFloat, keepIteration, requantize } from './tuningCommands';
 import { findExclusions, type FindExclusionsOptions } from './findExclusionsCommand';
 
@@ -254,14 +255,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
   });
 
   // A node from the graph page (its session passes the model's Uri) or the Layer Costs tree.
-  const keepFloat = guarded('Keep in Float', async (arg?: unknown, node?: unknown) => {
-    const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
-    const name =
-      (typeof node === 'string' ? node : menuNodeName(arg)) ??
-      (await vscode.window.showInputBox({ prompt: 'Node to keep in float' }));
-    if (!uri || !name) return undefined;
-    return keepInFloat(uri, name);
-  });
+  const keepIn = (precision: KeptPrecision) =>
+    guarded(`Keep in ${precision === 'float' ? 'Float' : 'fp16'}`, async (arg?: unknown, node?: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
+      const name =
+        (typeof node === 'string' ? node : menuNodeName(arg)) ??
+        (await vscode.window.showInputBox({ prompt: `Node to keep in ${precision}` }));
+      if (!uri || !name) return undefined;
+      return keepInFloat(uri, name, precision);
+    });
 
   const requantizeCmd = guarded('Re-quantize', async (arg?: unknown) => {
     const uri = await modelTarget(arg, 'Re-quantize which model?', store.currentUri);
@@ -298,7 +300,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
 
   return vscode.Disposable.from(
     reg('onnxTuner.findExclusions', findExclusionsCmd),
-    reg('onnxTuner.keepInFloat', keepFloat),
+    reg('onnxTuner.keepInFloat', keepIn('float')),
+    reg('onnxTuner.keepInFp16', keepIn('fp16')),
     reg('onnxTuner.requantize', requantizeCmd),
     reg('onnxTuner.keepIteration', keepIterationCmd),
     reg('onnxTuner.setInputShapes', setInputShapes),

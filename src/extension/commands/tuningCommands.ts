@@ -8,22 +8,27 @@ import * as vscode from 'vscode';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { OptimizeResult } from '../jobs/jobProtocol';
 import { log } from '../log';
-import { addExclusion, exclusionListFile, readExclusions } from './exclusionList';
+import { addExclusion, exclusionListFile, readExclusionLists, type KeptPrecision } from './exclusionList';
 import { optimizeModel } from './optimizeCommand';
 import { iterations, keepIterationFiles, lastIteration } from './tuningLoop';
 
 export const REQUANTIZE = 'Re-quantize';
 
-/** Adds `node` to the list of `model` and offers to re-quantize; returns the whole list. */
-export async function keepInFloat(model: vscode.Uri, node: string): Promise<string[]> {
-  const names = addExclusion(model.fsPath, node);
+/** Adds `node` to the float (or fp16) list of `model` and offers to re-quantize; returns that list. */
+export async function keepInFloat(
+  model: vscode.Uri,
+  node: string,
+  precision: KeptPrecision = 'float',
+): Promise<string[]> {
+  const names = addExclusion(model.fsPath, node, precision);
+  const what = precision === 'float' ? 'float' : 'fp16';
   log().info(
-    `keep ${node} float in ${path.basename(model.fsPath)}: ${names.length} in ${exclusionListFile(model.fsPath)}`,
+    `keep ${node} ${what} in ${path.basename(model.fsPath)}: ${names.length} in ${exclusionListFile(model.fsPath)}`,
   );
   const offer = lastIteration(model.fsPath) ? [REQUANTIZE] : [];
   void vscode.window
     .showInformationMessage(
-      `${node} will be kept in float (${names.length} node${names.length === 1 ? '' : 's'} in ${path.basename(exclusionListFile(model.fsPath))}).`,
+      `${node} will be kept in ${what} (${names.length} node${names.length === 1 ? '' : 's'} kept ${what} in ${path.basename(exclusionListFile(model.fsPath))}).`,
       ...offer,
     )
     .then((c) => c === REQUANTIZE && vscode.commands.executeCommand('onnxTuner.requantize', model));
@@ -38,12 +43,13 @@ export async function requantize(
 ): Promise<OptimizeResult | undefined> {
   const last = lastIteration(model.fsPath);
   if (!last) throw new Error(`optimize ${path.basename(model.fsPath)} first: Re-quantize reruns its last optimize`);
-  const keepFloat = readExclusions(model.fsPath);
+  const { keepFloat, keepFp16 } = readExclusionLists(model.fsPath);
   const result = await optimizeModel(model, jobs, extensionUri, {
     steps: last.params.steps,
     ...(last.params.config ? { config: last.params.config } : {}),
     keepFloat,
-    label: `${keepFloat.length} kept float`,
+    keepFp16,
+    label: `${keepFloat.length} kept float${keepFp16.length ? `, ${keepFp16.length} fp16` : ''}`,
   });
   return result && 'bytes' in result ? result : undefined;
 }

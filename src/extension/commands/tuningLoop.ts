@@ -41,7 +41,7 @@ export function keepOnly(original: string, files: ReadonlySet<string>): void {
 }
 
 export function iterationRow(it: Iteration): IterationRow {
-  return measuredRow(it.params.keepFloat ?? [], it.outFile, it.comparison);
+  return { ...measuredRow(it.params.keepFloat ?? [], it.outFile, it.comparison), keepFp16: it.params.keepFp16 ?? [] };
 }
 
 /** A row from what one optimize measured; `file` is empty for a search round that was not written. */
@@ -66,7 +66,7 @@ export function keepIterationFiles(original: string, file: string): string[] {
   if (!kept) throw new Error(`${file} is not an iteration of ${original}`);
   const others = all.filter((it) => it !== kept).map((it) => it.outFile);
   for (const f of others) for (const g of [f, `${f}.data`]) fs.rmSync(g, { force: true });
-  writeExclusions(original, kept.params.keepFloat ?? []);
+  writeExclusions(original, kept.params.keepFloat ?? [], kept.params.keepFp16 ?? []);
   keepOnly(original, new Set([file]));
   return others;
 }

@@ -75,10 +75,13 @@ export function summarizeComparison(r: CompareReport): ComparisonSummary {
 function choiceOf(p: OptimizeParams): OptimizeChoice {
   const quantize: QuantizeOptions[] = [];
   // The exclusion list holds exact names (a node called `conv.1` must not also match `conv11`).
-  const excluded = p.keepFloat?.length ? { excludeNodes: p.keepFloat.map(exactName) } : {};
+  const excluded = {
+    ...(p.keepFloat?.length ? { excludeNodes: p.keepFloat.map(exactName) } : {}),
+    ...(p.keepFp16?.length ? { keepFp16Nodes: p.keepFp16, runtime: p.runtime } : {}),
+  };
   for (const s of p.steps)
     if (s === 'quantize-dynamic') quantize.push({ mode: 'dynamic', ...excluded });
-    else if (s === 'fp16') quantize.push({ mode: 'fp16', ...excluded });
+    else if (s === 'fp16') quantize.push({ mode: 'fp16', ...excluded, keepFp16Nodes: [] });
   return {
     simplify: p.steps.includes('simplify'),
     // Structured: whole channels go, so the model gets faster, not just more compressible.
@@ -90,8 +93,15 @@ function choiceOf(p: OptimizeParams): OptimizeChoice {
 /** The suggestion's configuration with the model's exclusion list added to what its quantizer keeps float. */
 function withKeepFloat(config: OptimizeConfig, p: OptimizeParams): OptimizeConfig {
   const q = config.quantize;
-  if (!q || !p.keepFloat?.length) return config;
-  return { ...config, quantize: { ...q, excludeNodeNames: [...(q.excludeNodeNames ?? []), ...p.keepFloat] } };
+  if (!q || !(p.keepFloat?.length || p.keepFp16?.length)) return config;
+  return {
+    ...config,
+    quantize: {
+      ...q,
+      excludeNodeNames: [...(q.excludeNodeNames ?? []), ...(p.keepFloat ?? [])],
+      ...(p.keepFp16?.length ? { keepFp16Nodes: p.keepFp16 } : {}),
+    },
+  };
 }
 
 async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSignal): Promise<OptimizeResult> {

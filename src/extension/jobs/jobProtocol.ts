@@ -29,6 +29,8 @@ export interface OptimizeParams {
   readonly config?: OptimizeConfig;
   /** Exact names of nodes the quantize steps keep in float (the model's exclusion list; issue 18). */
   readonly keepFloat?: readonly string[];
+  /** Exact names of nodes the quantize steps run in float16 instead of int8 ("Keep in fp16"). */
+  readonly keepFp16?: readonly string[];
 }
 
 /** Optimize's automatic choice (the CLI's `optimize MODEL` with no transform named), run by the engine. */

@@ -69,6 +69,7 @@ export function showGraphDiff(
         case 'selectNode':
         case 'applySuggestion':
         case 'keepFloat':
+        case 'keepFp16':
         case 'openAsText':
         case 'showDetails':
           return; // a diff has no single model to act on (and a load error shows in its own page)

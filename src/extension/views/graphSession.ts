@@ -145,11 +145,12 @@ export class GraphSession {
       case 'showDetails':
         log().show(true);
         return;
-      case 'keepFloat': {
+      case 'keepFloat':
+      case 'keepFp16': {
         const node = this.view?.graph.nodes[m.nodeId];
         // Body nodes are not what the quantizers' exclusion names match (main-graph node names).
-        if (node && node.subgraph === undefined)
-          void vscode.commands.executeCommand('onnxTuner.keepInFloat', this.uri, node.name);
+        const command = m.type === 'keepFloat' ? 'onnxTuner.keepInFloat' : 'onnxTuner.keepInFp16';
+        if (node && node.subgraph === undefined) void vscode.commands.executeCommand(command, this.uri, node.name);
         return;
       }
       case 'applySuggestion': {

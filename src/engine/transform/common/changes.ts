@@ -18,7 +18,9 @@ export type ChangeKind =
   /** Something the user should know (e.g. the model is already quantized). */
   | 'note'
   /** A rewrite that changed the model's outputs was reverted (simplify's checked passes). */
-  | 'undone';
+  | 'undone'
+  /** What was asked for cannot run as asked, and something that can was done instead (keep in fp16 → float). */
+  | 'fallback';
 
 export interface TransformChange {
   readonly kind: ChangeKind;
@@ -54,7 +56,7 @@ export function summarizeChanges(changes: readonly TransformChange[]): string {
 
 /** The summary, then each undone rewrite in full (what the extension shows per step: never a silent revert). */
 export function describeStep(changes: readonly TransformChange[]): string {
-  const undone = changes.filter((c) => c.kind === 'undone').map((c) => c.detail);
+  const undone = changes.filter((c) => c.kind === 'undone' || c.kind === 'fallback').map((c) => c.detail);
   return [summarizeChanges(changes), ...undone].join('; ');
 }
 

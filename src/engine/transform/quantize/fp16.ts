@@ -64,12 +64,19 @@ export interface Fp16Options {
   readonly extraFp32Ops?: readonly string[];
   /** Node names matching any of these stay float32. */
   readonly excludeNodes?: readonly RegExp[];
+  /**
+   * Only nodes whose name matches one of these compute in float16 ("Keep in fp16" next to int8, issue 18): the
+   * rest of the model is left as it is, so it may already be quantized.
+   */
+  readonly onlyNodes?: readonly RegExp[];
+  /** Nodes that compute in float32 but store their float weights as float16, read through a Cast to float32. */
+  readonly halfWeightNodes?: readonly RegExp[];
 }
 
 type Precision = 'fp16' | 'fp32';
 
 export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): TransformResult {
-  const already = findQuantizedNodes(model);
+  const already = opts.onlyNodes || opts.halfWeightNodes ? [] : findQuantizedNodes(model);
   if (already.length)
     return {
       model,
@@ -87,18 +94,22 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
   const isF32 = (name: string): boolean => main.types.get(name)?.dtype === DataType.FLOAT;
   const ed = new GraphEditor(graph);
   const idx = ed.index;
-  const precision = choosePrecision(idx, isF32, blocked, opts.excludeNodes);
+  const precision = choosePrecision(idx, isF32, blocked, opts.excludeNodes, opts.onlyNodes);
   const changes: TransformChange[] = [];
   const half = new HalfPrecisionRewriter(ed, precision, changes, keepIO);
   if (keepIO) half.castOutputsBack(isF32);
 
   let converted = 0;
+  let weightOnly = 0;
   idx.nodes.forEach((n, i) => {
     const want = precision.get(i)!;
+    const halfWeights = want === 'fp32' && (opts.halfWeightNodes?.some((r) => r.test(n.name ?? '')) ?? false);
     const inputs = (n.input ?? []).map((v) => {
       if (!v) return v;
       const c = idx.constants.get(v);
-      if (c) return want === 'fp16' && c.data_type === DataType.FLOAT && !keepsFloat32(n, v) ? half.constant(v, c) : v;
+      const convertible = c?.data_type === DataType.FLOAT && !keepsFloat32(n, v);
+      if (c && convertible && halfWeights) return half.constantReadAsFloat(v, c);
+      if (c) return want === 'fp16' && convertible ? half.constant(v, c) : v;
       if (!isF32(v)) return v;
       return half.activation(v, want === 'fp16' && !keepsFloat32(n, v) ? 'fp16' : 'fp32');
     });
@@ -107,7 +118,7 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
     if (want === 'fp16') {
       converted++;
       node = retypeAttributes(node);
-    }
+    } else if (inputs.some((v, k) => v !== n.input![k])) weightOnly++;
     if (
       inputs.some((v, k) => v !== n.input![k]) ||
       outputs.some((v, k) => v !== n.output![k]) ||
@@ -115,10 +126,11 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
     )
       ed.replace(i, [node]);
   });
-  if (converted === 0) return { model, changes: [{ kind: 'note', detail: 'no float32 computation to convert' }] };
+  if (converted === 0 && weightOnly === 0)
+    return { model, changes: [{ kind: 'note', detail: 'no float32 computation to convert' }] };
   changes.push({
     kind: 'replaced',
-    detail: `${converted} nodes compute in float16; ${idx.nodes.length - converted} stay as they were`,
+    detail: `${converted} nodes compute in float16${weightOnly ? `, ${weightOnly} read float16 weights in float32` : ''}; ${idx.nodes.length - converted - weightOnly} stay as they were`,
   });
   for (const [i, p] of precision)
     if (p === 'fp32' && blocked.has(idx.nodes[i]!.op_type ?? ''))
@@ -136,6 +148,7 @@ function choosePrecision(
   isF32: (name: string) => boolean,
   blocked: ReadonlySet<string>,
   excludeNodes: readonly RegExp[] | undefined,
+  onlyNodes: readonly RegExp[] | undefined,
 ): Map<number, Precision> {
   const precision = new Map<number, Precision>();
   idx.nodes.forEach((n, i) => {
@@ -146,7 +159,9 @@ function choosePrecision(
     const touchesFloat = [...(n.input ?? []), ...(n.output ?? [])].some((v) => v && isF32(v));
     const isCastToFloat =
       n.op_type === 'Cast' && (n.attribute ?? []).some((a) => a.name === 'to' && Number(a.i) === DataType.FLOAT);
-    const excluded = excludeNodes?.some((r) => r.test(n.name ?? '')) ?? false;
+    const excluded =
+      (excludeNodes?.some((r) => r.test(n.name ?? '')) ?? false) ||
+      (onlyNodes !== undefined && !onlyNodes.some((r) => r.test(n.name ?? '')));
     const fp16 =
       (touchesFloat || isCastToFloat) && (n.domain ?? '') === '' && !blocked.has(n.op_type ?? '') && !excluded;
     precision.set(i, fp16 ? 'fp16' : 'fp32');
@@ -242,6 +257,23 @@ class HalfPrecisionRewriter {
       bytesAfter: values.length * 2,
     });
     this.constantHalf.set(t, out);
+    return out;
+  }
+
+  /**
+   * A float16 copy of constant `name` behind a Cast back to float32, for a node that computes in float32 but
+   * stores its weights in half the bytes (the copy is made once; the float32 original goes when unused).
+   */
+  constantReadAsFloat(name: string, t: TensorProto): string {
+    const key = `${name}|weight-fp32`;
+    const hit = this.casts.get(key);
+    if (hit) return hit;
+    const halfName = this.constant(name, t);
+    const out = this.ed.fresh(`${name}_fp32`);
+    this.ed.insertAfterValue(halfName, [
+      makeNode('Cast', [halfName], [out], this.ed.fresh(`${name}_Cast_fp32`), { to: DataType.FLOAT }),
+    ]);
+    this.casts.set(key, out);
     return out;
   }
 

@@ -16,6 +16,8 @@ import { calibrate, type CalibrationMethod } from './calibrate';
 import { quantizeDynamic, type DynamicQuantOptions } from './dynamic';
 import { convertToFp16, type Fp16Options } from './fp16';
 import { quantizeInt4, type Int4Options } from './int4';
+import { keepNodesInFp16 } from './keepFp16';
+import { exactName } from '../../optimize/exclusionFile';
 import { rankQuantizedNodes } from './sensitivity';
 import { quantizeStatic, staticQuantTargets, type StaticQuantOptions } from './staticQdq';
 
@@ -46,6 +48,12 @@ export interface QuantizeOptions
   /** Stops calibration between samples (CancelledError). */
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * int8/int4 modes: exact names of nodes left out of the quantizer that run in float16 instead ("Keep in
+   * fp16", keepFp16.ts); where onnxruntime has no float16 kernel for one, its weights are float16 and it
+   * computes in float32 (a 'fallback' change says so).
+   */
+  readonly keepFp16Nodes?: readonly string[];
 }
 
 async function synthesizedSamples(model: ModelProto, opts: QuantizeOptions): Promise<Record<string, ort.Tensor>[]> {
@@ -72,6 +80,13 @@ async function synthesizedSamples(model: ModelProto, opts: QuantizeOptions): Pro
 }
 
 export async function quantizeModel(model: ModelProto, opts: QuantizeOptions): Promise<TransformResult> {
+  const fp16Nodes = opts.mode === 'fp16' ? [] : (opts.keepFp16Nodes ?? []);
+  if (fp16Nodes.length) {
+    const excludeNodes = [...(opts.excludeNodes ?? []), ...fp16Nodes.map(exactName)];
+    const q = await quantizeModel(model, { ...opts, excludeNodes, keepFp16Nodes: [] });
+    const h = await keepNodesInFp16(q.model, fp16Nodes, opts.runtime);
+    return { model: h.model, changes: [...q.changes, ...h.changes] };
+  }
   switch (opts.mode) {
     case 'dynamic':
       return quantizeDynamic(model, opts);
