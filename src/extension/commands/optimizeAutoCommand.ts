@@ -11,6 +11,7 @@ import type { JobRunner } from '../jobs/jobRunner';
 import { log } from '../log';
 import { modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
+import { iterationRow, iterations, recordIteration } from './tuningLoop';
 
 export async function optimizeAutomatically(
   uri: vscode.Uri,
@@ -22,10 +23,11 @@ export async function optimizeAutomatically(
   const name = path.basename(uri.fsPath);
   log().info(`optimize ${uri.fsPath}: automatic choice`);
   // The job process removes a file it wrote when the job does not end with a result.
+  const compareRuns = Math.min(s.runs, 20);
   const result = await withCancellableProgress(`Optimizing ${name}`, (callbacks) =>
     jobs.run(
       'optimizeAuto',
-      { file: uri.fsPath, outputNaming: s.outputNaming, runtime: s.runtime, compareRuns: Math.min(s.runs, 20) },
+      { file: uri.fsPath, outputNaming: s.outputNaming, runtime: s.runtime, compareRuns },
       callbacks,
     ),
   );
@@ -38,7 +40,24 @@ export async function optimizeAutomatically(
     return result;
   }
   void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.outFile));
-  if (showReport && result.comparison) showComparison(extensionUri, result.comparison, result.steps);
+  // A row of the model's iteration table like any optimize; Re-quantize reruns the kept candidate's recipe.
+  if (result.comparison && result.candidate)
+    recordIteration(uri.fsPath, {
+      params: {
+        file: uri.fsPath,
+        outFile: result.outFile,
+        steps: [],
+        candidate: result.candidate,
+        runtime: s.runtime,
+        pruneRatio: 0.3,
+        compareRuns,
+      },
+      outFile: result.outFile,
+      comparison: result.comparison,
+    });
+  const rows = iterations(uri.fsPath).map(iterationRow);
+  if (showReport && result.comparison)
+    showComparison(extensionUri, result.comparison, result.steps, rows.length > 1 ? rows : []);
   void vscode.window.showInformationMessage(`${verdict}. Wrote ${path.basename(result.outFile)}.`);
   return result;
 }

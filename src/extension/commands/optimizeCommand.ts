@@ -25,6 +25,7 @@ import { optimizedFileName, outputSuffix } from '../../engine/transform/outputNa
 import { modelSettings } from '../inputs/modelInputs';
 import { showComparison } from '../views/comparisonPanel';
 import { iterationRow, iterations, recordIteration } from './tuningLoop';
+import type { Candidate } from '../../engine/optimize/candidates';
 
 /** Options for running without the wizard (code actions, suggestions, tests). */
 export interface OptimizeOptions {
@@ -40,6 +41,8 @@ export interface OptimizeOptions {
   readonly keepFloat?: readonly string[];
   /** Nodes the quantize steps run in float16 instead ("Keep in fp16"). */
   readonly keepFp16?: readonly string[];
+  /** An automatic optimize's kept candidate, rerun (its recipe) instead of `steps` (Re-quantize after Automatic). */
+  readonly candidate?: Candidate;
 }
 
 const STEP_LABELS: Record<OptimizeStepName, { label: string; detail: string }> = {
@@ -124,15 +127,20 @@ export async function optimizeModel(
   extensionUri: vscode.Uri,
   options?: OptimizeOptions,
 ): Promise<OptimizeResult | AutoOptimizeJobResult | undefined> {
-  const chosen = options?.automatic ? AUTOMATIC : (options?.steps ?? (options?.config ? [] : await pickSteps()));
+  const chosen = options?.automatic
+    ? AUTOMATIC
+    : (options?.steps ?? (options?.config || options?.candidate ? [] : await pickSteps()));
   if (!chosen) return undefined;
   if (chosen === AUTOMATIC) return optimizeAutomatically(uri, jobs, extensionUri, options?.showReport !== false);
   const steps = chosen;
   const s = await modelSettings(uri);
   const config = options?.config;
-  const suffix = config?.quantize ? outputSuffix({ quantize: config.quantize.mode }) : suffixFor(steps);
+  const candidate = options?.candidate;
+  const quantize = candidate?.quantize ?? config?.quantize?.mode;
+  const suffix = quantize ? outputSuffix({ quantize }) : suffixFor(steps);
   const outFile = optimizedFileName(uri.fsPath, s.outputNaming, suffix, fs.existsSync);
-  log().info(`optimize ${uri.fsPath} → ${outFile}: ${steps.join(' → ')}${config ? ` ${JSON.stringify(config)}` : ''}`);
+  const what = candidate ? `the automatic choice '${candidate.name}'` : steps.join(' → ');
+  log().info(`optimize ${uri.fsPath} → ${outFile}: ${what}${config ? ` ${JSON.stringify(config)}` : ''}`);
   const keepFloat = options?.keepFloat ?? [];
   const keepFp16 = options?.keepFp16 ?? [];
   const params: OptimizeParams = {
@@ -142,6 +150,7 @@ export async function optimizeModel(
     ...(config ? { config } : {}),
     ...(keepFloat.length ? { keepFloat } : {}),
     ...(keepFp16.length ? { keepFp16 } : {}),
+    ...(candidate ? { candidate } : {}),
     runtime: s.runtime,
     pruneRatio: 0.3,
     compareRuns: Math.min(s.runs, 20),

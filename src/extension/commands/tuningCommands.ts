@@ -10,7 +10,7 @@ import type { OptimizeResult } from '../jobs/jobProtocol';
 import { log } from '../log';
 import { addExclusion, exclusionListFile, readExclusionLists, type KeptPrecision } from './exclusionList';
 import { optimizeModel } from './optimizeCommand';
-import { iterations, keepIterationFiles, lastIteration } from './tuningLoop';
+import { iterations, keepIterationFiles, lastIteration, requantizeOptions } from './tuningLoop';
 
 export const REQUANTIZE = 'Re-quantize';
 
@@ -43,14 +43,9 @@ export async function requantize(
 ): Promise<OptimizeResult | undefined> {
   const last = lastIteration(model.fsPath);
   if (!last) throw new Error(`optimize ${path.basename(model.fsPath)} first: Re-quantize reruns its last optimize`);
-  const { keepFloat, keepFp16 } = readExclusionLists(model.fsPath);
-  const result = await optimizeModel(model, jobs, extensionUri, {
-    steps: last.params.steps,
-    ...(last.params.config ? { config: last.params.config } : {}),
-    keepFloat,
-    keepFp16,
-    label: `${keepFloat.length} kept float${keepFp16.length ? `, ${keepFp16.length} fp16` : ''}`,
-  });
+  const options = requantizeOptions(last, readExclusionLists(model.fsPath));
+  log().info(`re-quantize ${path.basename(model.fsPath)}: ${options.label}`);
+  const result = await optimizeModel(model, jobs, extensionUri, options);
   return result && 'bytes' in result ? result : undefined;
 }
 

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import type { IterationRow } from '../../engine/report/iterationTable';
+import type { Exclusions } from '../../engine/optimize/exclusionFile';
 import { writeExclusions } from './exclusionList';
 import type { ComparisonSummary, OptimizeParams } from '../jobs/jobProtocol';
 
@@ -69,4 +70,37 @@ export function keepIterationFiles(original: string, file: string): string[] {
   writeExclusions(original, kept.params.keepFloat ?? [], kept.params.keepFp16 ?? []);
   keepOnly(original, new Set([file]));
   return others;
+}
+
+/** The optimize options Re-quantize passes (a subset of optimizeCommand's OptimizeOptions). */
+export interface RequantizeOptions {
+  readonly steps: OptimizeParams['steps'];
+  readonly config?: OptimizeParams['config'];
+  readonly candidate?: OptimizeParams['candidate'];
+  readonly keepFloat: readonly string[];
+  readonly keepFp16: readonly string[];
+  /** Says what is rerun, for the result's message. */
+  readonly label: string;
+}
+
+/**
+ * What "Re-quantize" runs for the model's last iteration and its lists: the same named steps or suggestion
+ * configuration, or, after an Automatic optimize, the candidate it kept (its recipe, not the whole search).
+ * Throws when the last iteration has no quantizer the lists could change (Automatic kept simplify alone).
+ */
+export function requantizeOptions(last: Iteration, lists: Exclusions): RequantizeOptions {
+  const kept = `${lists.keepFloat.length} kept float${lists.keepFp16.length ? `, ${lists.keepFp16.length} fp16` : ''}`;
+  const c = last.params.candidate;
+  if (c && !c.quantize)
+    throw new Error(
+      `the automatic optimize kept '${c.name}', which quantizes nothing: Re-quantize needs a quantizer (run Optimize with one first)`,
+    );
+  return {
+    steps: last.params.steps,
+    ...(last.params.config ? { config: last.params.config } : {}),
+    ...(c ? { candidate: c } : {}),
+    keepFloat: lists.keepFloat,
+    keepFp16: lists.keepFp16,
+    label: c ? `Re-ran the automatic choice '${c.name}' with ${kept}` : kept,
+  };
 }

@@ -5,7 +5,7 @@
 import { optimizeSteps, type OptimizeChoice } from '../../engine/optimize/optimizeSteps';
 import { runPipeline } from '../../engine/transform/common/pipeline';
 import type { QuantizeOptions } from '../../engine/transform/quantize/quantize';
-import { autoOptimize } from '../../engine/optimize/autoOptimize';
+import { autoOptimize, candidateSteps } from '../../engine/optimize/autoOptimize';
 import { autoVerdictLines } from '../../engine/report/autoOptimizeText';
 import { optimizedFileName, outputSuffix } from '../../engine/transform/outputName';
 import { DEFAULT_GATE } from '../../engine/verify/verdict';
@@ -90,6 +90,17 @@ function choiceOf(p: OptimizeParams): OptimizeChoice {
   };
 }
 
+/** What the automatic choice's candidate quantizes with when rerun: the job's shapes and runtime, plus the lists. */
+function candidateBase(p: OptimizeParams): Omit<QuantizeOptions, 'mode'> {
+  return {
+    dims: p.runtime.dims,
+    inputShapes: p.runtime.inputShapes,
+    runtime: p.runtime,
+    ...(p.keepFloat?.length ? { excludeNodes: p.keepFloat.map(exactName) } : {}),
+    ...(p.keepFp16?.length ? { keepFp16Nodes: p.keepFp16 } : {}),
+  };
+}
+
 /** The suggestion's configuration with the model's exclusion list added to what its quantizer keeps float. */
 function withKeepFloat(config: OptimizeConfig, p: OptimizeParams): OptimizeConfig {
   const q = config.quantize;
@@ -109,7 +120,7 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   const input = readModel(p.file); // parsed once: the pipeline and the comparison both use it
   const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
   const pipeline = [
-    ...optimizeSteps(choiceOf(p), shapes),
+    ...(p.candidate ? candidateSteps(p.candidate, candidateBase(p)) : optimizeSteps(choiceOf(p), shapes)),
     // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
     ...(p.config
       ? stepsFromConfig(withKeepFloat(p.config, p), { inputShapes: p.runtime.inputShapes, runtime: p.runtime })
@@ -172,7 +183,8 @@ async function optimizeAutomatically(
   });
   const verdictLines = autoVerdictLines(result, DEFAULT_GATE);
   const best = result.best === undefined ? undefined : result.results[result.best];
-  if (!best?.pipeline || !best.report) return { outFile: null, verdictLines, steps: [], comparison: null };
+  if (!best?.pipeline || !best.report)
+    return { outFile: null, verdictLines, steps: [], comparison: null, candidate: null };
   throwIfCancelled(signal, 'optimize');
   const q = best.candidate.quantize;
   const outFile = optimizedFileName(p.file, p.outputNaming, outputSuffix(q ? { quantize: q } : {}), fs.existsSync);
@@ -184,6 +196,7 @@ async function optimizeAutomatically(
     steps: best.pipeline.steps.map((s) => ({ name: s.name, summary: describeStep(s.changes) })),
     // The candidate was measured in memory, before it had a file name: label it with the file it became.
     comparison: summarizeComparison({ ...best.report, b: written.file }),
+    candidate: best.candidate,
   };
 }
 

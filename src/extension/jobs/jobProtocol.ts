@@ -12,6 +12,7 @@ import type { GraphView } from '../../engine/graph/graphView';
 import type { InputSignature } from '../../engine/graph/fitInputShapes';
 import type { GraphDiffView } from '../../engine/graph/diffGraphView';
 import type { ErrorOverlay } from '../../protocol/webviewProtocol';
+import type { Candidate } from '../../engine/optimize/candidates';
 
 export type { JobRuntime };
 
@@ -31,6 +32,11 @@ export interface OptimizeParams {
   readonly keepFloat?: readonly string[];
   /** Exact names of nodes the quantize steps run in float16 instead of int8 ("Keep in fp16"). */
   readonly keepFp16?: readonly string[];
+  /**
+   * The candidate an automatic optimize kept: its recipe (simplify, then its quantizer with the settings the
+   * automatic choice measured, autoOptimize.ts candidateSteps) is run instead of `steps` (issue 18: Re-quantize).
+   */
+  readonly candidate?: Candidate;
 }
 
 /** Optimize's automatic choice (the CLI's `optimize MODEL` with no transform named), run by the engine. */
@@ -49,6 +55,8 @@ export interface AutoOptimizeJobResult {
   readonly verdictLines: readonly string[];
   readonly steps: readonly { readonly name: string; readonly summary: string }[];
   readonly comparison: ComparisonSummary | null;
+  /** The candidate whose model was written (its recipe is what Re-quantize reruns); null when none was. */
+  readonly candidate: Candidate | null;
 }
 
 export interface OptimizeResult {
