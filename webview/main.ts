@@ -15,13 +15,14 @@ import {
   type GraphDiffOverlay,
   type GraphSettings,
   type HostToWebview,
+  type LatencyDeltaOverlay,
   type NodeDetails,
   type ProfileOverlay,
 } from '../src/protocol/webviewProtocol';
 import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
-import { heatCosts, legendGradient, METRIC_LABELS, unitHeat } from './view/heatMap';
+import { heatCosts, legendGradient, METRIC_LABELS, SIGNED_METRICS, unitHeat } from './view/heatMap';
 import { showLoadError } from './view/loadError';
 import { attachPaneLayout } from './view/paneLayout';
 import { showGroup, showNode, type Measured, type NodeSuggestions } from './view/propertiesPane';
@@ -52,6 +53,8 @@ let overlay: ProfileOverlay | undefined;
 let metric: GraphHeatMetric = 'latency';
 /** The optimized model's per-node error against this one (after an optimize or a comparison; issue 18). */
 let errors: ErrorOverlay | undefined;
+/** Per-node latency delta of the optimized model, once both models are profiled (issue 18). */
+let deltas: LatencyDeltaOverlay | undefined;
 let badgeNames = new Set<string>();
 /** Suggestion titles by node name, for the properties pane. */
 let badgeTitles = new Map<string, string[]>();
@@ -109,7 +112,14 @@ function onHostMessage(m: HostToWebview): void {
       errors = m.overlay;
       metric = 'error';
       metricButton.textContent = `Metric: ${metric}`;
-      heatToggle.checked = true;
+      // In Compare Graphs the diff colours stay until the heat map is turned on (it is then by error).
+      if (!diff) heatToggle.checked = true;
+      showSelectedNode();
+      redraw();
+      break;
+    case 'latencyDeltaOverlay':
+      // Offered on the metric button; not switched to, as a profile arriving does not switch metrics either.
+      deltas = m.overlay;
       showSelectedNode();
       redraw();
       break;
@@ -155,7 +165,7 @@ function onHostMessage(m: HostToWebview): void {
 async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
   graph = g;
   // The error metric, once measured, stays chosen across a re-Init (a settings change sends the graph again).
-  if (!(metric === 'error' && errors))
+  if (!((metric === 'error' && errors) || (metric === 'latencyDelta' && deltas)))
     metric = isHeatMapMetric(settings.heatMapMetric) ? settings.heatMapMetric : 'latency';
   metricButton.textContent = `Metric: ${metric}`;
   expanded = initialExpanded(g, settings.collapseAbove);
@@ -214,7 +224,7 @@ function redraw(): void {
   if (!s || !graph || !view) return;
   const names = graph.nodes.map((n) => n.name);
   const members = view.units.map((u) => u.members);
-  const costs = heatToggle.checked ? heatCosts(metric, overlay, errors) : undefined;
+  const costs = heatToggle.checked ? heatCosts(metric, overlay, errors, deltas) : undefined;
   s.heat = costs ? unitHeat(members, names, costs) : undefined;
   s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
   s.edgeLabels = showEdgeShapes ? edgeLabels(graph, view) : undefined;
@@ -224,6 +234,7 @@ function redraw(): void {
   legend.hidden = !s.heat;
   overview.invalidate();
   $('legend-label').textContent = METRIC_LABELS[metric];
+  (legend.querySelector('.ramp') as HTMLElement).style.background = legendGradient(10, SIGNED_METRICS.has(metric));
   renderer.requestFrame();
 }
 
@@ -238,11 +249,13 @@ function measuredFor(nodeId: number): Measured | undefined {
   const name = graph?.nodes[nodeId]?.name;
   const n = name === undefined ? undefined : overlay?.nodes.find((o) => o.name === name);
   const e = name === undefined ? undefined : errors?.nodes.find((o) => o.name === name);
-  if (!n && !e) return undefined;
+  const d = name === undefined ? undefined : deltas?.nodes.find((o) => o.name === name);
+  if (!n && !e && !d) return undefined;
   // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
   return {
     ...(n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : {}),
     ...(e ? { error: { snrDb: e.snrDb, cosine: e.cosine } } : {}),
+    ...(d ? { latencyDelta: { aMs: d.aMs, bMs: d.bMs } } : {}),
   };
 }
 
@@ -423,14 +436,13 @@ function showMatchStatus(): void {
 }
 heatToggle.addEventListener('change', redraw);
 metricButton.addEventListener('click', () => {
-  // 'error' is offered once there is an error to show.
-  const offered = GRAPH_HEAT_METRICS.filter((m) => m !== 'error' || errors);
+  // 'error' and 'latencyDelta' are offered once there is an error / a delta to show.
+  const offered = GRAPH_HEAT_METRICS.filter((m) => (m !== 'error' || errors) && (m !== 'latencyDelta' || deltas));
   metric = offered[(offered.indexOf(metric) + 1) % offered.length]!;
   metricButton.textContent = `Metric: ${metric}`;
   redraw();
 });
 $('fit').addEventListener('click', () => renderer.fit());
-(legend.querySelector('.ramp') as HTMLElement).style.background = legendGradient();
 attachPaneLayout(document.body, $('properties-strip'), () => renderer.resize());
 new ResizeObserver(() => renderer.resize()).observe(canvas);
 new MutationObserver(() => {

@@ -77,7 +77,7 @@ export function isHeatMapMetric(x: unknown): x is HeatMapMetric {
  * What the graph page can colour by: the profile's metrics, plus the optimized model's per-node error once an
  * optimize or a comparison has measured it (issue 18). Not a setting: there is no error until a comparison.
  */
-export const GRAPH_HEAT_METRICS = [...HEAT_MAP_METRICS, 'error'] as const;
+export const GRAPH_HEAT_METRICS = [...HEAT_MAP_METRICS, 'error', 'latencyDelta'] as const;
 export type GraphHeatMetric = (typeof GRAPH_HEAT_METRICS)[number];
 
 export interface GraphSettings {
@@ -117,6 +117,23 @@ export interface ErrorOverlay {
   readonly a: string;
   readonly b: string;
   readonly nodes: readonly ErrorOverlayNode[];
+}
+
+/** One node's latency in the original (A) and the optimized model (B), both profiled, and B − A. */
+export interface LatencyDeltaNode {
+  /** The node's name in the graph being coloured (A's own, or the Compare Graphs union's). */
+  readonly name: string;
+  readonly aMs: number;
+  readonly bMs: number;
+  readonly deltaMs: number;
+}
+
+/** Per-node latency delta (optimized − original), the "latencyDelta" heat-map metric (issue 18). */
+export interface LatencyDeltaOverlay {
+  /** The original and the optimized model, as file paths. */
+  readonly a: string;
+  readonly b: string;
+  readonly nodes: readonly LatencyDeltaNode[];
 }
 
 export interface SuggestionBadge {
@@ -166,6 +183,7 @@ export type HostToWebview =
   | { readonly type: 'profileOverlay'; readonly overlay: ProfileOverlay }
   | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }
   | { readonly type: 'errorOverlay'; readonly overlay: ErrorOverlay }
+  | { readonly type: 'latencyDeltaOverlay'; readonly overlay: LatencyDeltaOverlay }
   | { readonly type: 'revealNode'; readonly nodeName: string }
   | { readonly type: 'theme'; readonly kind: ThemeKind }
   | { readonly type: 'graphDiff'; readonly diff: GraphDiffOverlay }

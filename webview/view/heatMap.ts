@@ -1,12 +1,13 @@
 /**
  * Heat-map colours: a sequential yellow→red ramp over a unit's cost relative to the most expensive unit.
  * The ramp is fixed (not themed) so "hot" reads the same in light, dark and high-contrast themes; text on it
- * is always drawn dark.
+ * is always drawn dark. The latency delta is signed: slower nodes take the same ramp, faster ones a blue one.
  */
 import type {
   ErrorOverlay,
   GraphHeatMetric,
   HeatMapMetric,
+  LatencyDeltaOverlay,
   ProfileOverlay,
   ProfileOverlayNode,
 } from '../../src/protocol/webviewProtocol';
@@ -17,7 +18,11 @@ export const METRIC_LABELS: Readonly<Record<GraphHeatMetric, string>> = {
   memory: 'memory (activations + params)',
   flops: 'FLOPs',
   error: 'error of the optimized model (noise / signal)',
+  latencyDelta: 'latency delta, optimized − original (blue faster, red slower)',
 };
+
+/** Metrics whose costs have a sign (drawn on a two-sided scale, normalised by the largest magnitude). */
+export const SIGNED_METRICS: ReadonlySet<GraphHeatMetric> = new Set(['latencyDelta']);
 
 function cost(n: ProfileOverlayNode, metric: HeatMapMetric): number | undefined {
   switch (metric) {
@@ -35,6 +40,10 @@ function cost(n: ProfileOverlayNode, metric: HeatMapMetric): number | undefined 
  * (per-node shares are heavy-tailed: a few convs take most of the time), so mid-cost nodes read as orange.
  */
 export function heatColour(t: number): string {
+  if (t < 0) {
+    const c = Math.sqrt(Math.min(1, -t));
+    return `hsl(${Math.round(190 + 25 * c)}, 80%, ${Math.round(75 - 20 * c)}%)`;
+  }
   const c = Math.sqrt(Math.min(1, Math.max(0, t)));
   return `hsl(${Math.round(55 - 55 * c)}, 90%, ${Math.round(70 - 20 * c)}%)`;
 }
@@ -43,11 +52,9 @@ export function heatColour(t: number): string {
  * The legend's ramp drawn with heatColour itself at evenly spaced costs, so the legend and the nodes are one
  * scale (the legend was a hand-written CSS gradient that had drifted from the nodes' colours).
  */
-export function legendGradient(steps = 10): string {
-  const stops = Array.from(
-    { length: steps + 1 },
-    (_, i) => `${heatColour(i / steps)} ${Math.round((100 * i) / steps)}%`,
-  );
+export function legendGradient(steps = 10, signed = false): string {
+  const at = (i: number): number => (signed ? (2 * i) / steps - 1 : i / steps);
+  const stops = Array.from({ length: steps + 1 }, (_, i) => `${heatColour(at(i))} ${Math.round((100 * i) / steps)}%`);
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }
 
@@ -79,12 +86,17 @@ export function heatCosts(
   metric: GraphHeatMetric,
   profile: ProfileOverlay | undefined,
   errors: ErrorOverlay | undefined,
+  deltas?: LatencyDeltaOverlay,
 ): Map<string, number> | undefined {
   if (metric === 'error') return errors ? errorCosts(errors) : undefined;
+  if (metric === 'latencyDelta') return deltas ? new Map(deltas.nodes.map((n) => [n.name, n.deltaMs])) : undefined;
   return profile ? nodeCosts(profile, metric) : undefined;
 }
 
-/** Each unit's summed member cost normalised to the maximum; NaN where no member was profiled. */
+/**
+ * Each unit's summed member cost normalised to the largest magnitude (so a signed cost stays in [−1, 1]); NaN
+ * where no member was profiled.
+ */
 export function unitHeat(
   members: readonly (readonly number[])[],
   nodeNames: readonly string[],
@@ -104,7 +116,7 @@ export function unitHeat(
     }
     if (any) {
       heat[u] = sum;
-      max = Math.max(max, sum);
+      max = Math.max(max, Math.abs(sum));
     }
   });
   if (max > 0) for (let u = 0; u < heat.length; u++) heat[u] = heat[u]! / max;

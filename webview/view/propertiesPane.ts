@@ -11,6 +11,8 @@ export interface Measured {
   readonly memoryBytes?: number;
   /** The optimized model's error on this node's output (issue 18's error heat map). */
   readonly error?: { readonly snrDb: number; readonly cosine: number };
+  /** This node's p50 in the original and in the optimized model, both profiled (the latency delta metric). */
+  readonly latencyDelta?: { readonly aMs: number; readonly bMs: number };
 }
 
 /** "Keep in float" / "Keep in fp16" for the shown node (the host adds it to the model's exclusion list). */
@@ -64,6 +66,15 @@ export function showNode(
   if (memoryBytes !== undefined) row(dl, 'memory', formatBytes(memoryBytes));
   if (measured?.error)
     row(dl, 'error', `cosine ${measured.error.cosine.toFixed(4)}, SNR ${measured.error.snrDb.toFixed(1)} dB`);
+  if (measured?.latencyDelta) {
+    const { aMs, bMs } = measured.latencyDelta;
+    const sign = bMs >= aMs ? '+' : '−';
+    row(
+      dl,
+      'latency Δ',
+      `${sign}${formatMs(Math.abs(bMs - aMs) * 1000)} (${formatMs(aMs * 1000)} → ${formatMs(bMs * 1000)})`,
+    );
+  }
   pane.append(dl);
   if (keepFloat && !node.subgraph && !node.folded) {
     const keep = el('button', 'Keep in float', 'keep-float') as HTMLButtonElement;

@@ -10,7 +10,10 @@ import type {
   CompactGraph,
   CompactNode,
   DiffStatus,
+  ErrorOverlay,
+  ErrorOverlayNode,
   GraphDiffOverlay,
+  LatencyDeltaNode,
 } from '../../protocol/webviewProtocol';
 import { matchNodes } from './graphDiff';
 import { buildGraphView, type GraphView } from './graphView';
@@ -119,18 +122,71 @@ export function withLatencyDeltas(
   profileB: MeasuredNodes | undefined,
 ): GraphDiffOverlay {
   if (!profileA || !profileB) return view.diff;
-  const ms = (r: MeasuredNodes): Map<string, number> => new Map(r.nodes.map((n) => [n.name, n.p50Us / 1000]));
-  const [a, b] = [ms(profileA), ms(profileB)];
   const notes: Record<number, readonly string[]> = { ...view.diff.notes };
-  view.graph.nodes.forEach((n) => {
-    const ta = view.nameInA[n.id] != null ? a.get(view.nameInA[n.id]!) : undefined;
-    const tb = view.nameInB[n.id] != null ? b.get(view.nameInB[n.id]!) : undefined;
-    if (ta === undefined || tb === undefined) return;
-    const d = tb - ta;
-    notes[n.id] = [
-      `Δ latency ${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(3)} ms (${ta.toFixed(3)} → ${tb.toFixed(3)})`,
-      ...(notes[n.id] ?? []),
+  for (const { id, aMs, bMs, deltaMs: d } of latencyDeltasById(view, profileA, profileB)) {
+    notes[id] = [
+      `Δ latency ${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(3)} ms (${aMs.toFixed(3)} → ${bMs.toFixed(3)})`,
+      ...(notes[id] ?? []),
     ];
-  });
+  }
   return { ...view.diff, notes };
+}
+
+/*
+ * Per-node latency delta between two profiled models (issue 18): optimized − original, for every node both
+ * profiles measured, joined through the matching above. Named as the graph being coloured knows the node: the
+ * original's name (its own editor, the "latencyDelta" metric) or the union graph's (Compare Graphs).
+ */
+
+/** p50 per node name, in ms. */
+function msByName(r: MeasuredNodes): Map<string, number> {
+  return new Map(r.nodes.map((n) => [n.name, n.p50Us / 1000]));
+}
+
+/** One entry per union node both profiles measured, in union order, with its union id. */
+export function latencyDeltasById(
+  view: GraphDiffView,
+  profileA: MeasuredNodes,
+  profileB: MeasuredNodes,
+): (LatencyDeltaNode & { readonly id: number; readonly nameInA: string })[] {
+  const [a, b] = [msByName(profileA), msByName(profileB)];
+  const out: (LatencyDeltaNode & { id: number; nameInA: string })[] = [];
+  for (const n of view.graph.nodes) {
+    const nameA = view.nameInA[n.id];
+    const nameB = view.nameInB[n.id];
+    const aMs = nameA != null ? a.get(nameA) : undefined;
+    const bMs = nameB != null ? b.get(nameB) : undefined;
+    if (aMs === undefined || bMs === undefined) continue;
+    out.push({ id: n.id, name: n.name, nameInA: nameA!, aMs, bMs, deltaMs: bMs - aMs });
+  }
+  return out;
+}
+
+/** The deltas named as the coloured graph knows its nodes: the original's names, or the union graph's. */
+export function latencyDeltas(
+  view: GraphDiffView,
+  profileA: MeasuredNodes,
+  profileB: MeasuredNodes,
+  namedBy: 'a' | 'union',
+): LatencyDeltaNode[] {
+  return latencyDeltasById(view, profileA, profileB).map((d) => ({
+    name: namedBy === 'a' ? d.nameInA : d.name,
+    aMs: d.aMs,
+    bMs: d.bMs,
+    deltaMs: d.deltaMs,
+  }));
+}
+
+/**
+ * The per-node error of B against A (measured on A's nodes, localize.ts) named as the union graph draws them,
+ * so Compare Graphs can colour by it too: a matched node is drawn as B's, a removed one as A's.
+ */
+export function errorsOnUnion(view: GraphDiffView, errors: ErrorOverlay): ErrorOverlay {
+  const byName = new Map(errors.nodes.map((n) => [n.name, n]));
+  const nodes: ErrorOverlayNode[] = [];
+  for (const n of view.graph.nodes) {
+    const e = view.nameInA[n.id] != null ? byName.get(view.nameInA[n.id]!) : undefined;
+    if (e) nodes.push({ ...e, name: n.name });
+  }
+  return { ...errors, nodes };
 }

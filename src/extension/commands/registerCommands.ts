@@ -151,6 +151,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
       view,
       () => ({ a: store.get(a), b: store.get(b) }),
       store.onDidChange,
+      () => editors.nodeErrors(a),
+      editors.onDidChangeErrors,
     );
   });
 

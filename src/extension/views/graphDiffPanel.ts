@@ -6,9 +6,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { withLatencyDeltas, type GraphDiffView } from '../../engine/graph/diffGraphView';
+import { errorsOnUnion, latencyDeltas, withLatencyDeltas, type GraphDiffView } from '../../engine/graph/diffGraphView';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
-import { assertNever, validateWebviewMessage, type HostToWebview } from '../../protocol/webviewProtocol';
+import {
+  assertNever,
+  validateWebviewMessage,
+  type ErrorOverlay,
+  type HostToWebview,
+} from '../../protocol/webviewProtocol';
 import { graphHtml } from './graphHtml';
 import { themeKind } from './graphSession';
 import { webviewOptions } from './webviewHtml';
@@ -22,6 +27,9 @@ export function showGraphDiff(
   view: Promise<GraphDiffView>,
   profiles: () => { a?: LayerCostReport; b?: LayerCostReport },
   profilesChanged: vscode.Event<vscode.Uri>,
+  /** The per-node error measured for A (issue 18); used when it is of this B. */
+  errors: () => ErrorOverlay | undefined = () => undefined,
+  errorsChanged?: vscode.Event<vscode.Uri>,
 ): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel(
     GRAPH_DIFF_VIEW_TYPE,
@@ -33,6 +41,19 @@ export function showGraphDiff(
   let loaded: GraphDiffView | undefined;
   let ready = false;
   const post = (m: HostToWebview): void => void panel.webview.postMessage(m);
+  /** The error heat map and the latency delta metric, where measured for this pair (issue 18). */
+  const sendMeasured = (): void => {
+    if (!loaded || !ready) return;
+    const e = errors();
+    if (e && path.resolve(e.a) === a.fsPath && path.resolve(e.b) === b.fsPath)
+      post({ type: 'errorOverlay', overlay: errorsOnUnion(loaded, e) });
+    const p = profiles();
+    if (p.a && p.b)
+      post({
+        type: 'latencyDeltaOverlay',
+        overlay: { a: a.fsPath, b: b.fsPath, nodes: latencyDeltas(loaded, p.a, p.b, 'union') },
+      });
+  };
   const sendInit = (): void => {
     if (!loaded || !ready) return;
     const p = profiles();
@@ -40,6 +61,7 @@ export function showGraphDiff(
     // Every node of the union is drawn: a diff is read node by node, so groups start open up to 1500 nodes.
     post({ type: 'init', graph: loaded.graph, settings: { heatMapMetric: 'latency', collapseAbove: 1500 } });
     post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
+    sendMeasured();
   };
   view.then(
     (v) => {
@@ -81,9 +103,12 @@ export function showGraphDiff(
     // A profile of either model arriving later adds the latency deltas (the page lays out again with them).
     profilesChanged((uri) => {
       const p = profiles();
-      if (loaded && ready && p.a && p.b && [a.toString(), b.toString()].includes(uri.toString()))
+      if (loaded && ready && p.a && p.b && [a.toString(), b.toString()].includes(uri.toString())) {
         post({ type: 'graphDiff', diff: withLatencyDeltas(loaded, p.a, p.b) });
+        sendMeasured();
+      }
     }),
+    ...(errorsChanged ? [errorsChanged((uri) => uri.toString() === a.toString() && sendMeasured())] : []),
   ];
   panel.onDidDispose(() => subs.forEach((s) => s.dispose()));
   return panel;

@@ -12,6 +12,7 @@ import {
   type ErrorOverlay,
   type HeatMapMetric,
   type HostToWebview,
+  type LatencyDeltaOverlay,
   type ProfileOverlay,
   type ThemeKind,
 } from '../../protocol/webviewProtocol';
@@ -55,6 +56,8 @@ export class GraphSession {
   private disposed = false;
   /** A node to select once the graph is in the page (a reveal that opened the editor comes before that). */
   private pendingReveal: string | undefined;
+  /** Per-node latency delta of the optimized model, once both are profiled (issue 18). */
+  private deltas: LatencyDeltaOverlay | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -91,6 +94,7 @@ export class GraphSession {
     this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
     if (this.profile) this.sendProfile(this.profile);
     if (this.errors) this.post({ type: 'errorOverlay', overlay: this.errors });
+    if (this.deltas) this.post({ type: 'latencyDeltaOverlay', overlay: this.deltas });
     if (this.pendingReveal !== undefined) this.post({ type: 'revealNode', nodeName: this.pendingReveal });
     this.pendingReveal = undefined;
   }
@@ -172,6 +176,11 @@ export class GraphSession {
   postErrors(overlay: ErrorOverlay): void {
     this.errors = overlay;
     if (this.ready && this.view) this.post({ type: 'errorOverlay', overlay });
+  }
+
+  postLatencyDeltas(overlay: LatencyDeltaOverlay): void {
+    this.deltas = overlay;
+    if (this.ready && this.view) this.post({ type: 'latencyDeltaOverlay', overlay });
   }
 
   /** The heat-map metric setting changed: send the graph again with the new setting. */

@@ -15,6 +15,7 @@ import { GraphSession } from './graphSession';
 import { MODEL_VIEW_TYPE } from './viewTypes';
 import { graphHtml } from './graphHtml';
 import { webviewOptions } from './webviewHtml';
+import { LatencyDeltaTracker } from './latencyDeltas';
 import type { ErrorOverlay } from '../../protocol/webviewProtocol';
 
 class ModelDocument implements vscode.CustomDocument {
@@ -29,12 +30,21 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
    * so an editor opened later is coloured too. In memory: it is as stale as the optimized file after a restart.
    */
   private readonly errors = new Map<string, ErrorOverlay>();
+  private readonly errorsChanged = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires with the original's URI when a per-node error is measured for it (Compare Graphs listens). */
+  readonly onDidChangeErrors = this.errorsChanged.event;
+  /** The "latency delta" metric: the pair the error explains, once both models are profiled (issue 18). */
+  private readonly deltas: LatencyDeltaTracker;
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly jobs: JobRunner,
     private readonly store: ProfileStore,
-  ) {}
+  ) {
+    this.deltas = new LatencyDeltaTracker(jobs, store, (original, overlay) => {
+      for (const s of this.sessions.get(original.toString()) ?? []) s.postLatencyDeltas(overlay);
+    });
+  }
 
   /** Registers the editor; the Disposable also carries the provider (for reveal requests). */
   static register(
@@ -48,8 +58,10 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         webviewOptions: { retainContextWhenHidden: true },
         supportsMultipleEditorsPerDocument: true,
       }),
+      provider.errorsChanged,
       store.onDidChange((uri) => {
         for (const s of provider.sessions.get(uri.toString()) ?? []) s.postProfile(store.get(uri));
+        provider.deltas.onProfile(uri);
       }),
       vscode.window.onDidChangeActiveColorTheme((t) => {
         for (const set of provider.sessions.values()) for (const s of set) s.postTheme(t.kind);
@@ -87,6 +99,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       this.store.get(document.uri),
       this.errors.get(key),
     );
+    const deltas = this.deltas.overlay(document.uri);
+    if (deltas) session.postLatencyDeltas(deltas);
     let set = this.sessions.get(key);
     if (!set) this.sessions.set(key, (set = new Set()));
     set.add(session);
@@ -118,6 +132,8 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
   showNodeErrors(original: vscode.Uri, overlay: ErrorOverlay): void {
     this.errors.set(original.toString(), overlay);
     for (const s of this.sessions.get(original.toString()) ?? []) s.postErrors(overlay);
+    this.deltas.setPair(original, vscode.Uri.file(overlay.b));
+    this.errorsChanged.fire(original);
   }
 
   /** The error overlay cached for `original`, if an optimize or a comparison measured one. */
