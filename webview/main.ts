@@ -281,7 +281,8 @@ function select(u: number, centre: boolean): void {
   if (!unit) return;
   if (unit.nodeId < 0) showGroup(pane, unit.key, unit.members.length);
   else {
-    showNode(pane, graph, unit.nodeId, details.get(unit.nodeId), suggestionsFor(unit.nodeId), measuredFor(unit.nodeId));
+    // With the Keep in float / fp16 buttons whether or not its details are cached (they were missing then).
+    showSelectedNode();
     post({ type: 'selectNode', nodeId: unit.nodeId });
     if (!details.has(unit.nodeId))
       post({ type: 'nodeDetailsRequest', requestId: ++detailsRequest, nodeId: unit.nodeId });

@@ -4,14 +4,16 @@
  * palette → the original's graph turns to the "error" heat map, hottest on the node `compare --localize` ranks
  * first → select it, "Keep in float" in the properties pane → "Re-quantize" on the toast → the report's
  * iteration table has a row per run, each timed, the second with min cosine ≥ 0.98 → "Keep in Float" from the
- * graph's right-click menu on another node adds it to the list too. Named to sort after the other specs: it
- * reloads the workbench.
+ * graph's right-click menu on another node adds it to the list too → "Keep in fp16" on that node moves it to
+ * the list's fp16 part, and Re-quantize writes a third row whose file has its weights in float16. Named to sort
+ * after the other specs: it reloads the workbench.
  */
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { readModel } from '../../src/engine/onnx/readModel';
+import { DataType } from '../../src/engine/onnx/types';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
 import { outlierMlp } from '../support/models';
@@ -130,6 +132,33 @@ describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)',
     const end = Date.now() + 30_000;
     while (!fs.readFileSync(list, 'utf8').includes('"fc3"') && Date.now() < end) await page.waitForTimeout(200);
     assert.deepStrictEqual(JSON.parse(fs.readFileSync(list, 'utf8')).keepFloat, [ranking[0], 'fc3']);
+
+    // "Keep in fp16" on fc3 (still selected) moves it to the fp16 part of the list; Re-quantize runs it so.
+    const half = graph.locator('#properties button.keep-fp16');
+    await half.waitFor({ state: 'attached' });
+    if (!(await half.isVisible())) await graph.locator('#properties-strip').click();
+    await half.click();
+    const fp16Toast = page.locator('.notification-toast', { hasText: /fc3 will be kept in fp16/ }).first();
+    await fp16Toast.waitFor({ timeout: 30_000 });
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(list, 'utf8')), {
+      version: 1,
+      model: MODEL,
+      keepFloat: [ranking[0]],
+      keepFp16: ['fc3'],
+    });
+    await fp16Toast.getByRole('button', { name: 'Re-quantize' }).click();
+    const third = await reportWithIterations(3, 180_000);
+    const rows3 = (await third.evaluate(
+      `[...document.querySelectorAll('table.iterations tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent))`,
+    )) as string[][];
+    e2e().log(`iterations with fc3 in fp16: ${JSON.stringify(rows3)}`);
+    assert.match(rows3[2]![4]!, new RegExp(`^1: ${ranking[0]}; fp16 1: fc3$`));
+    assert.ok(Number(rows3[2]![3]) >= 0.98, `fc3 in fp16: ${rows3[2]![3]}`);
+    const g3 = readModel(int8.replace(/\.onnx$/, '.3.onnx')).proto.graph!;
+    const w = g3.node!.find((n) => n.name === 'fc3')!.input![1]!;
+    const cast = g3.node!.find((n) => n.op_type === 'Cast' && n.output!.includes(w));
+    const weight = g3.initializer!.find((t) => t.name === (cast ? cast.input![0] : w));
+    assert.strictEqual(weight?.data_type, DataType.FLOAT16, 'fc3 stores its weights in float16');
     await runFromPalette(page, 'View: Close All Editors');
   });
 });
