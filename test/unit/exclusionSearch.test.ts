@@ -98,10 +98,10 @@ describe('exclusion search and exclusion lists (issue 18)', function () {
   it('exclusion files: JSON as the extension writes it, plain lines, and clear errors', () => {
     const json = path.join(dir, 'keep.json');
     fs.writeFileSync(json, exclusionListJson(['fc2', 'a.b[0]'], 'm.onnx'));
-    assert.deepEqual(readExclusionFile(json), ['fc2', 'a.b[0]']);
+    assert.deepEqual(readExclusionFile(json), { keepFloat: ['fc2', 'a.b[0]'], keepFp16: [] });
     const txt = path.join(dir, 'keep.txt');
     fs.writeFileSync(txt, '# layers to keep float\nfc2\n\n  fc4  # the last one\n');
-    assert.deepEqual(readExclusionFile(txt), ['fc2', 'fc4']);
+    assert.deepEqual(readExclusionFile(txt), { keepFloat: ['fc2', 'fc4'], keepFp16: [] });
     assert.ok(exactName('a.b[0]').test('a.b[0]') && !exactName('a.b[0]').test('aXb[0]'));
     const bad = path.join(dir, 'bad.json');
     fs.writeFileSync(bad, '{"keepFloat": [1]}');

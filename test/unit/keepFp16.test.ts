@@ -12,6 +12,9 @@ import { DataType, type GraphProto, type ModelProto } from '../../src/engine/onn
 import { modelToBuffer, writeModel } from '../../src/engine/onnx/writeModel';
 import { keepNodesInFp16 } from '../../src/engine/transform/quantize/keepFp16';
 import { exclusionListJson, readExclusionFile } from '../../src/engine/optimize/exclusionFile';
+import { iterationTableHtml } from '../../src/engine/report/iterationTable';
+import { addExclusion, exclusionListFile, readExclusionLists } from '../../src/extension/commands/exclusionList';
+import { validateWebviewMessage } from '../../src/protocol/webviewProtocol';
 import { captureIO } from '../support/capture';
 import { GraphBuilder, tensor } from '../support/onnxBuilder';
 import { outlierMlp } from '../support/models';
@@ -134,5 +137,32 @@ describe('keep in fp16 (issue 18)', function () {
     const xs = randomNormal(16, 1, 5);
     const [ref, got] = await Promise.all([run(model, xs, [1, 16]), run(r.model, xs, [1, 16])]);
     for (let i = 0; i < 16; i++) assert.ok(Math.abs(ref[i]! - got[i]!) <= 1e-3, `${ref[i]} vs ${got[i]}`);
+  });
+
+  it("the extension's list: Keep in fp16 moves a node out of the float list, the page may ask for it", () => {
+    const model = path.join(dir, 'net.onnx');
+    addExclusion(model, 'fc2');
+    addExclusion(model, 'fc3');
+    assert.deepEqual(addExclusion(model, 'fc2', 'fp16'), ['fc2']);
+    assert.deepEqual(readExclusionLists(model), { keepFloat: ['fc3'], keepFp16: ['fc2'] });
+    assert.deepEqual(JSON.parse(fs.readFileSync(exclusionListFile(model), 'utf8')), {
+      version: 1,
+      model: 'net.onnx',
+      keepFloat: ['fc3'],
+      keepFp16: ['fc2'],
+    });
+    assert.deepEqual(addExclusion(model, 'fc2'), ['fc3', 'fc2'], 'and back to float');
+    assert.deepEqual(readExclusionLists(model).keepFp16, []);
+    const row = { file: 'a.onnx', keepFloat: ['fc3'], keepFp16: ['fc2'], sizeBytes: 1, sizeRatio: 1, minCosine: 1 };
+    assert.match(
+      iterationTableHtml([row], () => 'x'),
+      /<td>1: fc3; fp16 1: fc2<\/td>/,
+    );
+    assert.deepEqual(validateWebviewMessage({ type: 'keepFp16', nodeId: 3 }, 10), { type: 'keepFp16', nodeId: 3 });
+    assert.equal(validateWebviewMessage({ type: 'keepFp16', nodeId: 10 }, 10), undefined);
+    assert.throws(() => {
+      fs.writeFileSync(path.join(dir, 'empty.json'), '{}');
+      readExclusionFile(path.join(dir, 'empty.json'));
+    }, /expected \{"keepFloat"/);
   });
 });

@@ -39,8 +39,9 @@ export function readExclusionFile(file: string): Exclusions {
     } catch (e) {
       throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
-    const { keepFloat = [], keepFp16 = [] } = parsed as { keepFloat?: unknown; keepFp16?: unknown };
-    if (!names(keepFloat) || !names(keepFp16))
+    const lists = parsed as { keepFloat?: unknown; keepFp16?: unknown };
+    const { keepFloat = [], keepFp16 = [] } = lists;
+    if ((lists.keepFloat === undefined && lists.keepFp16 === undefined) || !names(keepFloat) || !names(keepFp16))
       throw new Error(`${file}: expected {"keepFloat": ["node name", ...], "keepFp16": ["node name", ...]}`);
     return { keepFloat: keepFloat.filter((n) => !keepFp16.includes(n)), keepFp16 };
   }

@@ -10,7 +10,11 @@ import { buildGraphView } from '../../../src/engine/graph/graphView';
 import { readExclusionFile } from '../../../src/engine/optimize/exclusionFile';
 import { readModel } from '../../../src/engine/onnx/readModel';
 import { writeModel } from '../../../src/engine/onnx/writeModel';
-import type { ExclusionSearchJobResult, OptimizeResult } from '../../../src/extension/jobs/jobProtocol';
+import type {
+  AutoOptimizeJobResult,
+  ExclusionSearchJobResult,
+  OptimizeResult,
+} from '../../../src/extension/jobs/jobProtocol';
 import { GraphSession } from '../../../src/extension/views/graphSession';
 import { outlierMlp } from '../../support/models';
 import { activeExtension, waitFor, workspaceFile } from './helpers';
@@ -44,7 +48,7 @@ describe('click-to-exclude loop', () => {
     session.receive({ type: 'ready' });
     session.receive({ type: 'keepFloat', nodeId: view.graph.nodes.findIndex((n) => n.name === 'fc2') });
     await waitFor('the exclusion list', () => fs.existsSync(list));
-    assert.deepStrictEqual(readExclusionFile(list), ['fc2']);
+    assert.deepStrictEqual(readExclusionFile(list).keepFloat, ['fc2']);
 
     const second = (await vscode.commands.executeCommand('onnxTuner.requantize', uri)) as OptimizeResult | undefined;
     assert.ok(second?.outFile && second.outFile !== first?.outFile, 'a new file per iteration');
@@ -71,8 +75,60 @@ describe('click-to-exclude loop', () => {
     assert.ok(result.outFile && fs.existsSync(result.outFile), 'the round that reached the target is written');
     const cosines = result.iterations.map((it) => Math.min(...it.comparison.outputs.map((o) => o.cosine)));
     assert.ok(cosines[0]! < 0.5 && cosines[1]! >= 0.99, cosines.join(' → '));
-    assert.deepStrictEqual(readExclusionFile(workspaceFile('outlier-mlp-search.onnx-tuner-exclude.json').fsPath), [
-      'fc2',
-    ]);
+    assert.deepStrictEqual(
+      readExclusionFile(workspaceFile('outlier-mlp-search.onnx-tuner-exclude.json').fsPath).keepFloat,
+      ['fc2'],
+    );
+  });
+
+  it('Re-quantize after Automatic reruns the kept candidate with the list; Keep in fp16 from the page', async () => {
+    const uri = workspaceFile('plain-mlp.onnx');
+    writeModel(outlierMlp(5, 64), uri.fsPath); // no outlier: dynamic int8 passes the gate
+    const auto = (await vscode.commands.executeCommand('onnxTuner.optimizeModel', uri, {
+      automatic: true,
+      showReport: false,
+    })) as AutoOptimizeJobResult | undefined;
+    assert.ok(auto, 'the automatic optimize ran');
+    assert.strictEqual(auto.candidate === null, auto.outFile === null, 'a written file names its candidate');
+
+    const view = buildGraphView(readModel(uri.fsPath), {});
+    const session = new GraphSession(
+      { postMessage: () => Promise.resolve(true) } as unknown as vscode.Webview,
+      uri,
+      Promise.resolve(view),
+      'latency',
+      () => {},
+    );
+    await new Promise((r) => setTimeout(r, 0));
+    session.receive({ type: 'ready' });
+    session.receive({ type: 'keepFp16', nodeId: view.graph.nodes.findIndex((n) => n.name === 'fc3') });
+    const list = workspaceFile('plain-mlp.onnx-tuner-exclude.json').fsPath;
+    await waitFor('the exclusion list', () => fs.existsSync(list));
+    assert.deepStrictEqual(readExclusionFile(list), { keepFloat: [], keepFp16: ['fc3'] });
+    session.dispose();
+
+    // Which candidate the automatic choice keeps is a timing; what Re-quantize then does follows from it.
+    const again = (await vscode.commands.executeCommand('onnxTuner.requantize', uri)) as OptimizeResult | undefined;
+    console.log(
+      `      automatic kept ${auto.candidate?.name ?? 'nothing'}; re-quantize wrote ${again?.outFile ?? 'nothing'}`,
+    );
+    if (!auto.candidate?.quantize) {
+      assert.strictEqual(again, undefined, 'nothing quantized to rerun: refused');
+      return;
+    }
+    assert.ok(again?.outFile && again.outFile !== auto.outFile, 'a new file');
+    assert.deepStrictEqual(
+      again.steps.map((s) => s.name),
+      ['simplify', `quantize:${auto.candidate.quantize}`],
+      "the kept candidate's recipe",
+    );
+    const g = readModel(again.outFile).proto.graph!;
+    const w = g.node!.find((n) => n.name === 'fc3')!.input![1]!;
+    const cast = g.node!.find((n) => n.op_type === 'Cast' && n.output!.includes(w));
+    assert.strictEqual(
+      g.initializer!.find((t) => t.name === (cast ? cast.input![0] : w))?.data_type,
+      10,
+      'fc3 float16',
+    );
   });
 });
