@@ -6,7 +6,7 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { buildGraphView } from '../../../src/engine/graph/graphView';
+import { buildGraphView, type GraphView } from '../../../src/engine/graph/graphView';
 import { readExclusionFile } from '../../../src/engine/optimize/exclusionFile';
 import { readModel } from '../../../src/engine/onnx/readModel';
 import { writeModel } from '../../../src/engine/onnx/writeModel';
@@ -22,6 +22,21 @@ import { activeExtension, waitFor, workspaceFile } from './helpers';
 const minCosine = (r: OptimizeResult | undefined): number =>
   r?.comparison?.outputs.reduce((m, o) => Math.min(m, o.cosine), 1) ?? NaN;
 
+/** The host side of the model's graph page, ready, with a page that drops what it is sent. */
+async function pageSession(uri: vscode.Uri): Promise<{ view: GraphView; session: GraphSession }> {
+  const view = buildGraphView(readModel(uri.fsPath), {});
+  const session = new GraphSession(
+    { postMessage: () => Promise.resolve(true) } as unknown as vscode.Webview,
+    uri,
+    Promise.resolve(view),
+    'latency',
+    () => {},
+  );
+  await new Promise((r) => setTimeout(r, 0));
+  session.receive({ type: 'ready' });
+  return { view, session };
+}
+
 describe('click-to-exclude loop', () => {
   it('Keep in Float from the page, then Re-quantize: min cosine from < 0.5 to ≥ 0.99', async () => {
     await activeExtension();
@@ -36,16 +51,7 @@ describe('click-to-exclude loop', () => {
     assert.ok(!fs.existsSync(list), 'no list until a node is kept float');
 
     // The page's "Keep in float" button on fc2 (the host checks the id and runs the command with the name).
-    const view = buildGraphView(readModel(uri.fsPath), {});
-    const session = new GraphSession(
-      { postMessage: () => Promise.resolve(true) } as unknown as vscode.Webview,
-      uri,
-      Promise.resolve(view),
-      'latency',
-      () => {},
-    );
-    await new Promise((r) => setTimeout(r, 0));
-    session.receive({ type: 'ready' });
+    const { view, session } = await pageSession(uri);
     session.receive({ type: 'keepFloat', nodeId: view.graph.nodes.findIndex((n) => n.name === 'fc2') });
     await waitFor('the exclusion list', () => fs.existsSync(list));
     assert.deepStrictEqual(readExclusionFile(list).keepFloat, ['fc2']);
@@ -91,16 +97,7 @@ describe('click-to-exclude loop', () => {
     assert.ok(auto, 'the automatic optimize ran');
     assert.strictEqual(auto.candidate === null, auto.outFile === null, 'a written file names its candidate');
 
-    const view = buildGraphView(readModel(uri.fsPath), {});
-    const session = new GraphSession(
-      { postMessage: () => Promise.resolve(true) } as unknown as vscode.Webview,
-      uri,
-      Promise.resolve(view),
-      'latency',
-      () => {},
-    );
-    await new Promise((r) => setTimeout(r, 0));
-    session.receive({ type: 'ready' });
+    const { view, session } = await pageSession(uri);
     session.receive({ type: 'keepFp16', nodeId: view.graph.nodes.findIndex((n) => n.name === 'fc3') });
     const list = workspaceFile('plain-mlp.onnx-tuner-exclude.json').fsPath;
     await waitFor('the exclusion list', () => fs.existsSync(list));
