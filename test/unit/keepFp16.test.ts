@@ -17,7 +17,7 @@ import { addExclusion, exclusionListFile, readExclusionLists } from '../../src/e
 import { validateWebviewMessage } from '../../src/protocol/webviewProtocol';
 import { captureIO } from '../support/capture';
 import { GraphBuilder, tensor } from '../support/onnxBuilder';
-import { outlierMlp } from '../support/models';
+import { ifModel, outlierMlp } from '../support/models';
 import { randomNormal } from '../support/random';
 import { makeTempDir, removeDir } from '../support/tmp';
 
@@ -137,6 +137,16 @@ describe('keep in fp16 (issue 18)', function () {
     const xs = randomNormal(16, 1, 5);
     const [ref, got] = await Promise.all([run(model, xs, [1, 16]), run(r.model, xs, [1, 16])]);
     for (let i = 0; i < 16; i++) assert.ok(Math.abs(ref[i]! - got[i]!) <= 1e-3, `${ref[i]} vs ${got[i]}`);
+  });
+
+  it('a model it cannot convert (If bodies) keeps the node in float and says so', async () => {
+    const model = ifModel();
+    const r = await keepNodesInFp16(model, ['branch']);
+    assert.equal(r.model, model);
+    assert.deepEqual(
+      r.changes.map((c) => [c.kind, c.detail]),
+      [['fallback', 'keep in fp16: models with If/Loop/Scan subgraphs are not converted to fp16 yet; kept in float']],
+    );
   });
 
   it("the extension's list: Keep in fp16 moves a node out of the float list, the page may ask for it", () => {

@@ -55,6 +55,19 @@ export async function keepNodesInFp16(
   const wanted = names.filter((n) => present.has(n));
   if (!wanted.length) return { model, changes: notes };
   const full = convertToFp16(model, { onlyNodes: wanted.map(exactName) });
+  if (full.model === model)
+    // Nothing converted (a model with If/Loop/Scan bodies, say): the nodes stay float, and the step says so.
+    return {
+      model,
+      changes: [
+        ...notes,
+        ...full.changes.map((c) => ({
+          ...c,
+          kind: 'fallback' as const,
+          detail: `keep in fp16: ${c.detail}; kept in float`,
+        })),
+      ],
+    };
   let upcast: Set<string>;
   try {
     upcast = await nodesWithoutFp16Kernel(full.model, wanted, runtime);
