@@ -99,7 +99,7 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   const input = readModel(p.file); // parsed once: the pipeline and the comparison both use it
   const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
   const pipeline = [
-    ...optimizeSteps(choiceOf(p), shapes),
+    ...optimizeSteps({ ...choiceOf(p), target: { executionProvider: p.runtime.executionProvider } }, shapes),
     // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
     ...(p.config
       ? stepsFromConfig(withKeepFloat(p.config, p), { inputShapes: p.runtime.inputShapes, runtime: p.runtime })
