@@ -13,7 +13,7 @@ import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import { simplify } from '../../src/engine/transform/simplify';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { optimizedOpCounts } from '../../src/engine/verify/optimizedGraph';
-import { gptStyleDecoder } from '../support/familyModels';
+import { bertStyleEncoder, gptStyleDecoder } from '../support/familyModels';
 import { bertEncoder } from '../support/models';
 import { feedsFor } from '../support/ortRun';
 
@@ -102,7 +102,40 @@ describe('simplify for onnxruntime CPU: attention fusion and unfused LayerNormal
     assert.equal(ops(cuda.model, 'MultiHeadAttention') + ops(cuda.model, 'Sum'), 0);
   });
 
-  it('leaves masked attention (an Add before Softmax) alone and the outputs equal', async () => {
+  it('fuses BERT’s padding mask into key_padding_mask: same outputs with padded positions', async () => {
+    const m = bertStyleEncoder();
+    const r = await simplify(m, { verify: false });
+    const mha = r.model.graph!.node!.filter((n) => n.op_type === 'MultiHeadAttention');
+    assert.equal(mha.length, 2);
+    assert.ok(mha.every((n) => n.attribute?.find((a) => a.name === 'mask_filter_value')?.f === -10000));
+    assert.equal(ops(r.model, 'Cast'), 1, 'one int32 copy of the mask, shared by both layers');
+    // Two sequences of 7, the second padded after 4 tokens: the masked positions must not leak in.
+    const ids = BigInt64Array.from({ length: 14 }, (_, i) => BigInt((i * 37) % 1000));
+    const mask = BigInt64Array.from({ length: 14 }, (_, i) => (i >= 7 + 4 ? 0n : 1n));
+    const feeds = {
+      input_ids: new ort.Tensor('int64', ids, [2, 7]),
+      attention_mask: new ort.Tensor('int64', mask, [2, 7]),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(14), [2, 7]),
+    };
+    const run = async (x: ModelProto, f: Record<string, ort.Tensor> = feeds): Promise<Float32Array> => {
+      const s = await ort.InferenceSession.create(modelToBuffer(x), { logSeverityLevel: 3 });
+      try {
+        return (await s.run(f))['last_hidden_state']!.data as Float32Array;
+      } finally {
+        await s.release();
+      }
+    };
+    const [a, b] = [await run(m), await run(r.model)];
+    // The mask matters here (else equal outputs would prove nothing): unpadded, the second sequence changes.
+    const ones = { ...feeds, attention_mask: new ort.Tensor('int64', new BigInt64Array(14).fill(1n), [2, 7]) };
+    const unpadded = await run(m, ones);
+    assert.ok(Math.abs(unpadded[7 * 64]! - a[7 * 64]!) > 1e-3);
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    assert.ok(max < 1e-4, `max |difference| ${max}`);
+  });
+
+  it('leaves attention over a KV cache (GPT-style) alone, outputs unchanged', async () => {
     const m = gptStyleDecoder();
     const r = await simplify(m, {});
     assert.equal(ops(r.model, 'MultiHeadAttention'), 0);

@@ -9,14 +9,23 @@
  * same arithmetic in one kernel instead of twelve (ORT's own CPU fusions leave them apart, and each costs a
  * launch and, with several intra-op threads, a thread-pool wake-up). Measured on a 6-layer 384-wide encoder
  * at sequence 128 (ORT 1.30, one thread): 266 µs per layer against 317 µs for the twelve kernels.
+ * A padding mask added before the Softmax the way BERT exports write it, `(1 − Cast(Unsqueeze(mask, [1, 2]))) · c`
+ * with mask [B, L] of 0/1, is the fused node's key_padding_mask (int32) with mask_filter_value c; any other
+ * Add before the Softmax (causal or relative-position bias) leaves the block as it is.
  * MultiHeadAttention exists only in onnxruntime, so this pass runs only when simplify may use its contrib ops.
- * Masked attention (an Add before the Softmax) is left as it is.
  */
 import { attrInt, attrInts } from '../../graph/attributes';
 import type { ValueType } from '../../graph/dims';
 import type { Lookup } from '../../graph/scope';
 import { tensorNumbers } from '../../graph/tensorData';
-import { AttributeType, DataType, type GraphProto, type NodeProto, type TensorProto } from '../../onnx/types';
+import {
+  AttributeType,
+  DataType,
+  type AttributeProto,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+} from '../../onnx/types';
 import { nodeLabel, type TransformChange } from '../common/changes';
 import { freshName } from './graphEdit';
 import { fusionIndex, isDefaultDomain, type FusionIndex } from './fusionIndex';
@@ -93,12 +102,49 @@ function scaledScores(
   if (!op || (op.op_type !== 'Mul' && op.op_type !== 'Div') || !isDefaultDomain(op)) return undefined;
   if (ix.readers.get(value) !== 1 || ix.outputs.has(value)) return undefined;
   for (const side of op.op_type === 'Div' ? [0] : [0, 1]) {
-    const c = constant(op.input?.[1 - side] ?? '');
-    const v = c ? tensorNumbers(c) : undefined;
+    const c = scalar(constant, op.input?.[1 - side] ?? '');
     const qk = single(ix, op.input?.[side] ?? '', 'MatMul');
-    if (!qk || v?.length !== 1 || !Number.isFinite(v[0]) || v[0] === 0) continue;
+    if (!qk || c === undefined || c === 0) continue;
     chain.push(op);
-    return { qk, scale: op.op_type === 'Div' ? 1 / v[0]! : v[0]! };
+    return { qk, scale: op.op_type === 'Div' ? 1 / c : c };
+  }
+  return undefined;
+}
+
+const castTo = (to: number): AttributeProto => ({ name: 'to', type: AttributeType.INT, i: to });
+
+/** The number a constant holds when it is a single finite value. */
+function scalar(constant: Constant, name: string): number | undefined {
+  const t = constant(name);
+  const v = t ? tensorNumbers(t) : undefined;
+  return v?.length === 1 && Number.isFinite(v[0]) ? v[0] : undefined;
+}
+
+/** `(1 − Cast(Unsqueeze(mask, [1, 2]), float)) · c` (either operand order of the Mul): the mask [B, L] and c. */
+function paddingMask(
+  ix: FusionIndex,
+  types: Lookup<ValueType>,
+  constant: Constant,
+  value: string,
+): { mask: string; filter: number } | undefined {
+  const mul = ix.producer.get(value);
+  if (!mul || mul.op_type !== 'Mul' || !isDefaultDomain(mul)) return undefined;
+  for (const side of [0, 1]) {
+    const filter = scalar(constant, mul.input?.[1 - side] ?? '');
+    const sub = ix.producer.get(mul.input?.[side] ?? '');
+    if (filter === undefined || sub?.op_type !== 'Sub' || !isDefaultDomain(sub)) continue;
+    if (scalar(constant, sub.input?.[0] ?? '') !== 1) continue;
+    const cast = ix.producer.get(sub.input?.[1] ?? '');
+    if (cast?.op_type !== 'Cast' || attrInt(cast, 'to', 0) !== DataType.FLOAT) continue;
+    const unsq = ix.producer.get(cast.input?.[0] ?? '');
+    if (unsq?.op_type !== 'Unsqueeze' || !isDefaultDomain(unsq)) continue;
+    const axesName = unsq.input?.[1];
+    const axes = axesName ? tensorNumbers(constant(axesName) ?? {}) : attrInts(unsq, 'axes');
+    const mask = unsq.input?.[0] ?? '';
+    const mt = types.get(mask);
+    const isInt = mt?.dtype === DataType.INT64 || mt?.dtype === DataType.INT32 || mt?.dtype === DataType.BOOL;
+    if (axes?.length !== 2 || axes[0] !== 1 || axes[1] !== 2 || !isInt || mt?.shape?.length !== 2) continue;
+    return { mask, filter };
   }
   return undefined;
 }
@@ -109,11 +155,25 @@ function fuseAt(
   types: Lookup<ValueType>,
   constant: Constant,
   taken: Set<string>,
-): { chain: NodeProto[]; mha: NodeProto; at: NodeProto; heads: number } | undefined {
+): Fused | undefined {
   const axis = attrInt(softmax, 'axis', -1);
   if (axis !== -1 && axis !== 3) return undefined;
   const chain: NodeProto[] = [softmax];
-  const scores = scaledScores(ix, constant, softmax.input?.[0] ?? '', chain);
+  let scoresValue = softmax.input?.[0] ?? '';
+  let masked: { mask: string; filter: number } | undefined;
+  const add = single(ix, scoresValue, 'Add');
+  if (add) {
+    for (const side of [0, 1]) {
+      masked = paddingMask(ix, types, constant, add.input?.[1 - side] ?? '');
+      if (masked) {
+        scoresValue = add.input?.[side] ?? '';
+        break;
+      }
+    }
+    if (!masked) return undefined;
+    chain.push(add);
+  }
+  const scores = scaledScores(ix, constant, scoresValue, chain);
   if (!scores) return undefined;
   chain.push(scores.qk);
   const q = splitHeads(ix, types, constant, scores.qk.input?.[0] ?? '', [0, 2, 1, 3], chain);
@@ -143,14 +203,25 @@ function fuseAt(
     name,
     op_type: 'MultiHeadAttention',
     domain: CONTRIB_DOMAIN,
-    input: [q.x, k.x, v.x],
+    input: masked ? [q.x, k.x, v.x, '', masked.mask] : [q.x, k.x, v.x],
     output: [flat.output?.[0] ?? ''],
     attribute: [
       { name: 'num_heads', type: AttributeType.INT, i: q.heads.heads },
       { name: 'scale', type: AttributeType.FLOAT, f: scores.scale },
+      ...(masked ? [{ name: 'mask_filter_value', type: AttributeType.FLOAT, f: masked.filter }] : []),
     ],
   };
-  return { chain, mha, at: flat, heads: q.heads.heads };
+  return { chain, mha, at: flat, heads: q.heads.heads, ...(masked ? { mask: masked.mask } : {}) };
+}
+
+interface Fused {
+  readonly chain: NodeProto[];
+  readonly mha: NodeProto;
+  /** The node whose place the fused node takes. */
+  readonly at: NodeProto;
+  readonly heads: number;
+  /** The padding mask [B, L] the fused node reads (as int32, which MultiHeadAttention requires). */
+  readonly mask?: string;
 }
 
 /**
@@ -168,22 +239,34 @@ export function fuseAttention(
   if (!types) return 0;
   const ix = fusionIndex(g);
   const removed = new Set<NodeProto>();
-  const replace = new Map<NodeProto, NodeProto>();
+  const replace = new Map<NodeProto, NodeProto[]>();
+  // One int32 copy of each padding mask, made before the first fused node that reads it.
+  const masks = new Map<string, string>();
   ix.nodes.forEach((n, idx) => {
     if (n.op_type !== 'Softmax' || !isDefaultDomain(n)) return;
     const m = fuseAt(n, ix, types, constant, taken);
     if (!m || m.chain.some((c) => removed.has(c))) return;
     for (const c of m.chain) removed.add(c);
-    replace.set(m.at, m.mha);
+    const at: NodeProto[] = [];
+    if (m.mask !== undefined) {
+      const int32 = types.get(m.mask)?.dtype === DataType.INT32 ? m.mask : masks.get(m.mask);
+      if (int32 === undefined) {
+        const name = freshName(taken, `${m.mask}_int32`);
+        masks.set(m.mask, name);
+        at.push({ name, op_type: 'Cast', input: [m.mask], output: [name], attribute: [castTo(DataType.INT32)] });
+      }
+      m.mha.input![4] = int32 ?? masks.get(m.mask)!;
+    }
+    replace.set(m.at, [...at, m.mha]);
     changes.push({
       kind: 'replaced',
       node: nodeLabel(n, idx),
-      detail: `attention (${m.chain.length} nodes: Reshape/Transpose of Q, K, V, Q·Kᵀ, scale, Softmax, ·V, merge) fused into com.microsoft.MultiHeadAttention '${m.mha.name}' with ${m.heads} heads (onnxruntime only)`,
+      detail: `${m.mask === undefined ? '' : 'masked '}attention (${m.chain.length} nodes: Reshape/Transpose of Q, K, V, Q·Kᵀ, scale, Softmax, ·V, merge) fused into com.microsoft.MultiHeadAttention '${m.mha.name}' with ${m.heads} heads (onnxruntime only)`,
     });
   });
   if (!removed.size) return 0;
   // The fused node takes the place of the final Reshape: every input it reads is produced before that.
-  g.node = ix.nodes.flatMap((n) => (replace.has(n) ? [replace.get(n)!] : removed.has(n) ? [] : [n]));
+  g.node = ix.nodes.flatMap((n) => replace.get(n) ?? (removed.has(n) ? [] : [n]));
   requireDomain(CONTRIB_DOMAIN, 1);
   return replace.size;
 }
