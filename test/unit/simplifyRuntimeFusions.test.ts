@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as ort from 'onnxruntime-node';
 import { opCost } from '../../src/engine/graph/opCost';
 import { inferShapes } from '../../src/engine/graph/shapeInference';
-import type { ModelProto } from '../../src/engine/onnx/types';
+import { AttributeType, type ModelProto } from '../../src/engine/onnx/types';
 import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import { simplify } from '../../src/engine/transform/simplify';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
@@ -68,6 +68,28 @@ describe('simplify for onnxruntime CPU: attention fusion and unfused LayerNormal
     assert.ok(Math.abs(mha.attribute!.find((a) => a.name === 'scale')!.f! - 1 / Math.sqrt(HIDDEN / HEADS)) < 1e-7);
     assert.ok((await difference(m, r.model)).maxAbs < 1e-4);
     assert.equal(r.changes.filter((c) => /MultiHeadAttention/.test(c.detail)).length, LAYERS);
+  });
+
+  it('also fuses Kᵀ written as two Transposes (permute, then transpose(-1, -2))', async () => {
+    const m = structuredClone(encoder());
+    const g = m.graph!;
+    for (const k of g.node!.filter((n) => n.op_type === 'Transpose' && n.name?.endsWith('/k/Transpose'))) {
+      const mid = `${k.output![0]}_heads`;
+      k.attribute = [{ name: 'perm', type: AttributeType.INTS, ints: [0, 2, 1, 3] }];
+      const swap = {
+        name: `${k.name}_swap`,
+        op_type: 'Transpose',
+        input: [mid],
+        output: [k.output![0]!],
+        attribute: [{ name: 'perm', type: AttributeType.INTS, ints: [0, 1, 3, 2] }],
+      };
+      k.output = [mid];
+      g.node!.splice(g.node!.indexOf(k) + 1, 0, swap);
+    }
+    const r = await simplify(m, { verify: false });
+    assert.equal(ops(r.model, 'MultiHeadAttention'), LAYERS);
+    assert.equal(ops(r.model, 'Transpose'), 0);
+    assert.ok((await difference(m, r.model)).maxAbs < 1e-4);
   });
 
   it('keeps Add + LayerNormalization out of ORT’s SkipLayerNormalization fusion, outputs unchanged', async () => {

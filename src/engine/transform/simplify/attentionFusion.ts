@@ -59,8 +59,14 @@ function splitHeads(
   perm: readonly number[],
   chain: NodeProto[],
 ): { x: string; heads: Heads } | undefined {
-  const tr = single(ix, value, 'Transpose');
-  if (!tr || !samePerm(tr, perm)) return undefined;
+  let tr = single(ix, value, 'Transpose');
+  const swapped = [...perm.slice(0, 2), perm[3]!, perm[2]!];
+  // Kᵀ as PyTorch writes `k.permute(0, 2, 1, 3).transpose(-1, -2)`: two Transposes that compose to `perm`.
+  const inner = tr && samePerm(tr, [0, 1, 3, 2]) ? single(ix, tr.input?.[0] ?? '', 'Transpose') : undefined;
+  if (inner && samePerm(inner, swapped)) {
+    chain.push(tr!);
+    tr = inner;
+  } else if (!tr || !samePerm(tr, perm)) return undefined;
   const rs = single(ix, tr.input?.[0] ?? '', 'Reshape');
   if (!rs || attrInt(rs, 'allowzero', 0) !== 0) return undefined;
   const x = rs.input?.[0] ?? '';
