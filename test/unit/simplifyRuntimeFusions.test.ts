@@ -5,17 +5,22 @@
  * own optimized graph contains and against the original's outputs, computed by ORT independently.
  */
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { main } from '../../src/cli/main';
 import { opCost } from '../../src/engine/graph/opCost';
 import { inferShapes } from '../../src/engine/graph/shapeInference';
 import { AttributeType, type ModelProto } from '../../src/engine/onnx/types';
-import { modelToBuffer } from '../../src/engine/onnx/writeModel';
+import { readModel } from '../../src/engine/onnx/readModel';
+import { modelToBuffer, writeModel } from '../../src/engine/onnx/writeModel';
 import { simplify } from '../../src/engine/transform/simplify';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { optimizedOpCounts } from '../../src/engine/verify/optimizedGraph';
 import { bertStyleEncoder, gptStyleDecoder } from '../support/familyModels';
 import { bertEncoder } from '../support/models';
+import { captureIO } from '../support/capture';
 import { feedsFor } from '../support/ortRun';
+import { makeTempDir, removeDir } from '../support/tmp';
 
 const LAYERS = 2;
 const HIDDEN = 64;
@@ -173,5 +178,31 @@ describe('simplify for onnxruntime CPU: attention fusion and unfused LayerNormal
     assert.equal(ops(q, 'MultiHeadAttention'), LAYERS);
     const d = await difference(m, q);
     assert.ok(d.cosine > 0.99 && d.cosine < 1, `cosine ${d.cosine}`);
+  });
+});
+
+describe('CLI: optimize --simplify, and --portable for other runtimes', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let model: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+    model = path.join(dir, 'enc.onnx');
+    writeModel(encoder(), model);
+  });
+  afterEach(() => removeDir(dir));
+
+  it('fuses attention by default and keeps standard ONNX with --portable', async () => {
+    const io = captureIO();
+    assert.equal(await main(['optimize', model, '--simplify', '--no-compare'], io), 0, io.stderr.join('\n'));
+    const fused = readModel(path.join(dir, 'enc.simplified.onnx')).proto;
+    assert.equal(ops(fused, 'MultiHeadAttention'), LAYERS);
+    const io2 = captureIO();
+    const out = path.join(dir, 'portable.onnx');
+    assert.equal(await main(['optimize', model, '--simplify', '--portable', '--no-compare', '-o', out], io2), 0);
+    const portable = readModel(out).proto;
+    assert.equal(ops(portable, 'MultiHeadAttention'), 0);
+    assert.ok(portable.graph!.node!.every((n) => (n.domain ?? '') === ''));
+    assert.ok(!portable.opset_import?.some((o) => o.domain === 'com.microsoft'));
   });
 });
