@@ -164,6 +164,7 @@ export const optimizeCommand: CommandEntry = {
         'min-argmax',
         'html',
         'localize',
+        'localize-by',
       ],
       aliases: { o: 'output' },
     });

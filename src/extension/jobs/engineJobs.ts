@@ -28,7 +28,7 @@ import { buildGraphView } from '../../engine/graph/graphView';
 import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
 import { localizeFiles } from '../../engine/verify/localizeFiles';
-import type { NodeError } from '../../engine/verify/localize';
+import { rankingMetrics, rankingOf, type NodeError } from '../../engine/verify/localize';
 import { exactName } from '../../engine/optimize/exclusionFile';
 import { searchExclusions } from '../../engine/optimize/exclusionSearch';
 import type {
@@ -269,10 +269,17 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
         inputShapes: p.runtime.inputShapes,
       });
       throwIfCancelled(signal, 'nodeErrors');
+      const ranking = rankingOf(errors);
+      // The heat map colours by the figure the list is ranked by, so its hottest nodes are localize's first.
       return {
         a: p.a,
         b: p.b,
-        nodes: errors.map((e) => ({ name: graphNodeName(e), op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
+        ranking,
+        nodes: errors.map((e) => {
+          const { snrDb, cosine } = rankingMetrics(e, ranking);
+          const output = ranking === 'added' ? { output: { snrDb: e.snrDb, cosine: e.cosine } } : {};
+          return { name: graphNodeName(e), op: e.op, snrDb, cosine, ...output };
+        }),
       };
     }
     case 'exclusionSearch':
