@@ -17,6 +17,7 @@ import {
   editWorkspaceSettings,
   openModelNamed,
   reportWithIterations,
+  searchGraph,
   valueInFrame,
   waitForToast,
 } from './support/journeys';
@@ -73,6 +74,9 @@ describe('Accuracy loop on ppocr-det: keep the worst nodes float, re-quantize (i
     assert.strictEqual(heats[0], 1, `the node localize ranks first (${ranking[0]}) is the hottest: ${heats}`);
     for (let i = 1; i < heats.length; i++)
       assert.ok(heats[i - 1]! >= heats[i]!, `heat follows the ranking at ${ranking[i]}: ${heats.slice(0, i + 1)}`);
+    await searchGraph(graph, ranking[0]!); // the screenshot shows the hottest node
+    await valueInFrame(graph, `window.__onnxTunerTest.onScreen(${JSON.stringify(ranking[0])})`);
+    await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(run.shots, 'error-heat-map-ppocr-det.png') });
     e2e().log(`ppocr-det error heat map: localize ranks ${ranking.slice(0, 5).join(', ')} first`);
 

@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import type { ModelProto } from '../../src/engine/onnx/types';
 import { modelToBuffer } from '../../src/engine/onnx/writeModel';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
+import { convertToFp16 } from '../../src/engine/transform/quantize/fp16';
 import { synthesizeFeeds, type Feeds } from '../../src/engine/verify/feeds';
 import { isolateCandidate } from '../../src/engine/verify/isolateNodes';
 import { localizeError, rankingOf } from '../../src/engine/verify/localize';
@@ -90,6 +91,16 @@ describe('localize: the error each node adds vs the accumulated error (issue 18)
     assert.ok(Math.abs(got.snrDb - expected.snrDb) < 1e-6, `${got.snrDb} vs ${expected.snrDb}`);
     assert.ok(Math.abs(got.cosine - expected.cosine) < 1e-9);
     assert.ok(expected.snrDb < 30, `the outlier costs this layer accuracy: ${expected.snrDb} dB`);
+  });
+
+  it('a float16 candidate is fed the reference values through Casts: float nodes add only rounding', async () => {
+    const half = convertToFp16(float).model;
+    const list = await localizeError(float, half, feeds);
+    assert.equal(rankingOf(list), 'added');
+    // float16 keeps 11 bits: each node (its input's rounding included) adds noise ~60–75 dB below its signal.
+    for (const e of list) assert.ok(e.added!.snrDb > 55 && e.added!.snrDb < 100, `${e.node} adds ${e.added!.snrDb} dB`);
+    const casts = isolateCandidate(float, half).model.graph!.node!.filter((n) => n.name?.includes('/cast/'));
+    assert.ok(casts.length > 0, 'the reference float32 values are cast to float16 for the candidate');
   });
 
   it('chunked runs give the same figures as one run', async () => {

@@ -112,15 +112,21 @@ async function isolatedSession(
   reference: ModelProto,
   candidate: ModelProto,
   tensors: readonly string[],
-  types: (t: string) => number | undefined,
+  refTypes: ReadonlyMap<string, number>,
+  candTypes: ReadonlyMap<string, number>,
   runtime: RuntimeSettings,
 ): Promise<IsolatedSession | undefined> {
   const { model, isolatedName } = isolateCandidate(reference, candidate);
+  // Each in its own model's element type (a float16 candidate computes its copies in float16).
   const outputs = tensors.flatMap((t) => {
-    const elem_type = types(t);
-    return elem_type === undefined
+    const ref = refTypes.get(t);
+    const cand = candTypes.get(t) ?? ref;
+    return ref === undefined || cand === undefined
       ? []
-      : [t, isolatedName(t)].map((name) => ({ name, type: { tensor_type: { elem_type } } }));
+      : [
+          { name: t, type: { tensor_type: { elem_type: ref } } },
+          { name: isolatedName(t), type: { tensor_type: { elem_type: cand } } },
+        ];
   });
   const graph = { ...model.graph, output: [...(model.graph?.output ?? []), ...outputs] };
   try {
@@ -163,7 +169,7 @@ export async function localizeError(
   const rankBy = opts.rankBy ?? 'added';
   const iso =
     rankBy === 'added'
-      ? await isolatedSession(reference, candidate, common, (t) => cand.types.get(t) ?? ref.types.get(t), runtime)
+      ? await isolatedSession(reference, candidate, common, ref.types, cand.types, runtime)
       : undefined;
   // The combined model holds the reference graph too, so it gives the reference's values in the same run.
   const sr = iso?.session ?? (await createSession(modelToBuffer(ref.model), runtime));
