@@ -102,9 +102,9 @@ describe('verify: per-node error localisation', () => {
     await s.release();
     const ranked = await localizeError(model, quantizeDynamic(model).model, feeds);
     assert.deepEqual(ranked.map((e) => e.node).sort(), ['act', 'fc1', 'fc1_bias', 'fc2'].sort());
-    // Sorted by the error each node adds (measured for every node); the accumulated figure is finite too.
+    // Sorted by the error each node adds (measured for every node); both figures are finite.
     const added = ranked.map((e) => e.added!.snrDb);
     for (let i = 1; i < ranked.length; i++) assert.ok(added[i - 1]! <= added[i]!);
-    for (const e of ranked) assert.ok(Number.isFinite(e.snrDb) && e.added!.snrDb >= e.snrDb - 1e-9, e.node);
+    for (const e of ranked) assert.ok(Number.isFinite(e.snrDb) && Number.isFinite(e.added!.snrDb), e.node);
   });
 });
