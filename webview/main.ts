@@ -21,7 +21,7 @@ import {
 import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
-import { heatCosts, legendGradient, METRIC_LABELS, unitHeat } from './view/heatMap';
+import { errorLegend, heatCosts, legendGradient, METRIC_LABELS, unitHeat } from './view/heatMap';
 import { showLoadError } from './view/loadError';
 import { attachPaneLayout } from './view/paneLayout';
 import { showGroup, showNode, type Measured, type NodeSuggestions } from './view/propertiesPane';
@@ -223,7 +223,7 @@ function redraw(): void {
   s.matches = matches;
   legend.hidden = !s.heat;
   overview.invalidate();
-  $('legend-label').textContent = METRIC_LABELS[metric];
+  $('legend-label').textContent = metric === 'error' && errors ? errorLegend(errors) : METRIC_LABELS[metric];
   renderer.requestFrame();
 }
 
@@ -242,7 +242,7 @@ function measuredFor(nodeId: number): Measured | undefined {
   // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
   return {
     ...(n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : {}),
-    ...(e ? { error: { snrDb: e.snrDb, cosine: e.cosine } } : {}),
+    ...(e ? { error: e } : {}),
   };
 }
 

@@ -3,14 +3,14 @@
  * innerHTML: node and tensor names are attacker-controlled strings in a downloaded model.
  */
 import { formatBytes, formatMs, formatQuantity } from '../../src/protocol/units';
-import type { CompactGraph, NodeDetails, TensorInfo } from '../../src/protocol/webviewProtocol';
+import type { CompactGraph, ErrorOverlayNode, NodeDetails, TensorInfo } from '../../src/protocol/webviewProtocol';
 
 /** The latest profile's figures for the node (they win over details fetched before that profile). */
 export interface Measured {
   readonly latencyMs?: number;
   readonly memoryBytes?: number;
-  /** The optimized model's error on this node's output (issue 18's error heat map). */
-  readonly error?: { readonly snrDb: number; readonly cosine: number };
+  /** The optimized model's error on this node (issue 18's error heat map): the error it adds, or its output's. */
+  readonly error?: ErrorOverlayNode;
 }
 
 /** "Keep in float" for the shown node (the host adds it to the model's exclusion list). */
@@ -62,8 +62,11 @@ export function showNode(
   const memoryBytes = measured?.memoryBytes ?? details?.memoryBytes;
   if (latencyMs !== undefined) row(dl, 'latency p50', formatMs(latencyMs * 1000));
   if (memoryBytes !== undefined) row(dl, 'memory', formatBytes(memoryBytes));
-  if (measured?.error)
-    row(dl, 'error', `cosine ${measured.error.cosine.toFixed(4)}, SNR ${measured.error.snrDb.toFixed(1)} dB`);
+  const err = measured?.error;
+  const errorText = (e: { snrDb: number; cosine: number }): string =>
+    `cosine ${e.cosine.toFixed(4)}, SNR ${e.snrDb.toFixed(1)} dB`;
+  if (err) row(dl, err.output ? 'error added' : 'error', errorText(err));
+  if (err?.output) row(dl, 'error at output', errorText(err.output));
   pane.append(dl);
   if (keepFloat && !node.subgraph && !node.folded) {
     const keep = el('button', 'Keep in float', 'keep-float') as HTMLButtonElement;

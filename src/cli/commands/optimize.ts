@@ -169,6 +169,7 @@ export const optimizeCommand: CommandEntry = {
         'min-argmax',
         'html',
         'localize',
+        'localize-by',
       ],
       aliases: { o: 'output' },
     });

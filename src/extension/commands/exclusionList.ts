@@ -22,10 +22,10 @@ export function writeExclusions(model: string, names: readonly string[]): void {
   fs.writeFileSync(exclusionListFile(model), exclusionListJson([...new Set(names)], path.basename(model)));
 }
 
-/** Adds `node` to the list (kept in click order; a repeat is a no-op) and returns the whole list. */
-export function addExclusion(model: string, node: string): string[] {
+/** Adds `nodes` to the list (kept in click order; a repeat is a no-op) and returns the whole list. */
+export function addExclusion(model: string, nodes: string | readonly string[]): string[] {
   const names = readExclusions(model);
-  if (!names.includes(node)) names.push(node);
+  for (const node of typeof nodes === 'string' ? [nodes] : nodes) if (!names.includes(node)) names.push(node);
   writeExclusions(model, names);
   return names;
 }
