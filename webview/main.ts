@@ -22,7 +22,7 @@ import {
 import { connectHost } from './hostBridge';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
-import { heatCosts, legendGradient, METRIC_LABELS, SIGNED_METRICS, unitHeat } from './view/heatMap';
+import { errorLegend, heatCosts, legendGradient, METRIC_LABELS, SIGNED_METRICS, unitHeat } from './view/heatMap';
 import { showLoadError } from './view/loadError';
 import { attachPaneLayout } from './view/paneLayout';
 import { showGroup, showNode, type Measured, type NodeSuggestions } from './view/propertiesPane';
@@ -233,7 +233,7 @@ function redraw(): void {
   s.matches = matches;
   legend.hidden = !s.heat;
   overview.invalidate();
-  $('legend-label').textContent = METRIC_LABELS[metric];
+  $('legend-label').textContent = metric === 'error' && errors ? errorLegend(errors) : METRIC_LABELS[metric];
   (legend.querySelector('.ramp') as HTMLElement).style.background = legendGradient(10, SIGNED_METRICS.has(metric));
   renderer.requestFrame();
 }
@@ -254,7 +254,7 @@ function measuredFor(nodeId: number): Measured | undefined {
   // The overlay carries 0 where the profile did not know a node's output bytes: unknown, not empty.
   return {
     ...(n ? { latencyMs: n.p50Ms, ...(n.activationBytes > 0 ? { memoryBytes: n.activationBytes } : {}) } : {}),
-    ...(e ? { error: { snrDb: e.snrDb, cosine: e.cosine } } : {}),
+    ...(e ? { error: e } : {}),
     ...(d ? { latencyDelta: { aMs: d.aMs, bMs: d.bMs } } : {}),
   };
 }

@@ -106,9 +106,14 @@ export interface ProfileOverlay {
 export interface ErrorOverlayNode {
   readonly name: string;
   readonly op: string;
-  /** Signal-to-noise ratio of the node's output in dB: lower is worse (the ranking `compare --localize` prints). */
+  /**
+   * SNR in dB of the figure the overlay ranks by (ErrorOverlay.ranking): lower is worse, the order
+   * `compare --localize` prints. Cosine likewise.
+   */
   readonly snrDb: number;
   readonly cosine: number;
+  /** With the 'added' ranking: the node output's accumulated error (upstream error included). */
+  readonly output?: { readonly snrDb: number; readonly cosine: number };
 }
 
 /** Per-node error of B against A, drawn on A's graph as the "error" heat-map metric. */
@@ -116,6 +121,8 @@ export interface ErrorOverlay {
   /** The original (whose graph is coloured) and the optimized model, as file paths. */
   readonly a: string;
   readonly b: string;
+  /** 'added': the error each node adds itself (fed A's inputs); 'accumulated': its output's error. */
+  readonly ranking?: 'added' | 'accumulated';
   readonly nodes: readonly ErrorOverlayNode[];
 }
 

@@ -11,33 +11,16 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
 import { readModel } from '../../src/engine/onnx/readModel';
 import { DataType } from '../../src/engine/onnx/types';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
 import { outlierMlp } from '../support/models';
 import { e2e } from './support/context';
-import { activeGraphFrame, openModelNamed, searchGraph, valueInFrame } from './support/journeys';
+import { activeGraphFrame, openModelNamed, reportWithIterations, searchGraph, valueInFrame } from './support/journeys';
 import { pickQuickItem, runFromPalette, waitForExtension, waitForWorkbench } from './support/workbench';
 
 const MODEL = 'outlier-mlp.onnx';
-
-/** The report page whose iteration table has at least `rows` rows. */
-async function reportWithIterations(rows: number, timeoutMs: number): Promise<Frame> {
-  const { page } = e2e();
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    for (const f of page.frames())
-      try {
-        if ((await f.locator('#comparison-report table.iterations tbody tr').count()) >= rows) return f;
-      } catch {
-        // not a report, or navigating
-      }
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no report with ${rows} iteration rows after ${timeoutMs} ms`);
-}
 
 describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)', function () {
   this.timeout(240_000);

@@ -260,3 +260,23 @@ export function outlierCnn(layers: number, channels: number, outlierLayer?: numb
   g.output('y', [1, channels, 16, 16]);
   return g.model(17, 8);
 }
+
+/**
+ * x [1,8,dim] → n × (MatMul W_i → Relu) where W_{culprit} has one weight `outlier`× the typical size: per-tensor
+ * int8 rounds that layer's other weights coarsely (it adds clearly more error than the others) while the later
+ * layers add their own error on top, so each later output is worse than the culprit's (issue 18: the
+ * accumulated error points downstream, the added error at the culprit). Layer i's weights have seed 1700+i,
+ * so `culpritMlp(k, …)` is the first k layers of a longer one.
+ */
+export function culpritMlp(layers: number, dim: number, culprit: number, outlier = 40): ModelProto {
+  const g = new GraphBuilder('culprit_mlp');
+  let x = g.input('x', [1, 8, dim]);
+  for (let i = 0; i < layers; i++) {
+    const w = randomNormal(dim * dim, Math.sqrt(2 / dim), 1700 + i);
+    if (i === culprit) w[5] = outlier * Math.sqrt(2 / dim);
+    g.init(`w${i}`, [dim, dim], w);
+    x = g.op('Relu', [g.op('MatMul', [x, `w${i}`], {}, `fc${i}`)], {}, `act${i}`);
+  }
+  g.output(x, [1, 8, dim]);
+  return g.model(17, 8);
+}

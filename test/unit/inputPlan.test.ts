@@ -19,7 +19,7 @@ import {
   oneHotClassifier,
   statefulAudio,
 } from '../support/familyModels';
-import { ifModel } from '../support/models';
+import { bertEncoder, ifModel } from '../support/models';
 
 const loaded = (proto: ModelProto): LoadedModel =>
   ({ file: 'built-in-code.onnx', proto, fileBytes: 0, externalBytes: 0 }) as LoadedModel;
@@ -89,6 +89,18 @@ describe('input plan: values from the graph', () => {
     assert.deepEqual(rangeOf(audio, 'input')!.distribution, { kind: 'uniform', min: -1, max: 1 });
     assert.deepEqual(rangeOf(audio, 'state')!.distribution, { kind: 'constant', value: 0 });
     assert.deepEqual(rangeOf(dynamicCnn(), 'pixel_values')!.distribution, { kind: 'normal', mean: 0, std: 1 });
+  });
+
+  it('a transformer block fed `hidden_states` gets data, not recurrent state: N(0,1) and a sequence length', () => {
+    // The same block with its sequence dim renamed to a symbol that says nothing ('L'), as some exporters write.
+    const model = structuredClone(bertEncoder());
+    const dims = model.graph!.input![0]!.type!.tensor_type!.shape!.dim!;
+    dims[1] = { dim_param: 'L' };
+    assert.deepEqual(rangeOf(model, 'hidden_states')!.distribution, { kind: 'normal', mean: 0, std: 1 });
+    const plan = defaultDims(model);
+    assert.equal(plan.inputShapes['hidden_states']![1], 128, 'not 1: it is not the batch position of a state');
+    // Recurrent state keeps its zeros and [layers, batch, hidden] reading.
+    assert.deepEqual(rangeOf(statefulAudio(), 'state')!.distribution, { kind: 'constant', value: 0 });
   });
 
   it("--value overrides a range (constant or LO..HI) and is marked as the user's", () => {

@@ -97,7 +97,7 @@ describe('CLI optimize: verdict and exit codes', () => {
     assert.equal(code, 0, io.stderr.join('\n'));
     const page = fs.readFileSync(html, 'utf8');
     assert.match(page, /Verdict: 0\.\d\d× size, min cosine 0\.99\d+ — kept/);
-    assert.match(page, /Nodes whose outputs diverge most/);
+    assert.match(page, /Nodes ranked by the error each adds/);
   });
 
   it('bad input: exit 2 (missing file, bad --min-cosine, --require-faster without the comparison)', async () => {

@@ -114,7 +114,7 @@ describe('CLI: optimize and compare', () => {
     const text = captureIO();
     assert.equal(await main(['compare', model, q, '--runs', '0', '--localize', '3'], text), 0, text.stderr.join('\n'));
     const out = text.stdout.join('\n');
-    assert.match(out, /diverge most/);
-    assert.match(out, /fc[12] +MatMul/);
+    assert.match(out, /nodes ranked by the error each adds itself/);
+    assert.match(out, /fc[12] +MatMul +adds SNR/);
   });
 });

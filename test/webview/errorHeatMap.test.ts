@@ -9,7 +9,7 @@ import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
-import type { ErrorOverlay } from '../../src/protocol/webviewProtocol';
+import { errorOverlay } from '../../src/extension/jobs/errorOverlay';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
@@ -35,11 +35,7 @@ describe('graph webview: the error heat map and Keep in float (issue 18, headles
     writeModel(model, a);
     writeModel(quantizeDynamic(model).model, b);
     const errors = await localizeFiles(a, b);
-    const overlay: ErrorOverlay = {
-      a,
-      b,
-      nodes: errors.map((e) => ({ name: e.node, op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
-    };
+    const overlay = errorOverlay(a, b, errors);
     const graph = compactGraph(model);
     harness.addGraph('error-heat', graph);
     const page = await harness.open('error-heat');
@@ -47,7 +43,7 @@ describe('graph webview: the error heat map and Keep in float (issue 18, headles
     assert.equal(await page.textContent('#heat-metric'), 'Metric: latency');
     await sendHost(page, { type: 'errorOverlay', overlay });
     await page.waitForSelector('#legend', { state: 'visible' });
-    assert.match((await page.textContent('#legend-label')) ?? '', /^error/);
+    assert.match((await page.textContent('#legend-label')) ?? '', /^error each node adds/);
     assert.equal(await page.textContent('#heat-metric'), 'Metric: error');
     const ranked = errors.map((e) => e.node);
     const heats = await Promise.all(ranked.map((n) => hook<number>(page, `heat(${JSON.stringify(n)})`)));
@@ -63,7 +59,16 @@ describe('graph webview: the error heat map and Keep in float (issue 18, headles
     const rows = (await page.evaluate(
       `Object.fromEntries([...document.querySelectorAll('#properties > dl > dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent]))`,
     )) as Record<string, string>;
-    assert.match(rows.error ?? '', /^cosine \d\.\d{4}, SNR -?\d+\.\d dB$/);
+    // The figure the heat map ranks by (the error the node adds), then its output's error with upstream's.
+    assert.match(rows['error added'] ?? '', /^cosine \d\.\d{4}, SNR -?\d+\.\d dB$/);
+    assert.equal(
+      rows['error added'],
+      `cosine ${errors[0]!.added!.cosine.toFixed(4)}, SNR ${errors[0]!.added!.snrDb.toFixed(1)} dB`,
+    );
+    assert.equal(
+      rows['error at output'],
+      `cosine ${errors[0]!.cosine.toFixed(4)}, SNR ${errors[0]!.snrDb.toFixed(1)} dB`,
+    );
     await page.locator('#properties button.keep-float').click();
     const id = graph.nodes.findIndex((n) => n.name === ranked[0]);
     assert.deepEqual((await sentByWebview(page)).at(-1), { type: 'keepFloat', nodeId: id });

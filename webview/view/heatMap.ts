@@ -81,6 +81,13 @@ export function errorCosts(errors: ErrorOverlay): Map<string, number> {
   return costs;
 }
 
+/** The legend of the error metric: which ranking it colours by (the one `compare --localize` printed). */
+export function errorLegend(errors: ErrorOverlay): string {
+  return errors.ranking === 'added'
+    ? 'error each node adds (noise / signal, fed the original inputs)'
+    : METRIC_LABELS.error;
+}
+
 /** The costs the chosen metric colours by, or undefined when its data has not arrived (no profile, no error). */
 export function heatCosts(
   metric: GraphHeatMetric,

@@ -3,14 +3,14 @@
  * innerHTML: node and tensor names are attacker-controlled strings in a downloaded model.
  */
 import { formatBytes, formatMs, formatQuantity } from '../../src/protocol/units';
-import type { CompactGraph, NodeDetails, TensorInfo } from '../../src/protocol/webviewProtocol';
+import type { CompactGraph, ErrorOverlayNode, NodeDetails, TensorInfo } from '../../src/protocol/webviewProtocol';
 
 /** The latest profile's figures for the node (they win over details fetched before that profile). */
 export interface Measured {
   readonly latencyMs?: number;
   readonly memoryBytes?: number;
-  /** The optimized model's error on this node's output (issue 18's error heat map). */
-  readonly error?: { readonly snrDb: number; readonly cosine: number };
+  /** The optimized model's error on this node (issue 18's error heat map): the error it adds, or its output's. */
+  readonly error?: ErrorOverlayNode;
   /** This node's p50 in the original and in the optimized model, both profiled (the latency delta metric). */
   readonly latencyDelta?: { readonly aMs: number; readonly bMs: number };
 }
@@ -64,8 +64,11 @@ export function showNode(
   const memoryBytes = measured?.memoryBytes ?? details?.memoryBytes;
   if (latencyMs !== undefined) row(dl, 'latency p50', formatMs(latencyMs * 1000));
   if (memoryBytes !== undefined) row(dl, 'memory', formatBytes(memoryBytes));
-  if (measured?.error)
-    row(dl, 'error', `cosine ${measured.error.cosine.toFixed(4)}, SNR ${measured.error.snrDb.toFixed(1)} dB`);
+  const err = measured?.error;
+  const errorText = (e: { snrDb: number; cosine: number }): string =>
+    `cosine ${e.cosine.toFixed(4)}, SNR ${e.snrDb.toFixed(1)} dB`;
+  if (err) row(dl, err.output ? 'error added' : 'error', errorText(err));
+  if (err?.output) row(dl, 'error at output', errorText(err.output));
   if (measured?.latencyDelta) {
     const { aMs, bMs } = measured.latencyDelta;
     const sign = bMs >= aMs ? '+' : '−';

@@ -3,7 +3,7 @@ import { writeOutputFile } from '../../engine/onnx/safeOutput';
 import { readModel } from '../../engine/onnx/readModel';
 import { compare } from '../../engine/verify/compare';
 import { synthesizeFeeds } from '../../engine/verify/feeds';
-import { localizeError, type NodeError } from '../../engine/verify/localize';
+import { localizeError, rankingOf, type ErrorRanking, type NodeError } from '../../engine/verify/localize';
 import { createSession } from '../../engine/verify/modelSource';
 import { renderCompareHtml, renderCompareText } from '../../engine/report/compareRender';
 import { renderLocalized } from '../../engine/report/localizedText';
@@ -19,6 +19,13 @@ import {
 import type { CommandEntry } from '../io';
 import { COMMAND_SUMMARIES } from '../commandList';
 
+/** `--localize-by added|accumulated` (default added: the error each node adds itself). */
+function rankByFromArgs(args: ParsedArgs): ErrorRanking {
+  const v = optionValue(args, 'localize-by') ?? 'added';
+  if (v !== 'added' && v !== 'accumulated') throw new UsageError(`--localize-by: added or accumulated, not '${v}'`);
+  return v;
+}
+
 export async function localizeNodes(a: string, b: string, args: ParsedArgs, top: number): Promise<NodeError[]> {
   const A = readModel(a).proto;
   const s = await createSession(a, { optimizationLevel: 'disabled' });
@@ -29,7 +36,11 @@ export async function localizeNodes(a: string, b: string, args: ParsedArgs, top:
       model: A,
       ...feedExtras(inputOptions(args)),
     });
-    return await localizeError(A, readModel(b).proto, feeds, { top, runtime: runtimeFromArgs(args) });
+    return await localizeError(A, readModel(b).proto, feeds, {
+      top,
+      runtime: runtimeFromArgs(args),
+      rankBy: rankByFromArgs(args),
+    });
   } finally {
     await s.release();
   }
@@ -42,7 +53,9 @@ absolute error and argmax agreement; the A/B latency ratio from alternating runs
 ${RUNTIME_OPTIONS_USAGE}
   --json             print the report as JSON
   --html OUT         also write a self-contained HTML report to OUT (never overwritten)
-  --localize N       also list the N nodes of A whose outputs diverge most in B (per-node error)`;
+  --localize N       also list the N nodes of A whose outputs diverge most in B (per-node error)
+  --localize-by R    added (default): rank by the error each node adds itself, run on A's values of its
+                     inputs; accumulated: by its output's error, upstream error included`;
 
 export const compareCommand: CommandEntry = {
   summary: COMMAND_SUMMARIES.compare,
@@ -50,7 +63,7 @@ export const compareCommand: CommandEntry = {
   run: async (argv, io) => {
     const args = parseArgs(argv, {
       booleans: ['json', 'force'],
-      values: [...RUNTIME_VALUE_OPTIONS, 'html', 'localize'],
+      values: [...RUNTIME_VALUE_OPTIONS, 'html', 'localize', 'localize-by'],
     });
     const [a, b, ...extra] = args.positionals;
     if (!a || !b) throw new UsageError('need two models: A.onnx B.onnx');
@@ -67,7 +80,8 @@ export const compareCommand: CommandEntry = {
       });
       io.err(`wrote ${html}`);
     }
-    if (args.flags.has('json')) io.out(JSON.stringify(worst ? { ...report, localized: worst } : report, null, 2));
+    if (args.flags.has('json'))
+      io.out(JSON.stringify(worst ? { ...report, localized: worst, localizedBy: rankingOf(worst) } : report, null, 2));
     else {
       io.out(renderCompareText(report));
       if (worst) io.out(renderLocalized(worst));

@@ -84,7 +84,10 @@ never touched and an existing file is never overwritten without --force.
   --keep-first-last      leave the first and last quantizable layers float (--keep-first: only the first)
   --min-weight N         skip weights with fewer than N elements
   --keep-fp32-op OP      fp16: also keep these ops float32 (repeatable)
-  --simplify             first fold constants, remove no-op nodes, fuse Conv+BN (standard ONNX only)
+  --simplify             first fold constants, remove no-op nodes, fuse Conv+BN; for onnxruntime's CPU
+                         provider also fuse attention into com.microsoft.MultiHeadAttention and keep
+                         Add+LayerNormalization out of ORT's slower SkipLayerNormalization
+  --portable             keep the result standard ONNX: no onnxruntime contrib ops (no attention fusion)
   --prune SPEC           structured:RATIO (remove Conv channels / hidden units: smaller and faster) or
                          magnitude:RATIO (zero weights: same speed, smaller compressed file)
   --layers REGEX         --prune only layers whose node name matches
@@ -112,6 +115,7 @@ export async function buildOptimizeSteps(
   const [layers] = regexes(args, 'layers');
   const choice: OptimizeChoice = {
     simplify: args.flags.has('simplify'),
+    target: { contribOps: !args.flags.has('portable') },
     ...(pruneSpec ? { prune: { spec: pruneSpec, ...(layers ? { layers } : {}) } } : {}),
     ...(mode ? { quantize: [{ ...(await quantizeOptionsFromArgs(file, args, signal)), mode }] } : {}),
   };
@@ -138,6 +142,7 @@ export const optimizeCommand: CommandEntry = {
         'force',
         'no-compare',
         'simplify',
+        'portable',
         'json',
         'require-faster',
       ],
@@ -168,6 +173,7 @@ export const optimizeCommand: CommandEntry = {
         'min-argmax',
         'html',
         'localize',
+        'localize-by',
       ],
       aliases: { o: 'output' },
     });

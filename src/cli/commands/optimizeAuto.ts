@@ -33,6 +33,7 @@ export async function optimizeAuto(
     gate,
     quantize,
     runtime: runtimeFromArgs(args),
+    contribOps: !args.flags.has('portable'),
     dims: parseDims(args),
     inputShapes: shapesFromArgs(args),
     latencyRuns: intOption(args, 'runs', DEFAULT_COMPARE_RUNS, 0),

@@ -58,7 +58,8 @@ export interface StepContext {
 export function stepsFromConfig(config: OptimizeConfig, ctx: StepContext = {}): OptimizeStep[] {
   const steps: OptimizeStep[] = [];
   const dims = config.dims ?? {};
-  if (config.simplify) steps.push(simplifyStep({ dims, inputShapes: ctx.inputShapes }));
+  if (config.simplify)
+    steps.push(simplifyStep({ dims, inputShapes: ctx.inputShapes, executionProvider: ctx.runtime?.executionProvider }));
   const q = config.quantize;
   if (q) {
     const { excludeNodeNames, ...rest } = q;

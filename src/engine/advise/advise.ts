@@ -118,7 +118,7 @@ async function dynamicQuantError(model: ModelProto, opts: AdviseOptions): Promis
   const s = await createSession(modelToBuffer(model), { optimizationLevel: 'disabled' });
   try {
     const feeds = synthesizeFeeds(s, { dims: opts.dims, inputShapes: opts.inputShapes, model, ...opts.feedExtras });
-    return await localizeError(model, q.model, feeds, { runtime: opts.runtime });
+    return await localizeError(model, q.model, feeds, { runtime: opts.runtime, rankBy: 'accumulated' });
   } finally {
     await s.release();
   }

@@ -10,6 +10,7 @@ import { attrInt, attrInts } from './attributes';
 import { indexGraph, type GraphIndex } from './graphIndex';
 import { typeFromProto } from './shapeInference';
 import { tensorDims, tensorNumbers } from './tensorData';
+import { isStateName } from './stateNames';
 
 export interface DimAssumption {
   readonly input: string;
@@ -48,7 +49,6 @@ const isSequenceName = (s: string): boolean =>
   /(^|_)(seq|sequence|seqlen|len|length|tokens?|time|frames|steps)(_|$)|_length$|sequence|^past_/i.test(s);
 const isSpatialName = (s: string): boolean => /^(h|w|height|width|img_h|img_w|.*_height|.*_width)$/i.test(s);
 const isAudioName = (s: string): boolean => /audio|wav|pcm|waveform|samples|speech/i.test(s);
-const isStateName = (s: string): boolean => /(^|_)(state|states|h0|c0|hn|cn)(_|$|\d)/i.test(s);
 const STREAM_CHUNK = 512;
 
 /** An int scalar input the graph compares with a sample rate (16000, 8000...), or one named like one. */

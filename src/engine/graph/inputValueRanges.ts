@@ -13,6 +13,7 @@ import { indexGraph, type GraphIndex } from './graphIndex';
 import type { GraphShapes } from './shapeInference';
 import { typeFromProto } from './shapeInference';
 import { tensorDims, tensorNumbers } from './tensorData';
+import { isStateName } from './stateNames';
 
 export type ValueDistribution =
   /** Integers drawn uniformly from [min, max). */
@@ -173,7 +174,6 @@ function intRange(index: GraphIndex, shapes: GraphShapes | undefined, input: str
   };
 }
 
-const isStateName = (s: string): boolean => /(^|_)(state|states|h0|c0|hn|cn)(_|$|\d)/i.test(s);
 const isMaskName = (s: string): boolean => /mask/i.test(s);
 const isAudioName = (s: string): boolean => /audio|wav|pcm|waveform|samples|speech/i.test(s);
 

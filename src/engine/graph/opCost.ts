@@ -124,6 +124,16 @@ export function opCost(node: NodeProto, inputs: readonly Shape[], outputs: reado
       const macs = b * seq * d * w[1]! + 2 * b * seq * seq * h;
       return { macs, flops: 2 * macs + b * seq * seq * 3 /* softmax */ };
     }
+    case 'MultiHeadAttention': {
+      // Scores Q·Kᵀ (S×L×D) and context P·V (S×L×D_v), per batch item; Q, K, V are already projected.
+      const q = known(inputs[0] ?? null);
+      const v = known(inputs[2] ?? null);
+      if (!q || !v || q.length !== 3 || v.length !== 3) return { macs: null, flops: null };
+      const [b, seq, d] = q as [number, number, number];
+      const [, len, dv] = v as [number, number, number];
+      const macs = b * seq * len * (d + dv);
+      return { macs, flops: 2 * macs + b * seq * len * 3 /* softmax */ };
+    }
     case 'LSTM':
     case 'GRU':
     case 'RNN': {

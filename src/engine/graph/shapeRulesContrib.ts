@@ -1,6 +1,6 @@
 /**
  * Shape rules for onnxruntime's com.microsoft ops that exported and ORT-optimized transformers carry
- * (FusedMatMul, Attention, SkipLayerNormalization, the Gelu family, MatMulNBits from int4 weights) and for
+ * (FusedMatMul, Attention, MultiHeadAttention, SkipLayerNormalization, the Gelu family, MatMulNBits from int4 weights) and for
  * the QLinear ops of already-quantized models, so their costs are known instead of "unsupported".
  */
 import { attrInt, attrInts } from './attributes';
@@ -52,6 +52,14 @@ const attention: ShapeRule = (ctx) => {
   return { outputs: [t(x.dtype, x.shape && x.shape.length === 3 ? [x.shape[0]!, x.shape[1]!, hidden] : null)] };
 };
 
+/** MultiHeadAttention with 3-D query [B, S, D] and value [B, L, D_v] → [B, S, D_v]. */
+const multiHeadAttention: ShapeRule = (ctx) => {
+  const q = ctx.inputs[0]!;
+  const v = ctx.inputs[2]?.shape;
+  const dv = v?.length === 3 ? v[2]! : null;
+  return { outputs: [t(q.dtype, q.shape?.length === 3 ? [q.shape[0]!, q.shape[1]!, dv] : null)] };
+};
+
 /** SkipLayerNormalization: output, (mean, inv std dev: shapes not needed), input + skip + bias. */
 const skipLayerNorm: ShapeRule = (ctx) => {
   const x = ctx.inputs[0]!;
@@ -62,6 +70,7 @@ export const contribRules: Record<string, ShapeRule> = {
   FusedMatMul: fusedMatMul,
   MatMulNBits: matMulNBits,
   Attention: attention,
+  MultiHeadAttention: multiHeadAttention,
   SkipLayerNormalization: skipLayerNorm,
   SkipSimplifiedLayerNormalization: skipLayerNorm,
   SimplifiedLayerNormalization: same,

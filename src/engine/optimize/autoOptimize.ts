@@ -8,7 +8,7 @@ import { CancelledError, throwIfCancelled } from '../cancel';
 import type { ModelProto } from '../onnx/types';
 import { runPipeline, type OptimizeStep, type PipelineResult } from '../transform/common/pipeline';
 import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quantize';
-import { simplifyStep } from '../transform/simplify';
+import { simplifyStep, type SimplifyTarget } from '../transform/simplify';
 import { compare, type CompareOptions, type CompareReport } from '../verify/compare';
 import type { ModelSource } from '../verify/modelSource';
 import {
@@ -27,6 +27,8 @@ export interface AutoOptimizeOptions extends CompareOptions {
   readonly gate: AccuracyGate;
   /** Options every quantize candidate starts from (calibration inputs, selection, runtime). */
   readonly quantize?: Omit<QuantizeOptions, 'mode'>;
+  /** Whether the candidates may use onnxruntime's contrib ops (simplify's attention fusion; default true). */
+  readonly contribOps?: boolean;
   /** Called as each candidate starts (progress). */
   readonly onCandidate?: (c: Candidate, k: number, total: number) => void;
 }
@@ -50,8 +52,12 @@ export interface AutoOptimizeResult {
 }
 
 /** The settings each candidate's quantizer runs with (the defaults measured fastest on x86, DESIGN.md). */
-export function candidateSteps(c: Candidate, base: Omit<QuantizeOptions, 'mode'>): OptimizeStep[] {
-  const steps = [simplifyStep({ dims: base.dims, inputShapes: base.inputShapes })];
+export function candidateSteps(
+  c: Candidate,
+  base: Omit<QuantizeOptions, 'mode'>,
+  target: SimplifyTarget = {},
+): OptimizeStep[] {
+  const steps = [simplifyStep({ dims: base.dims, inputShapes: base.inputShapes, ...target })];
   if (!c.quantize) return steps;
   const q: QuantizeOptions =
     c.quantize === 'static'
@@ -109,7 +115,14 @@ export async function autoOptimize(
     opts.onCandidate?.(candidate, k, candidates.length);
     let pipeline: PipelineResult;
     try {
-      pipeline = await runPipeline(model, candidateSteps(candidate, opts.quantize ?? {}), opts.signal);
+      pipeline = await runPipeline(
+        model,
+        candidateSteps(candidate, opts.quantize ?? {}, {
+          executionProvider: opts.runtime?.executionProvider,
+          contribOps: opts.contribOps,
+        }),
+        opts.signal,
+      );
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       results.push({ candidate, skipped: `failed: ${(e as Error).message}` });

@@ -5,7 +5,7 @@
 import type { OptimizeStep } from '../transform/common/pipeline';
 import { pruneStep } from '../transform/prune/prune';
 import { quantizeStep, type QuantizeOptions } from '../transform/quantize/quantize';
-import { simplifyStep } from '../transform/simplify';
+import { simplifyStep, type SimplifyTarget } from '../transform/simplify';
 
 export interface OptimizeChoice {
   readonly simplify?: boolean;
@@ -13,6 +13,8 @@ export interface OptimizeChoice {
   readonly prune?: { readonly spec: string; readonly layers?: RegExp };
   /** Quantizers in the order they run (usually one). */
   readonly quantize?: readonly QuantizeOptions[];
+  /** What simplify's runtime-specific rewrites target (default: onnxruntime CPU, contrib ops allowed). */
+  readonly target?: SimplifyTarget;
 }
 
 export interface ShapeHints {
@@ -26,7 +28,7 @@ export function optimizeSteps(choice: OptimizeChoice, shapes: ShapeHints = {}): 
     ...(shapes.dims ? { dims: { ...shapes.dims } } : {}),
     ...(shapes.inputShapes ? { inputShapes: shapes.inputShapes } : {}),
   };
-  if (choice.simplify) steps.push(simplifyStep(shapeOpts));
+  if (choice.simplify) steps.push(simplifyStep({ ...shapeOpts, ...choice.target }));
   if (choice.prune)
     steps.push(
       pruneStep(choice.prune.spec, { ...shapeOpts, ...(choice.prune.layers ? { layers: choice.prune.layers } : {}) }),

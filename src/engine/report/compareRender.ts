@@ -3,6 +3,7 @@ import { escapeHtml } from '../../protocol/escapeHtml';
 import { reportPageHtml } from './html/reportPage';
 import { formatInputPlan } from '../graph/inputPlan';
 import type { CompareReport } from '../verify/compare';
+import { rankingOf, type NodeError } from '../verify/localize';
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(2)} MB`;
 const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
@@ -38,7 +39,7 @@ export function renderCompareText(r: CompareReport): string {
 /** What an optimize run adds to the page: its verdict line and the nodes whose outputs diverge most. */
 export interface HtmlExtras {
   readonly verdict?: string;
-  readonly localized?: readonly { node: string; op: string; snrDb: number; cosine: number }[];
+  readonly localized?: readonly NodeError[];
 }
 
 export function renderCompareHtml(r: CompareReport, extras: HtmlExtras = {}): string {
@@ -85,7 +86,24 @@ ${localizedHtml(extras, row)}`,
 
 function localizedHtml(extras: HtmlExtras, row: (cells: string[]) => string): string {
   if (!extras.localized?.length) return '';
-  const rows = extras.localized.map((e) => row([e.node, e.op, e.snrDb.toFixed(1), e.cosine.toFixed(5)])).join('');
-  return `<h2>Nodes whose outputs diverge most</h2>
-<table><tr><th>node</th><th>op</th><th>SNR dB</th><th>cosine</th></tr>${rows}</table>`;
+  const added = rankingOf(extras.localized) === 'added';
+  const rows = extras.localized
+    .map((e) =>
+      row([
+        e.node,
+        e.op,
+        ...(added && e.added ? [e.added.snrDb.toFixed(1), e.added.cosine.toFixed(5)] : []),
+        e.snrDb.toFixed(1),
+        e.cosine.toFixed(5),
+      ]),
+    )
+    .join('');
+  const head = added
+    ? '<th>node</th><th>op</th><th>added SNR dB</th><th>added cosine</th><th>output SNR dB</th><th>output cosine</th>'
+    : '<th>node</th><th>op</th><th>output SNR dB</th><th>output cosine</th>';
+  const title = added
+    ? 'Nodes ranked by the error each adds (fed the original&#39;s inputs)'
+    : 'Nodes ranked by the accumulated error of their outputs';
+  return `<h2>${title}</h2>
+<table><tr>${head}</tr>${rows}</table>`;
 }

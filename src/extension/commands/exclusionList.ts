@@ -33,14 +33,19 @@ export function writeExclusions(model: string, names: readonly string[], fp16: r
 }
 
 /**
- * Adds `node` to the list of `precision` (kept in click order; a repeat is a no-op; a node in the other list
+ * Adds `nodes` to the list of `precision` (kept in click order; a repeat is a no-op; a node in the other list
  * moves) and returns that list.
  */
-export function addExclusion(model: string, node: string, precision: KeptPrecision = 'float'): string[] {
+export function addExclusion(
+  model: string,
+  nodes: string | readonly string[],
+  precision: KeptPrecision = 'float',
+): string[] {
   const { keepFloat, keepFp16 } = readExclusionLists(model);
   const [mine, other] = precision === 'float' ? [keepFloat, keepFp16] : [keepFp16, keepFloat];
-  if (!mine.includes(node)) mine.push(node);
-  other.splice(0, other.length, ...other.filter((n) => n !== node));
+  const added = typeof nodes === 'string' ? [nodes] : nodes;
+  for (const node of added) if (!mine.includes(node)) mine.push(node);
+  other.splice(0, other.length, ...other.filter((n) => !added.includes(n)));
   writeExclusions(model, keepFloat, keepFp16);
   return mine;
 }

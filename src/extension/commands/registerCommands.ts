@@ -27,7 +27,7 @@ import { findRuntimeSettings, type SweepCommandOptions } from './sweepCommand';
 import { measureNodeErrors } from './nodeErrors';
 import { menuNodeName } from './menuArgs';
 import type { KeptPrecision } from './exclusionList';
-import { keepInFloat, keepIteration, requantize } from './tuningCommands';
+import { keepInFloat, keepIteration, requantize, worstNodes } from './tuningCommands';
 import { findExclusions, type FindExclusionsOptions } from './findExclusionsCommand';
 
 export interface CommandDeps {
@@ -267,6 +267,26 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
       return keepInFloat(uri, name, precision);
     });
 
+  // The first N nodes of the model's error heat map at once (issue 18: ppocr-det needs dozens).
+  const keepWorst = guarded('Keep the Worst Nodes in Float', async (arg?: unknown, count?: unknown) => {
+    const uri = await modelTarget(arg, 'Keep the worst nodes of which model in float?', store.currentUri);
+    if (!uri) return undefined;
+    const overlay = editors.nodeErrors(uri);
+    if (!overlay) throw new Error(`optimize ${path.basename(uri.fsPath)} first: there is no error heat map to read`);
+    const n =
+      typeof count === 'number'
+        ? count
+        : Number(
+            await vscode.window.showInputBox({
+              prompt: `How many of the nodes the error heat map ranks worst (${overlay.ranking === 'added' ? 'by the error each adds' : 'by output error'}) to keep in float?`,
+              value: '5',
+              validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a whole number ≥ 1'),
+            }),
+          );
+    const names = n > 0 ? worstNodes(overlay, n) : [];
+    return names.length ? keepInFloat(uri, names) : undefined;
+  });
+
   const requantizeCmd = guarded('Re-quantize', async (arg?: unknown) => {
     const uri = await modelTarget(arg, 'Re-quantize which model?', store.currentUri);
     if (!uri || !requireTrust('Optimizing')) return undefined;
@@ -304,6 +324,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
     reg('onnxTuner.findExclusions', findExclusionsCmd),
     reg('onnxTuner.keepInFloat', keepIn('float')),
     reg('onnxTuner.keepInFp16', keepIn('fp16')),
+    reg('onnxTuner.keepWorstInFloat', keepWorst),
     reg('onnxTuner.requantize', requantizeCmd),
     reg('onnxTuner.keepIteration', keepIterationCmd),
     reg('onnxTuner.setInputShapes', setInputShapes),

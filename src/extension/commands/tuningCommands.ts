@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SNR_CAP_DB } from '../../engine/verify/outputMetrics';
+import type { ErrorOverlay } from '../../protocol/webviewProtocol';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { OptimizeResult } from '../jobs/jobProtocol';
 import { log } from '../log';
@@ -14,25 +16,38 @@ import { iterations, keepIterationFiles, lastIteration, requantizeOptions } from
 
 export const REQUANTIZE = 'Re-quantize';
 
-/** Adds `node` to the float (or fp16) list of `model` and offers to re-quantize; returns that list. */
+/** Adds `nodes` to the float (or fp16) list of `model` and offers to re-quantize; returns that list. */
 export async function keepInFloat(
   model: vscode.Uri,
-  node: string,
+  nodes: string | readonly string[],
   precision: KeptPrecision = 'float',
 ): Promise<string[]> {
-  const names = addExclusion(model.fsPath, node, precision);
-  const what = precision === 'float' ? 'float' : 'fp16';
+  const added = typeof nodes === 'string' ? [nodes] : nodes;
+  const names = addExclusion(model.fsPath, added, precision);
+  const kept = precision === 'float' ? 'float' : 'fp16';
+  const what = added.length === 1 ? added[0]! : `${added.length} nodes (${added.slice(0, 3).join(', ')}, …)`;
   log().info(
-    `keep ${node} ${what} in ${path.basename(model.fsPath)}: ${names.length} in ${exclusionListFile(model.fsPath)}`,
+    `keep ${added.join(', ')} ${kept} in ${path.basename(model.fsPath)}: ${names.length} in ${exclusionListFile(model.fsPath)}`,
   );
   const offer = lastIteration(model.fsPath) ? [REQUANTIZE] : [];
   void vscode.window
     .showInformationMessage(
-      `${node} will be kept in ${what} (${names.length} node${names.length === 1 ? '' : 's'} kept ${what} in ${path.basename(exclusionListFile(model.fsPath))}).`,
+      `${what} will be kept in ${kept} (${names.length} node${names.length === 1 ? '' : 's'} kept ${kept} in ${path.basename(exclusionListFile(model.fsPath))}).`,
       ...offer,
     )
     .then((c) => c === REQUANTIZE && vscode.commands.executeCommand('onnxTuner.requantize', model));
   return names;
+}
+
+/**
+ * The first `count` nodes of the error heat map (its order is `compare --localize`'s ranking: by default the
+ * error each node adds) that the optimized model changed at all; nodes it left exact are no culprits.
+ */
+export function worstNodes(overlay: ErrorOverlay, count: number): string[] {
+  return overlay.nodes
+    .filter((n) => n.snrDb < SNR_CAP_DB)
+    .slice(0, count)
+    .map((n) => n.name);
 }
 
 /** The model's last optimize again, with its exclusion list: a new file and a new row of the table. */

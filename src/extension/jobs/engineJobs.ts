@@ -28,7 +28,7 @@ import { buildGraphView } from '../../engine/graph/graphView';
 import { formatShape, inputSignatures } from '../../engine/graph/fitInputShapes';
 import { buildGraphDiffView } from '../../engine/graph/diffGraphView';
 import { localizeFiles } from '../../engine/verify/localizeFiles';
-import type { NodeError } from '../../engine/verify/localize';
+import { errorOverlay } from './errorOverlay';
 import { exactName } from '../../engine/optimize/exclusionFile';
 import { searchExclusions } from '../../engine/optimize/exclusionSearch';
 import type {
@@ -120,7 +120,9 @@ async function optimize(p: OptimizeParams, progress: Progress, signal?: AbortSig
   const input = readModel(p.file); // parsed once: the pipeline and the comparison both use it
   const shapes = { dims: p.runtime.dims, inputShapes: p.runtime.inputShapes };
   const pipeline = [
-    ...(p.candidate ? candidateSteps(p.candidate, candidateBase(p)) : optimizeSteps(choiceOf(p), shapes)),
+    ...(p.candidate
+      ? candidateSteps(p.candidate, candidateBase(p))
+      : optimizeSteps({ ...choiceOf(p), target: { executionProvider: p.runtime.executionProvider } }, shapes)),
     // A suggestion's own configuration (e.g. static per-channel QDQ for the Conv layers only).
     ...(p.config
       ? stepsFromConfig(withKeepFloat(p.config, p), { inputShapes: p.runtime.inputShapes, runtime: p.runtime })
@@ -237,14 +239,6 @@ async function findExclusions(
   };
 }
 
-/**
- * The name the graph page knows a node by: localize labels an unnamed node `Op#i`, the compact graph
- * `Op_i` (compactGraph.ts; i is the node's index in the main graph either way), so the page could not colour it.
- */
-function graphNodeName(e: NodeError): string {
-  return e.node === `${e.op}#${e.order}` ? `${e.op || 'op'}_${e.order}` : e.node;
-}
-
 /** Runs one job; `signal` stops it at the engine's next check between runs (CancelledError). */
 export async function runEngineJob(request: JobRequest, progress: Progress, signal?: AbortSignal): Promise<unknown> {
   switch (request.kind) {
@@ -292,11 +286,7 @@ export async function runEngineJob(request: JobRequest, progress: Progress, sign
         inputShapes: p.runtime.inputShapes,
       });
       throwIfCancelled(signal, 'nodeErrors');
-      return {
-        a: p.a,
-        b: p.b,
-        nodes: errors.map((e) => ({ name: graphNodeName(e), op: e.op, snrDb: e.snrDb, cosine: e.cosine })),
-      };
+      return errorOverlay(p.a, p.b, errors);
     }
     case 'exclusionSearch':
       return findExclusions(request.params as ExclusionSearchParams, progress, signal);

@@ -116,3 +116,19 @@ export function parseBytes(text: string): number {
   if (!m) throw new Error(`not a byte size: '${text}'`);
   return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf(m[2]!);
 }
+
+/** The report page whose iteration table has at least `rows` rows. */
+export async function reportWithIterations(rows: number, timeoutMs: number): Promise<Frame> {
+  const { page } = e2e();
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames())
+      try {
+        if ((await f.locator('#comparison-report table.iterations tbody tr').count()) >= rows) return f;
+      } catch {
+        // not a report, or navigating
+      }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no report with ${rows} iteration rows after ${timeoutMs} ms`);
+}

@@ -30,7 +30,7 @@ export async function rankQuantizedNodes(
 ): Promise<NodeSensitivity[]> {
   const worst = new Map<string, number>();
   for (const feeds of samples)
-    for (const e of await localizeError(float, quantized, feeds, { runtime }))
+    for (const e of await localizeError(float, quantized, feeds, { runtime, rankBy: 'accumulated' }))
       worst.set(e.tensor, Math.min(worst.get(e.tensor) ?? SNR_CAP_DB, e.snrDb));
   const ranked: NodeSensitivity[] = [];
   for (const n of float.graph?.node ?? []) {

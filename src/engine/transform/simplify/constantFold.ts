@@ -24,6 +24,7 @@ import { toSessionOptions } from '../../runtime/sessionOptions';
 import { nodeLabel, type TransformChange } from '../common/changes';
 import { int64Tensor, rawTensor } from '../common/weights';
 import { outerReads, ownBytes } from './graphEdit';
+import { isDefaultDomain as isDefault } from './fusionIndex';
 
 const NOT_FOLDED = new Set([
   'RandomNormal',
@@ -62,8 +63,6 @@ export interface FoldContext {
   /** Nodes that failed to evaluate or gave results too large to keep. */
   readonly unfoldable: Set<NodeProto>;
 }
-
-const isDefault = (n: NodeProto): boolean => (n.domain ?? '') === '' || n.domain === 'ai.onnx';
 
 /** Shape and Size of values with a fully known shape → int64 initializers (ONNX Shape-15 start/end). */
 /** Ops whose output can be far larger than their inputs (shape-driven or broadcasting). */

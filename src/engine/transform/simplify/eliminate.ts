@@ -12,8 +12,7 @@ import { DataType, type GraphProto, type NodeProto, type TensorProto } from '../
 import { subgraphsOf } from '../../onnx/walk';
 import { nodeLabel, type TransformChange } from '../common/changes';
 import { definedNames, outerReads, replaceUses, usedNames } from './graphEdit';
-
-const isDefault = (n: NodeProto): boolean => (n.domain ?? '') === '' || n.domain === 'ai.onnx';
+import { isDefaultDomain as isDefault } from './fusionIndex';
 
 /** The tensor a Constant node holds (ONNX Constant: value, value_float(s), value_int(s)), or undefined. */
 function constantValue(n: NodeProto): TensorProto | undefined {

@@ -7,42 +7,13 @@ import type { ValueType } from '../../graph/dims';
 import type { Lookup } from '../../graph/scope';
 import { tensorDims } from '../../graph/tensorData';
 import { DataType, type GraphProto, type NodeProto, type TensorProto } from '../../onnx/types';
-import { subgraphsOf } from '../../onnx/walk';
 import { nodeLabel, type TransformChange } from '../common/changes';
 import { floatTensor, floatValues } from '../common/weights';
-import { freshName, outerReads } from './graphEdit';
-
-const isDefault = (n: NodeProto): boolean => (n.domain ?? '') === '' || n.domain === 'ai.onnx';
-
-/** How many readers a value has in this graph (nodes, graph outputs, subgraph outer-scope reads). */
-function readerCounts(g: GraphProto): Map<string, number> {
-  const c = new Map<string, number>();
-  const add = (name: string): void => {
-    if (name) c.set(name, (c.get(name) ?? 0) + 1);
-  };
-  for (const n of g.node ?? []) {
-    for (const i of n.input ?? []) add(i);
-    for (const sub of subgraphsOf(n)) for (const r of outerReads(sub)) add(r);
-  }
-  for (const o of g.output ?? []) add(o.name ?? '');
-  return c;
-}
+import { freshName } from './graphEdit';
+import { fusionIndex, isDefaultDomain as isDefault } from './fusionIndex';
 
 const isF32 = (t: TensorProto | undefined): t is TensorProto =>
   !!t && t.data_type === DataType.FLOAT && t.data_location !== 1;
-
-/** What every fold below looks up: the nodes, how often each value is read, graph outputs, producers. */
-function fusionIndex(g: GraphProto): {
-  nodes: NodeProto[];
-  readers: ReturnType<typeof readerCounts>;
-  outputs: Set<string>;
-  producer: Map<string, NodeProto>;
-} {
-  const nodes = g.node ?? [];
-  const producer = new Map<string, NodeProto>();
-  for (const n of nodes) for (const o of n.output ?? []) if (o) producer.set(o, n);
-  return { nodes, readers: readerCounts(g), outputs: new Set((g.output ?? []).map((v) => v.name ?? '')), producer };
-}
 
 /**
  * Conv → BatchNormalization becomes one Conv (inference BN is a per-channel affine map, ONNX

@@ -10,6 +10,8 @@ import type { TransformChange } from '../common/changes';
 import { foldConstants, foldKnownShapes, type FoldContext } from './constantFold';
 import { eliminateCommonSubexpressions, mergeDuplicateInitializers } from './dedupe';
 import { constantsToInitializers, eliminateNoOps, removeDeadCode } from './eliminate';
+import { fuseAttention } from './attentionFusion';
+import { keepLayerNormUnfused } from './cpuLayerNorm';
 import { foldConvAffine, foldConvBatchNorm, fuseMatMulAdd } from './fuse';
 import { constantReshapeTargets } from './reshapeShape';
 
@@ -26,6 +28,12 @@ export interface PassEnv {
   /** Evaluate constant sub-graphs / fuse (SimplifyOptions.foldConstants / fuse). */
   readonly foldConstants: boolean;
   readonly fuse: boolean;
+  /** Rewrites that pay on onnxruntime's CPU provider only (SimplifyOptions.executionProvider). */
+  readonly cpuRuntime: boolean;
+  /** onnxruntime's com.microsoft ops may be introduced (SimplifyOptions.contribOps). */
+  readonly contribOps: boolean;
+  /** Adds an opset import the rewritten graph needs. */
+  readonly requireDomain: (domain: string, version: number) => void;
 }
 
 export interface SimplifyPass {
@@ -73,6 +81,17 @@ export const SIMPLIFY_PASSES: readonly SimplifyPass[] = [
   {
     name: 'MatMul+Add fusion',
     run: (g, env) => (env.fuse ? fuseMatMulAdd(g, env.opset, env.types, lookup(g, env), env.changes) : 0),
+  },
+  {
+    name: 'attention fusion (onnxruntime CPU)',
+    run: (g, env) =>
+      env.fuse && env.cpuRuntime && env.contribOps
+        ? fuseAttention(g, env.types, lookup(g, env), env.taken, env.changes, env.requireDomain)
+        : 0,
+  },
+  {
+    name: 'Add+LayerNormalization kept unfused (onnxruntime CPU)',
+    run: (g, env) => (env.fuse && env.cpuRuntime ? keepLayerNormUnfused(g, env.types, env.changes) : 0),
   },
   { name: 'common subexpressions', run: (g, env) => eliminateCommonSubexpressions(g, env.changes) },
   { name: 'duplicate initializers', run: (g, env) => mergeDuplicateInitializers(g, env.changes) },

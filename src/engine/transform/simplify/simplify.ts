@@ -1,8 +1,10 @@
 /**
- * `simplify(model, opts)`: graph clean-up that keeps the model standard ONNX and its outputs equal.
+ * `simplify(model, opts)`: graph clean-up that keeps the model's outputs equal.
  * Rounds of: Constant nodes → initializers, no-op removal (Identity, Dropout, same-type Cast, Reshape
  * chains), Shape/Size folding where shapes are known (after the user's dims), constant folding evaluated by
- * onnxruntime, Conv+BatchNormalization and MatMul+Add fusion, duplicate merging, dead-code removal; over
+ * onnxruntime, Conv+BatchNormalization and MatMul+Add fusion, for onnxruntime's CPU provider attention as
+ * one MultiHeadAttention (its only non-standard op; `contribOps: false` keeps the model standard ONNX) and
+ * Add+LayerNormalization kept apart, duplicate merging, dead-code removal; over
  * the main graph and every If/Loop/Scan body (which see the enclosing graphs' constants), until a round
  * changes nothing. The input model is never modified (see graphEdit.ts).
  */
@@ -10,8 +12,10 @@ import { Scope } from '../../graph/scope';
 import { defaultOpset, inferShapes, type GraphShapes } from '../../graph/shapeInference';
 import { int64ToNumber } from '../../onnx/int64';
 import type { GraphProto, ModelProto, TensorProto } from '../../onnx/types';
+import type { ExecutionProvider } from '../../runtime/sessionOptions';
 import { subgraphsOf } from '../../onnx/walk';
 import type { TransformChange, TransformResult } from '../common/changes';
+import { withOpset } from '../common/opset';
 import type { FoldContext } from './constantFold';
 import { allNames, cloneGraph, cloneModel } from './graphEdit';
 import { OutputCheck } from './outputCheck';
@@ -28,6 +32,13 @@ export interface SimplifyOptions {
   readonly maxFoldGrowthBytes?: number;
   /** Fuse Conv+BatchNormalization and MatMul+Add (default true). */
   readonly fuse?: boolean;
+  /**
+   * The provider the result will run on (default 'cpu'): on the CPU provider, attention becomes one
+   * MultiHeadAttention and Add+LayerNormalization stays out of onnxruntime's slower SkipLayerNormalization.
+   */
+  readonly executionProvider?: ExecutionProvider;
+  /** May introduce onnxruntime's com.microsoft ops (default true; false keeps the model portable ONNX). */
+  readonly contribOps?: boolean;
   /** Upper bound on rounds (default 8). */
   readonly maxRounds?: number;
   /**
@@ -97,6 +108,11 @@ async function runRounds(
     changes,
     foldConstants: opts.foldConstants !== false,
     fuse: opts.fuse !== false,
+    cpuRuntime: (opts.executionProvider ?? 'cpu') === 'cpu',
+    contribOps: opts.contribOps !== false,
+    requireDomain: (domain: string, version: number): void => {
+      out.opset_import = withOpset(out, domain, version);
+    },
   };
   const undone = new Set<string>();
   let changed = false;
