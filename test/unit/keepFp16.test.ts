@@ -124,15 +124,23 @@ describe('keep in fp16 (issue 18)', function () {
     const x = g.input('x', [1, 16]);
     g.inits.push(tensor('lo', [], [-0.5]), tensor('hi', [], [0.75]));
     const c = g.op('Clip', [g.op('Relu', [x], {}, 'r')], {}, 'clip');
-    g.node('Clip', [c, 'lo', 'hi'], ['y'], {}, 'clip2');
+    const c2 = g.op('Clip', [c, 'lo', 'hi'], {}, 'clip2');
+    g.node('Softmax', [c2], ['y'], { axis: 1 }, 'sm');
     g.output('y', [1, 16]);
     const model = g.model(17);
-    const r = await keepNodesInFp16(model, ['clip2', 'nope']);
-    assert.ok(!r.changes.some((ch) => ch.kind === 'fallback'), JSON.stringify(r.changes));
+    const r = await keepNodesInFp16(model, ['clip2', 'nope', 'sm']);
+    // Softmax is on the converter's float32 list: it stays float, and says so; Clip needs no fallback.
+    assert.deepEqual(
+      r.changes.filter((ch) => ch.kind === 'fallback').map((ch) => ch.node),
+      ['sm'],
+    );
+    assert.ok(!r.changes.some((ch) => ch.kind === 'skipped'), 'nodes not asked for are not listed');
     assert.ok(r.changes.some((ch) => /no node named 'nope'/.test(ch.detail)));
     const clip2 = r.model.graph!.node!.find((n) => n.name === 'clip2')!;
     const producer = (t: string) => r.model.graph!.node!.find((n) => n.output!.includes(t));
     assert.equal(producer(clip2.input![0]!)?.op_type, 'Cast', 'its input is cast to float16');
+    const sm = r.model.graph!.node!.find((n) => n.name === 'sm')!;
+    assert.equal(producer(sm.input![0]!)?.op_type, 'Cast', 'and its output back to float32 for Softmax');
     assert.equal(weightOf(r.model.graph!, 'clip2', 1).dtype, DataType.FLOAT16);
     const xs = randomNormal(16, 1, 5);
     const [ref, got] = await Promise.all([run(model, xs, [1, 16]), run(r.model, xs, [1, 16])]);
@@ -141,7 +149,7 @@ describe('keep in fp16 (issue 18)', function () {
 
   it('a model it cannot convert (If bodies) keeps the node in float and says so', async () => {
     const model = ifModel();
-    const r = await keepNodesInFp16(model, ['branch']);
+    const r = await keepNodesInFp16(model, ['share_one']);
     assert.equal(r.model, model);
     assert.deepEqual(
       r.changes.map((c) => [c.kind, c.detail]),

@@ -132,8 +132,10 @@ export function convertToFp16(model: ModelProto, opts: Fp16Options = {}): Transf
     kind: 'replaced',
     detail: `${converted} nodes compute in float16${weightOnly ? `, ${weightOnly} read float16 weights in float32` : ''}; ${idx.nodes.length - converted - weightOnly} stay as they were`,
   });
+  // With `onlyNodes`, the other nodes were never asked for: only the asked-for ones blocked by op are listed.
+  const asked = (n: NodeProto): boolean => !opts.onlyNodes || opts.onlyNodes.some((r) => r.test(n.name ?? ''));
   for (const [i, p] of precision)
-    if (p === 'fp32' && blocked.has(idx.nodes[i]!.op_type ?? ''))
+    if (p === 'fp32' && blocked.has(idx.nodes[i]!.op_type ?? '') && asked(idx.nodes[i]!))
       changes.push({
         kind: 'skipped',
         node: nodeLabel(idx.nodes[i]!, i),

@@ -14,7 +14,7 @@ import { exactName } from '../../optimize/exclusionFile';
 import type { RuntimeSettings } from '../../runtime/sessionOptions';
 import { optimizedGraph } from '../../verify/optimizedGraph';
 import type { TransformChange, TransformResult } from '../common/changes';
-import { convertToFp16 } from './fp16';
+import { convertToFp16, DEFAULT_FP32_OPS } from './fp16';
 
 /** The prefix onnxruntime gives the Casts it inserts around a float16 node that has no float16 kernel. */
 const ORT_INSERTED_CAST = 'InsertedPrecisionFreeCast';
@@ -52,7 +52,15 @@ export async function keepNodesInFp16(
     kind: 'note',
     detail: `keep in fp16: no node named '${n}' in the model`,
   }));
-  const wanted = names.filter((n) => present.has(n));
+  // Ops the float16 converter keeps float32 (no kernel, or float16 measured inaccurate: fp16.ts) stay float.
+  const opOf = new Map((model.graph?.node ?? []).map((n) => [n.name ?? '', n.op_type ?? '']));
+  for (const n of names.filter((x) => DEFAULT_FP32_OPS.includes(opOf.get(x) ?? '')))
+    notes.push({
+      kind: 'fallback',
+      node: n,
+      detail: `keep in fp16: ${opOf.get(n)} stays float32 in float16 models (fp16.ts DEFAULT_FP32_OPS): ${n} kept in float`,
+    });
+  const wanted = names.filter((n) => present.has(n) && !DEFAULT_FP32_OPS.includes(opOf.get(n) ?? ''));
   if (!wanted.length) return { model, changes: notes };
   const full = convertToFp16(model, { onlyNodes: wanted.map(exactName) });
   if (full.model === model)
@@ -84,11 +92,10 @@ export async function keepNodesInFp16(
   if (!upcast.size) return { model: full.model, changes: [...notes, ...full.changes] };
   const fp16 = wanted.filter((n) => !upcast.has(n));
   const r = convertToFp16(model, { onlyNodes: fp16.map(exactName), halfWeightNodes: [...upcast].map(exactName) });
-  const op = new Map((model.graph?.node ?? []).map((n) => [n.name ?? '', n.op_type ?? '']));
   const fallback: TransformChange[] = [...upcast].map((n) => ({
     kind: 'fallback',
     node: n,
-    detail: `keep in fp16: onnxruntime's CPU provider has no float16 ${op.get(n)} kernel: ${n} stores its weights in float16 and computes in float32`,
+    detail: `keep in fp16: onnxruntime's CPU provider has no float16 ${opOf.get(n)} kernel: ${n} stores its weights in float16 and computes in float32`,
   }));
   return { model: r.model, changes: [...notes, ...fallback, ...r.changes] };
 }
