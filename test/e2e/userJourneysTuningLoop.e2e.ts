@@ -1,6 +1,6 @@
 /**
- * The accuracy loop end to end (issue 18), in code-server with the packaged .vsix, on a model built in code
- * whose layer fc2 wrecks dynamic int8 (test/support/models.ts outlierMlp): Optimize (dynamic int8) from the
+ * The accuracy loop end to end (issue 18), in code-server with the packaged .vsix, on models built in code
+ * whose one layer wrecks dynamic int8 (test/support/models.ts outlierCnn's conv2, outlierMlp's fc2): Optimize (dynamic int8) from the
  * palette → the original's graph turns to the "error" heat map, hottest on the node `compare --localize` ranks
  * first → select it, "Keep in float" in the properties pane → "Re-quantize" on the toast → the report's
  * iteration table has a row per run, each timed, the second with min cosine ≥ 0.98 → "Keep in Float" from the
@@ -15,12 +15,13 @@ import { readModel } from '../../src/engine/onnx/readModel';
 import { DataType } from '../../src/engine/onnx/types';
 import { writeModel } from '../../src/engine/onnx/writeModel';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
-import { outlierMlp } from '../support/models';
+import { outlierCnn, outlierMlp } from '../support/models';
 import { e2e } from './support/context';
 import { activeGraphFrame, openModelNamed, reportWithIterations, searchGraph, valueInFrame } from './support/journeys';
 import { pickQuickItem, runFromPalette, waitForExtension, waitForWorkbench } from './support/workbench';
 
 const MODEL = 'outlier-mlp.onnx';
+const CNN = 'outlier-cnn.onnx';
 
 describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)', function () {
   this.timeout(240_000);
@@ -38,30 +39,34 @@ describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)',
   });
   after(() => {
     for (const f of fs.readdirSync(path.dirname(file)))
-      if (f.startsWith('outlier-mlp.')) fs.rmSync(path.join(path.dirname(file), f), { force: true });
+      if (f.startsWith('outlier-mlp.') || f.startsWith('outlier-cnn.'))
+        fs.rmSync(path.join(path.dirname(file), f), { force: true });
   });
 
-  it('colours the graph by error where localize ranks first, then one exclusion raises min cosine above 0.98', async () => {
-    const { page, run } = e2e();
-    await openModelNamed(MODEL);
+  /**
+   * Optimize `model` with `preset` → the error heat map is hottest where localize ranks first → Keep in float
+   * from the properties pane → Re-quantize: two timed iterations, the second at min cosine ≥ 0.98.
+   */
+  async function keepWorstInFloat(model: string, preset: string, float: string) {
+    const { page, run, workspace } = e2e();
+    const stem = model.replace(/\.onnx$/, '');
+    await openModelNamed(model);
     const graph = await activeGraphFrame(5);
     await runFromPalette(page, 'ONNX Tuner: Optimize Model');
-    await pickQuickItem(page, 'Dynamic int8 quantization');
+    await pickQuickItem(page, preset);
 
     // The error heat map arrives after the report: the graph switches to it by itself.
     await valueInFrame(graph, `document.getElementById('legend-label').textContent.startsWith('error')`, 120_000);
-    const int8 = path.join(path.dirname(file), 'outlier-mlp.int8.onnx');
-    const ranking = (await localizeFiles(file, int8)).map((e) => e.node);
+    const int8 = path.join(workspace, `${stem}.int8.onnx`);
+    const ranking = (await localizeFiles(path.join(workspace, model), int8)).map((e) => e.node);
     const heats = (await graph.evaluate(
       `${JSON.stringify(ranking)}.map((n) => window.__onnxTunerTest.heat(n))`,
     )) as number[];
     assert.strictEqual(heats[0], 1, `the node localize ranks first (${ranking[0]}) is the hottest: ${heats}`);
     for (let i = 1; i < heats.length; i++) assert.ok(heats[i - 1]! >= heats[i]!, `heat follows the ranking: ${heats}`);
     await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(run.shots, 'error-heat-map.png') });
-    e2e().log(
-      `error heat map: localize ranks ${ranking.slice(0, 4).join(', ')}; heats ${heats.slice(0, 4).join(', ')}`,
-    );
+    await page.screenshot({ path: path.join(run.shots, `error-heat-map-${stem}.png`) });
+    e2e().log(`${stem}: localize ranks ${ranking.slice(0, 4).join(', ')}; heats ${heats.slice(0, 4).join(', ')}`);
 
     // Select the worst node and keep it in float from the properties pane; the toast offers Re-quantize.
     await searchGraph(graph, ranking[0]!);
@@ -79,21 +84,34 @@ describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)',
     const rows = (await report.evaluate(
       `[...document.querySelectorAll('table.iterations tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent))`,
     )) as string[][];
-    e2e().log(`iterations: ${JSON.stringify(rows)}`);
+    e2e().log(`${stem} iterations: ${JSON.stringify(rows)}`);
     const cosines = rows.map((r) => Number(r[3]));
     assert.ok(cosines[0]! < 0.5, `all int8: ${cosines[0]}`);
     assert.ok(cosines[1]! >= 0.98, `${ranking[0]} float: ${cosines[1]}`);
     assert.match(rows[1]![4]!, new RegExp(`^1: ${ranking[0]}$`));
     for (const r of rows) assert.match(r[1]!, /^\d+\.\d+ ms \(/, `every iteration is timed: ${r[1]}`);
     assert.deepStrictEqual(
-      JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'outlier-mlp.onnx-tuner-exclude.json'), 'utf8')),
-      { version: 1, model: MODEL, keepFloat: [ranking[0]] },
+      JSON.parse(fs.readFileSync(path.join(workspace, `${stem}.onnx-tuner-exclude.json`), 'utf8')),
+      { version: 1, model, keepFloat: [ranking[0]] },
     );
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(run.shots, 'iteration-table.png') });
     // The second iteration's file really keeps that node float.
-    const second = rows[1] && readModel(int8.replace(/\.onnx$/, '.2.onnx'));
-    assert.ok(second?.proto.graph?.node?.some((n) => n.name === ranking[0] && n.op_type === 'MatMul'));
+    const second = readModel(int8.replace(/\.onnx$/, '.2.onnx'));
+    assert.ok(second.proto.graph?.node?.some((n) => n.name === ranking[0] && n.op_type === float));
+    return { graph, keep, ranking, int8 };
+  }
+
+  it('on a CNN built in code: the outlier Conv is hottest, and keeping it float raises min cosine above 0.98', async () => {
+    const { page, workspace } = e2e();
+    writeModel(outlierCnn(5, 16, 2), path.join(workspace, CNN));
+    const { ranking } = await keepWorstInFloat(CNN, 'Dynamic int8, Conv included', 'Conv');
+    assert.strictEqual(ranking[0], 'conv2', 'the layer with the outlier weight');
+    await runFromPalette(page, 'View: Close All Editors');
+  });
+
+  it('colours the graph by error where localize ranks first, then one exclusion raises min cosine above 0.98', async () => {
+    const { page, run } = e2e();
+    const { graph, keep, ranking, int8 } = await keepWorstInFloat(MODEL, 'Dynamic int8 quantization', 'MatMul');
+    await page.screenshot({ path: path.join(run.shots, 'iteration-table.png') });
 
     // The graph's right-click menu: "Keep in Float" on the node under the pointer adds it to the list.
     if (await keep.isVisible()) await graph.locator('#properties-strip').click(); // fold the pane off the canvas
