@@ -93,7 +93,14 @@ export async function pickQuickItem(page: Page, label: string): Promise<void> {
   const row = page
     .locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exactly(label) }) })
     .first();
-  await row.waitFor({ timeout: 15_000 });
+  try {
+    await row.waitFor({ timeout: 15_000 });
+  } catch {
+    // The list renders only the rows in view (a long wizard, a short window) and opens late on a loaded
+    // machine: filter it by the label, which brings the row to the top, and wait again.
+    await page.locator('.quick-input-widget .quick-input-box input').fill(label);
+    await row.waitFor({ timeout: 30_000 });
+  }
   await row.click();
 }
 
