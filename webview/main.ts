@@ -1,7 +1,10 @@
 /**
- * Graph view entry (dist/webview.js). Handshake: post Ready, receive one Init with the compact graph and
- * settings, lay out in a worker, draw on canvas; node details are requested lazily on selection.
+ * Graph view entry (dist/webview.js). Handshake: post Ready (hostBridge.ts, as the script starts), receive one
+ * Init with the compact graph and settings, lay out in a worker, draw on canvas; node details are requested
+ * lazily on selection.
  */
+// First: it says Ready to the host before the rest of the page is evaluated (hostBridge.ts).
+import { connectHost } from './hostBridge';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -18,7 +21,8 @@ import {
   type NodeDetails,
   type ProfileOverlay,
 } from '../src/protocol/webviewProtocol';
-import { connectHost } from './hostBridge';
+import { decodeGraph } from '../src/protocol/graphWire';
+import { layeredLayout, type LayoutResult } from './layout/layeredLayout';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
 import { heatCosts, legendGradient, METRIC_LABELS, unitHeat } from './view/heatMap';
@@ -89,7 +93,7 @@ function onHostMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       hook.initReceivedAt = performance.now();
-      laidOut = init(m.graph, m.settings);
+      laidOut = init(decodeGraph(m.graph), m.settings);
       break;
     case 'nodeDetails':
       details.set(m.details.nodeId, m.details);
@@ -159,21 +163,36 @@ async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
     metric = isHeatMapMetric(settings.heatMapMetric) ? settings.heatMapMetric : 'latency';
   metricButton.textContent = `Metric: ${metric}`;
   expanded = initialExpanded(g, settings.collapseAbove);
-  await relayout(true);
+  await relayout(true, true);
 }
 
-async function relayout(fit: boolean): Promise<void> {
+/**
+ * `first`: the layout of a new Init runs here, on the page's thread: the canvas is empty until it is done, so
+ * there is nothing to keep responsive, and it need not wait for the worker to start (on a busy machine that
+ * took longer than laying out 10k units). Later layouts (a group opened or closed) go to the worker.
+ */
+async function relayout(fit: boolean, first = false): Promise<void> {
   if (!graph) return;
   view = visibleGraph(graph, expanded);
   const { widths, heights, rows } = boxSizes(graph, view.units, diff && diffRows(view, diff));
-  const client = await layoutClient;
-  const layout = await client.layout({
-    widths: widths.slice(),
-    heights: heights.slice(),
-    edges: view.edges.slice(),
-    nodeHeight: NODE_HEIGHT,
-  });
-  hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
+  hook.viewBuiltAt = performance.now();
+  const input = { widths, heights, edges: view.edges, nodeHeight: NODE_HEIGHT };
+  let layout: LayoutResult;
+  if (first) {
+    layout = layeredLayout(input);
+    hook.layoutMode = 'page';
+  } else {
+    const client = await layoutClient;
+    // Copies: the worker's message takes its own, and these stay with the renderer.
+    layout = await client.layout({
+      ...input,
+      widths: widths.slice(),
+      heights: heights.slice(),
+      edges: view.edges.slice(),
+    });
+    hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
+  }
+  hook.layoutDoneAt = performance.now();
   selected = -1;
   matches = new Set();
   matchOrder = [];
@@ -438,5 +457,3 @@ new MutationObserver(() => {
   overview.invalidate();
   renderer.requestFrame();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-
-post({ type: 'ready' });

@@ -33,14 +33,28 @@ interface GroupInfo {
   childUnits: Set<string>;
 }
 
-/** Member count and distinct direct children of every scope group. */
-export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
+interface ScopeIndex {
+  readonly groups: Map<string, GroupInfo>;
+  /** Per node id: the keys of the groups it is in, outermost first (`a`, `a/b`, …). */
+  readonly keys: readonly (readonly string[])[];
+}
+
+/** Built once per graph: the first view, every relayout and every group opened read it. */
+const scopeIndexes = new WeakMap<CompactGraph, ScopeIndex>();
+
+function scopeIndex(graph: CompactGraph): ScopeIndex {
+  let index = scopeIndexes.get(graph);
+  if (index) return index;
   const groups = new Map<string, GroupInfo>();
+  const keys: string[][] = new Array<string[]>(graph.nodes.length);
   for (const node of graph.nodes) {
-    if (node.folded) continue;
+    const path: string[] = [];
+    keys[node.id] = path;
     let key = '';
     node.scope.forEach((part, depth) => {
       key = depth === 0 ? part : `${key}/${part}`;
+      path.push(key);
+      if (node.folded) return;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { members: 0, childUnits: new Set() }));
       g.members++;
@@ -48,7 +62,14 @@ export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
       g.childUnits.add(child);
     });
   }
-  return groups;
+  index = { groups, keys };
+  scopeIndexes.set(graph, index);
+  return index;
+}
+
+/** Member count and distinct direct children of every scope group (folded constants are in none). */
+export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
+  return scopeIndex(graph).groups;
 }
 
 /** The first view of a big graph opens groups until at least this many units show. */
@@ -95,16 +116,14 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
 
 /** Single-member groups are never drawn as boxes: a box hiding one node helps nobody. */
 export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>): VisibleGraph {
-  const groups = groupTree(graph);
+  const { groups, keys } = scopeIndex(graph);
   const units: Unit[] = [];
   const unitOfNode = new Int32Array(graph.nodes.length);
   const groupUnit = new Map<string, number>();
   for (const node of graph.nodes) {
     if (node.folded) continue;
-    let key = '';
     let collapsedAt = '';
-    for (let d = 0; d < node.scope.length; d++) {
-      key = d === 0 ? node.scope[0]! : `${key}/${node.scope[d]}`;
+    for (const key of keys[node.id]!) {
       if (!expanded.has(key) && groups.get(key)!.members > 1) {
         collapsedAt = key;
         break;
