@@ -457,3 +457,5 @@ new MutationObserver(() => {
   overview.invalidate();
   renderer.requestFrame();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// The graph is on its way (Ready went out first): load the box fonts meanwhile.
+renderer.warmText();

@@ -59,10 +59,20 @@ export class Overview {
       this.fitScale = Math.min(w / (s.layout.width || 1), h / (s.layout.height || 1));
       b.fillStyle = this.main.theme.background;
       b.fillRect(0, 0, w, h);
+      // One path per colour, filled once: a fillStyle and a fillRect per dot cost ~50 ms at 10k units.
+      const byColour = new Map<string, number[]>();
       for (let u = 0; u < s.graph.units.length; u++) {
         const heat = s.heat?.[u];
-        b.fillStyle = heat !== undefined && !Number.isNaN(heat) ? heatColour(heat) : this.main.theme.edge;
-        b.fillRect(s.layout.x[u]! * this.fitScale - 1, s.layout.y[u]! * this.fitScale - 1, 2, 2);
+        const colour = heat !== undefined && !Number.isNaN(heat) ? heatColour(heat) : this.main.theme.edge;
+        let units = byColour.get(colour);
+        if (!units) byColour.set(colour, (units = []));
+        units.push(u);
+      }
+      for (const [colour, units] of byColour) {
+        b.beginPath();
+        for (const u of units) b.rect(s.layout.x[u]! * this.fitScale - 1, s.layout.y[u]! * this.fitScale - 1, 2, 2);
+        b.fillStyle = colour;
+        b.fill();
       }
       this.dirty = false;
     }

@@ -13,6 +13,7 @@ import {
   type InputValueRange,
   type ValueDistribution,
 } from './inputValueRanges';
+import { indexGraph } from './graphIndex';
 import { inferShapes, type ShapeInference } from './shapeInference';
 
 export interface UserInputs extends UserDims {
@@ -53,10 +54,12 @@ export function shapesAtPlan(model: ModelProto, plan: InputPlan): ShapeInference
 }
 
 function computePlan(model: ModelProto, user: UserInputs): InputPlan {
-  const dimPlan = defaultDims(model, user);
+  // One index of the graph for the dims and the shapes (each built its own).
+  const index = indexGraph(model.graph ?? {});
+  const dimPlan = defaultDims(model, user, index);
   let inference: ShapeInference | undefined;
   try {
-    inference = inferShapes(model, { dims: dimPlan.dims, inputShapes: dimPlan.inputShapes });
+    inference = inferShapes(model, { dims: dimPlan.dims, inputShapes: dimPlan.inputShapes, index });
   } catch {
     inference = undefined; // ranges fall back to constant tables only
   }
