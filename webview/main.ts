@@ -231,13 +231,24 @@ function startUnits(g: CompactGraph, v: VisibleGraph): number[] {
 function redraw(): void {
   const s = renderer.current;
   if (!s || !graph || !view) return;
-  const names = graph.nodes.map((n) => n.name);
-  const members = view.units.map((u) => u.members);
+  // Per-node lists only when something needs them: on a fresh 100k-node graph, neither does.
+  const names = heatToggle.checked || badgeNames.size ? graph.nodes.map((n) => n.name) : [];
   const costs = heatToggle.checked ? heatCosts(metric, overlay, errors) : undefined;
-  s.heat = costs ? unitHeat(members, names, costs) : undefined;
+  s.heat = costs
+    ? unitHeat(
+        view.units.map((u) => u.members),
+        names,
+        costs,
+      )
+    : undefined;
   s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
   s.edgeLabels = showEdgeShapes ? edgeLabels(graph, view) : undefined;
-  s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
+  const badged = new Set<number>();
+  if (badgeNames.size)
+    view.units.forEach((u, i) => {
+      if (u.members.some((id) => badgeNames.has(names[id]!))) badged.add(i);
+    });
+  s.badged = badged;
   s.selected = selected;
   s.matches = matches;
   legend.hidden = !s.heat;

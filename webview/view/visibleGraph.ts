@@ -94,11 +94,16 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
     for (const key of groups.keys()) if (!inBody(key)) expanded.add(key);
     return expanded;
   }
-  const topLevel = new Set(
-    graph.nodes.filter((n) => !n.folded).map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)),
-  );
-  let visible = topLevel.size;
-  const frontier = [...topLevel].filter((k) => k.startsWith('g:')).map((k) => k.slice(2));
+  // Top-level units: each scope-less node, and each outermost group (no string per node: 100k-node chains).
+  const topGroups = new Set<string>();
+  let topNodes = 0;
+  for (const n of graph.nodes) {
+    if (n.folded) continue;
+    if (n.scope.length) topGroups.add(n.scope[0]!);
+    else topNodes++;
+  }
+  let visible = topNodes + topGroups.size;
+  const frontier = [...topGroups];
   while (frontier.length && visible < INITIAL_UNITS) {
     // Level by level (a model's parts before their blocks), the biggest first within a level.
     const depth = (k: string): number => k.split('/').length;
