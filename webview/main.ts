@@ -69,8 +69,13 @@ const details = new Map<number, NodeDetails>();
 let diff: GraphDiffOverlay | undefined;
 /** Shape labels on edges, toggled with the `s` key. */
 let showEdgeShapes = false;
-/** Started now, not at Init: fetching the worker's script and starting it overlaps the handshake. */
-const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.dataset.layoutWorker);
+/**
+ * The layout worker, for relayouts (the first layout runs on the page thread): started after the first frame,
+ * so its script fetch and thread start-up do not compete with the page's start on a busy machine.
+ */
+let layoutClient: Promise<LayoutClient> | undefined;
+const startLayoutWorker = (): Promise<LayoutClient> =>
+  (layoutClient ??= LayoutClient.create(document.body.dataset.layoutWorker));
 /** Settles when the latest Init's layout is drawn. */
 let laidOut: Promise<void> = Promise.resolve();
 
@@ -182,7 +187,7 @@ async function relayout(fit: boolean, first = false): Promise<void> {
     layout = layeredLayout(input);
     hook.layoutMode = 'page';
   } else {
-    const client = await layoutClient;
+    const client = await startLayoutWorker();
     // Copies: the worker's message takes its own, and these stay with the renderer.
     layout = await client.layout({
       ...input,
@@ -332,7 +337,10 @@ function toggleGroup(u: number): void {
 
 renderer.onFrame = () => {
   overview.draw();
-  if (renderer.current && hook.frameCompleteAt < hook.initReceivedAt) hook.frameCompleteAt = performance.now();
+  if (renderer.current && hook.frameCompleteAt < hook.initReceivedAt) {
+    hook.frameCompleteAt = performance.now();
+    setTimeout(startLayoutWorker, 0);
+  }
 };
 
 // Pan, zoom, click and keyboard.

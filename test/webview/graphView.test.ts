@@ -52,7 +52,7 @@ describe('graph webview (headless Chromium)', function () {
     assert.equal(await hook(page, 'layoutMode'), 'page');
     const status = await page.textContent('#status');
     assert.equal(status, `${graph.nodes.length} nodes, ${boxes} shown`);
-    // The page runs under the extension's CSP (nonce scripts, blob: worker, started with the page): nothing may
+    // The page runs under the extension's CSP (nonce scripts, blob: worker after the first frame): nothing may
     // be blocked or throw. Later layouts use the worker (navigation.test.ts).
     assert.deepEqual(errors, []);
   });
