@@ -30,7 +30,10 @@ export interface VisibleGraph {
 
 interface GroupInfo {
   members: number;
-  childUnits: Set<string>;
+  /** Keys of the groups directly inside, in first-seen order. */
+  childGroups: Set<string>;
+  /** Nodes directly inside (not in a deeper group). */
+  childNodes: number;
 }
 
 interface ScopeIndex {
@@ -48,19 +51,17 @@ function scopeIndex(graph: CompactGraph): ScopeIndex {
   const groups = new Map<string, GroupInfo>();
   const keys: string[][] = new Array<string[]>(graph.nodes.length);
   for (const node of graph.nodes) {
-    const path: string[] = [];
+    const path: string[] = new Array<string>(node.scope.length);
     keys[node.id] = path;
-    let key = '';
-    node.scope.forEach((part, depth) => {
-      key = depth === 0 ? part : `${key}/${part}`;
-      path.push(key);
-      if (node.folded) return;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { members: 0, childUnits: new Set() }));
+    for (let d = 0; d < path.length; d++) path[d] = d === 0 ? node.scope[0]! : `${path[d - 1]}/${node.scope[d]}`;
+    if (node.folded) continue;
+    for (let d = 0; d < path.length; d++) {
+      let g = groups.get(path[d]!);
+      if (!g) groups.set(path[d]!, (g = { members: 0, childGroups: new Set(), childNodes: 0 }));
       g.members++;
-      const child = depth + 1 < node.scope.length ? `g:${key}/${node.scope[depth + 1]}` : `n:${node.id}`;
-      g.childUnits.add(child);
-    });
+      if (d + 1 < path.length) g.childGroups.add(path[d + 1]!);
+      else g.childNodes++;
+    }
   }
   index = { groups, keys };
   scopeIndexes.set(graph, index);
@@ -111,10 +112,11 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
     const key = frontier.shift()!;
     const g = groups.get(key)!;
     if (inBody(key)) continue;
-    if (visible + g.childUnits.size - 1 > limit) continue;
+    const children = g.childGroups.size + g.childNodes;
+    if (visible + children - 1 > limit) continue;
     expanded.add(key);
-    visible += g.childUnits.size - 1;
-    for (const c of g.childUnits) if (c.startsWith('g:')) frontier.push(c.slice(2));
+    visible += children - 1;
+    for (const c of g.childGroups) frontier.push(c);
   }
   return expanded;
 }
@@ -173,9 +175,9 @@ export function expandGroup(graph: CompactGraph, expanded: Set<string>, key: str
   let k = key;
   for (;;) {
     expanded.add(k);
-    const children = [...(groups.get(k)?.childUnits ?? [])];
-    if (children.length !== 1 || !children[0]!.startsWith('g:')) return;
-    k = children[0]!.slice(2);
+    const g = groups.get(k);
+    if (!g || g.childNodes !== 0 || g.childGroups.size !== 1) return;
+    k = g.childGroups.values().next().value!;
   }
 }
 
