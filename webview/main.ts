@@ -1,7 +1,10 @@
 /**
- * Graph view entry (dist/webview.js). Handshake: post Ready, receive one Init with the compact graph and
- * settings, lay out in a worker, draw on canvas; node details are requested lazily on selection.
+ * Graph view entry (dist/webview.js). Handshake: post Ready (hostBridge.ts, as the script starts), receive one
+ * Init with the compact graph and settings, lay out in a worker, draw on canvas; node details are requested
+ * lazily on selection.
  */
+// First: it says Ready to the host before the rest of the page is evaluated (hostBridge.ts).
+import { connectHost } from './hostBridge';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -19,7 +22,8 @@ import {
   type NodeDetails,
   type ProfileOverlay,
 } from '../src/protocol/webviewProtocol';
-import { connectHost } from './hostBridge';
+import { decodeGraph } from '../src/protocol/graphWire';
+import { layeredLayout, type LayoutResult } from './layout/layeredLayout';
 import { LayoutClient } from './layout/layoutClient';
 import { CanvasRenderer, NODE_HEIGHT } from './view/canvasRenderer';
 import { errorLegend, heatCosts, legendGradient, METRIC_LABELS, SIGNED_METRICS, unitHeat } from './view/heatMap';
@@ -68,8 +72,13 @@ const details = new Map<number, NodeDetails>();
 let diff: GraphDiffOverlay | undefined;
 /** Shape labels on edges, toggled with the `s` key. */
 let showEdgeShapes = false;
-/** Started now, not at Init: fetching the worker's script and starting it overlaps the handshake. */
-const layoutClient: Promise<LayoutClient> = LayoutClient.create(document.body.dataset.layoutWorker);
+/**
+ * The layout worker, for relayouts (the first layout runs on the page thread): started after the first frame,
+ * so its script fetch and thread start-up do not compete with the page's start on a busy machine.
+ */
+let layoutClient: Promise<LayoutClient> | undefined;
+const startLayoutWorker = (): Promise<LayoutClient> =>
+  (layoutClient ??= LayoutClient.create(document.body.dataset.layoutWorker));
 /** Settles when the latest Init's layout is drawn. */
 let laidOut: Promise<void> = Promise.resolve();
 
@@ -92,7 +101,7 @@ function onHostMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       hook.initReceivedAt = performance.now();
-      laidOut = init(m.graph, m.settings);
+      laidOut = init(decodeGraph(m.graph), m.settings);
       break;
     case 'nodeDetails':
       details.set(m.details.nodeId, m.details);
@@ -169,21 +178,36 @@ async function init(g: CompactGraph, settings: GraphSettings): Promise<void> {
     metric = isHeatMapMetric(settings.heatMapMetric) ? settings.heatMapMetric : 'latency';
   metricButton.textContent = `Metric: ${metric}`;
   expanded = initialExpanded(g, settings.collapseAbove);
-  await relayout(true);
+  await relayout(true, true);
 }
 
-async function relayout(fit: boolean): Promise<void> {
+/**
+ * `first`: the layout of a new Init runs here, on the page's thread: the canvas is empty until it is done, so
+ * there is nothing to keep responsive, and it need not wait for the worker to start (on a busy machine that
+ * took longer than laying out 10k units). Later layouts (a group opened or closed) go to the worker.
+ */
+async function relayout(fit: boolean, first = false): Promise<void> {
   if (!graph) return;
   view = visibleGraph(graph, expanded);
   const { widths, heights, rows } = boxSizes(graph, view.units, diff && diffRows(view, diff));
-  const client = await layoutClient;
-  const layout = await client.layout({
-    widths: widths.slice(),
-    heights: heights.slice(),
-    edges: view.edges.slice(),
-    nodeHeight: NODE_HEIGHT,
-  });
-  hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
+  hook.viewBuiltAt = performance.now();
+  const input = { widths, heights, edges: view.edges, nodeHeight: NODE_HEIGHT };
+  let layout: LayoutResult;
+  if (first) {
+    layout = layeredLayout(input);
+    hook.layoutMode = 'page';
+  } else {
+    const client = await startLayoutWorker();
+    // Copies: the worker's message takes its own, and these stay with the renderer.
+    layout = await client.layout({
+      ...input,
+      widths: widths.slice(),
+      heights: heights.slice(),
+      edges: view.edges.slice(),
+    });
+    hook.layoutMode = client.mode; // read after the layout: a worker blocked by CSP falls back to 'inline'
+  }
+  hook.layoutDoneAt = performance.now();
   selected = -1;
   matches = new Set();
   matchOrder = [];
@@ -222,13 +246,24 @@ function startUnits(g: CompactGraph, v: VisibleGraph): number[] {
 function redraw(): void {
   const s = renderer.current;
   if (!s || !graph || !view) return;
-  const names = graph.nodes.map((n) => n.name);
-  const members = view.units.map((u) => u.members);
+  // Per-node lists only when something needs them: on a fresh 100k-node graph, neither does.
+  const names = heatToggle.checked || badgeNames.size ? graph.nodes.map((n) => n.name) : [];
   const costs = heatToggle.checked ? heatCosts(metric, overlay, errors, deltas) : undefined;
-  s.heat = costs ? unitHeat(members, names, costs) : undefined;
+  s.heat = costs
+    ? unitHeat(
+        view.units.map((u) => u.members),
+        names,
+        costs,
+      )
+    : undefined;
   s.tints = diff && view ? diffTints(view, diff, readDiffColours(getComputedStyle(document.body))) : undefined;
   s.edgeLabels = showEdgeShapes ? edgeLabels(graph, view) : undefined;
-  s.badged = new Set(view.units.flatMap((u, i) => (u.members.some((id) => badgeNames.has(names[id]!)) ? [i] : [])));
+  const badged = new Set<number>();
+  if (badgeNames.size)
+    view.units.forEach((u, i) => {
+      if (u.members.some((id) => badgeNames.has(names[id]!))) badged.add(i);
+    });
+  s.badged = badged;
   s.selected = selected;
   s.matches = matches;
   legend.hidden = !s.heat;
@@ -316,7 +351,10 @@ function toggleGroup(u: number): void {
 
 renderer.onFrame = () => {
   overview.draw();
-  if (renderer.current && hook.frameCompleteAt < hook.initReceivedAt) hook.frameCompleteAt = performance.now();
+  if (renderer.current && hook.frameCompleteAt < hook.initReceivedAt) {
+    hook.frameCompleteAt = performance.now();
+    setTimeout(startLayoutWorker, 0);
+  }
 };
 
 // Pan, zoom, click and keyboard.
@@ -451,5 +489,5 @@ new MutationObserver(() => {
   overview.invalidate();
   renderer.requestFrame();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-
-post({ type: 'ready' });
+// The graph is on its way (Ready went out first): load the box fonts meanwhile.
+renderer.warmText();

@@ -7,7 +7,10 @@ import { detailAt } from './view/nodeBox';
 import type { VisibleGraph } from './view/visibleGraph';
 
 export interface TestHook {
+  /** performance.now() at the page's phases of the latest Init: received, units and box sizes built, laid out, drawn. */
   initReceivedAt: number;
+  viewBuiltAt: number;
+  layoutDoneAt: number;
   frameCompleteAt: number;
   layoutMode: string;
   drawnUnits(): number;
@@ -45,6 +48,8 @@ export interface HookSources {
 export function installTestHook(d: HookSources): TestHook {
   const hook: TestHook = {
     initReceivedAt: 0,
+    viewBuiltAt: 0,
+    layoutDoneAt: 0,
     frameCompleteAt: 0,
     layoutMode: '',
     drawnUnits: () => d.renderer.drawnUnits,

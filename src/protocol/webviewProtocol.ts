@@ -185,7 +185,8 @@ export interface GraphDiffOverlay {
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 export type HostToWebview =
-  | { readonly type: 'init'; readonly graph: CompactGraph; readonly settings: GraphSettings }
+  /** `graph`: the CompactGraph as graphWire.ts encodes it (its JSON as UTF-8 bytes; decodeGraph reads it). */
+  | { readonly type: 'init'; readonly graph: Uint8Array; readonly settings: GraphSettings }
   | { readonly type: 'nodeDetails'; readonly requestId: number; readonly details: NodeDetails }
   | { readonly type: 'profileOverlay'; readonly overlay: ProfileOverlay }
   | { readonly type: 'suggestions'; readonly badges: readonly SuggestionBadge[] }

@@ -43,12 +43,20 @@ describe('keyboard and minimap navigation (headless Chromium)', function () {
     assert.equal(await page.textContent('#properties .node-name'), next);
     const shown = await hook<number>(page, 'visibleUnits()');
     await page.focus('#graph');
+    assert.equal(await hook(page, 'layoutMode'), 'page', 'the first layout runs on the page thread');
     await page.keyboard.press('Backspace');
     await page.waitForFunction(
       (n) =>
         (globalThis as unknown as { __onnxTunerTest: { visibleUnits(): number } }).__onnxTunerTest.visibleUnits() < n,
       shown,
     );
+    // A relayout goes to the layout worker, which the extension's CSP lets the page start (from a blob: URL);
+    // the mode is set once that layout is back.
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { __onnxTunerTest: { layoutMode: string } }).__onnxTunerTest.layoutMode !== 'page',
+    );
+    assert.equal(await hook(page, 'layoutMode'), 'worker');
   });
 
   it('moves the view to where the minimap is clicked', async () => {

@@ -81,30 +81,48 @@ function assignLayers(n: number, succ: ReturnType<typeof csr>, pred: ReturnType<
 /**
  * Places one row's units, in their order, as close as possible (least squares) to `want` without overlaps.
  * With offsets o_i = the packed distance from the first unit, z_i = x_i - o_i must be non-decreasing, so the
- * best z is the isotonic regression of want_i - o_i: pool-adjacent-violators, linear time.
+ * best z is the isotonic regression of want_i - o_i: pool-adjacent-violators, linear time. The row is
+ * order[from .. to), `want` its targets in that order; `scratch` holds at least the row's length in each array
+ * (no allocation per row: the worker runs this once, cold, over up to 100k rows).
  */
-function placeRow(row: readonly number[], want: readonly number[], widths: Float64Array, x: Float64Array): void {
-  const m = row.length;
-  const offset = new Float64Array(m);
-  for (let i = 1; i < m; i++) offset[i] = offset[i - 1]! + (widths[row[i - 1]!]! + widths[row[i]!]!) / 2 + GAP_X;
-  const blockMean: number[] = [];
-  const blockSize: number[] = [];
+function placeRow(
+  order: Int32Array,
+  from: number,
+  to: number,
+  want: Float64Array,
+  widths: Float64Array,
+  x: Float64Array,
+  scratch: { offset: Float64Array; blockMean: Float64Array; blockSize: Int32Array },
+): void {
+  const m = to - from;
+  if (m === 1) {
+    x[order[from]!] = want[0]!;
+    return;
+  }
+  const { offset, blockMean, blockSize } = scratch;
+  offset[0] = 0;
+  for (let i = 1; i < m; i++)
+    offset[i] = offset[i - 1]! + (widths[order[from + i - 1]!]! + widths[order[from + i]!]!) / 2 + GAP_X;
+  let blocks = 0;
   for (let i = 0; i < m; i++) {
     let mean = want[i]! - offset[i]!;
     let size = 1;
-    while (blockMean.length && blockMean[blockMean.length - 1]! > mean) {
-      const pm = blockMean.pop()!;
-      const ps = blockSize.pop()!;
+    while (blocks > 0 && blockMean[blocks - 1]! > mean) {
+      blocks--;
+      const pm = blockMean[blocks]!;
+      const ps = blockSize[blocks]!;
       mean = (pm * ps + mean * size) / (ps + size);
       size += ps;
     }
-    blockMean.push(mean);
-    blockSize.push(size);
+    blockMean[blocks] = mean;
+    blockSize[blocks] = size;
+    blocks++;
   }
   let i = 0;
-  blockMean.forEach((mean, b) => {
-    for (let k = 0; k < blockSize[b]!; k++, i++) x[row[i]!] = mean + offset[i]!;
-  });
+  for (let b = 0; b < blocks; b++) {
+    const mean = blockMean[b]!;
+    for (let k = 0; k < blockSize[b]!; k++, i++) x[order[from + i]!] = mean + offset[i]!;
+  }
 }
 
 export function layeredLayout(input: LayoutInput): LayoutResult {
@@ -122,59 +140,78 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
   let layers = 0;
   for (let u = 0; u < n; u++) layers = Math.max(layers, layer[u]! + 1);
 
-  // Units per layer, initially in index (= model) order.
-  const rows: number[][] = Array.from({ length: layers }, () => []);
-  for (let u = 0; u < n; u++) rows[layer[u]!]!.push(u);
+  // Units per layer, initially in index (= model) order: row l is order[rowStart[l] .. rowStart[l+1]).
+  const rowStart = new Int32Array(layers + 1);
+  for (let u = 0; u < n; u++) rowStart[layer[u]! + 1]!++;
+  for (let l = 0; l < layers; l++) rowStart[l + 1]! += rowStart[l]!;
+  const order = new Int32Array(n);
+  const fill = rowStart.slice(0, layers);
+  for (let u = 0; u < n; u++) order[fill[layer[u]!]!++] = u;
+  // pos[u]: the unit's index in its row.
   const pos = new Float64Array(n);
-  const setPos = (row: number[]): void => row.forEach((u, i) => (pos[u] = i));
-  rows.forEach(setPos);
+  for (let l = 0; l < layers; l++)
+    for (let i = rowStart[l]!; i < rowStart[l + 1]!; i++) pos[order[i]!] = i - rowStart[l]!;
 
-  const bary = (u: number, adj: ReturnType<typeof csr>): number => {
-    let sum = 0;
-    let count = 0;
-    for (let k = adj.start[u]!; k < adj.start[u + 1]!; k++) {
-      sum += pos[adj.list[k]!]!;
-      count++;
-    }
-    return count ? sum / count : pos[u]!;
-  };
+  const key = new Float64Array(n);
   for (let s = 0; s < SWEEPS; s++) {
     const down = s % 2 === 0;
     const adj = down ? pred : succ;
     for (let i = 0; i < layers; i++) {
-      const row = rows[down ? i : layers - 1 - i]!;
-      const key = new Map(row.map((u) => [u, bary(u, adj)]));
-      row.sort((a, b) => key.get(a)! - key.get(b)! || a - b);
-      setPos(row);
+      const l = down ? i : layers - 1 - i;
+      if (rowStart[l + 1]! - rowStart[l]! < 2) continue; // a single unit has nowhere to move
+      const row = order.subarray(rowStart[l]!, rowStart[l + 1]!);
+      for (const u of row) {
+        let sum = 0;
+        let count = 0;
+        for (let k = adj.start[u]!; k < adj.start[u + 1]!; k++) {
+          sum += pos[adj.list[k]!]!;
+          count++;
+        }
+        key[u] = count ? sum / count : pos[u]!;
+      }
+      row.sort((a, b) => key[a]! - key[b]! || a - b);
+      row.forEach((u, k) => (pos[u] = k));
     }
   }
 
   // x: a few sweeps pulling each unit towards its neighbours' mean x, each row solved exactly under the
-  // ordering and no-overlap constraints (isotonic regression, below).
+  // ordering and no-overlap constraints (isotonic regression, placeRow).
   const x = new Float64Array(n);
   const y = new Float64Array(n);
-  for (const row of rows) {
+  let widest = 1;
+  for (let l = 0; l < layers; l++) {
     let cursor = 0;
-    for (const u of row) {
+    for (let i = rowStart[l]!; i < rowStart[l + 1]!; i++) {
+      const u = order[i]!;
       x[u] = cursor + input.widths[u]! / 2;
       cursor += input.widths[u]! + GAP_X;
     }
+    widest = Math.max(widest, rowStart[l + 1]! - rowStart[l]!);
   }
+  const scratch = {
+    offset: new Float64Array(widest),
+    blockMean: new Float64Array(widest),
+    blockSize: new Int32Array(widest),
+  };
+  const want = new Float64Array(widest);
   for (let s = 0; s < PLACEMENT_SWEEPS; s++) {
     const down = s % 2 === 0;
+    const adj = down ? pred : succ;
     for (let i = 0; i < layers; i++) {
-      const row = rows[down ? i : layers - 1 - i]!;
-      const adj = down ? pred : succ;
-      const want = row.map((u) => {
+      const l = down ? i : layers - 1 - i;
+      const from = rowStart[l]!;
+      const to = rowStart[l + 1]!;
+      for (let k = from; k < to; k++) {
+        const u = order[k]!;
         let sum = 0;
         let count = 0;
-        for (let k = adj.start[u]!; k < adj.start[u + 1]!; k++) {
-          sum += x[adj.list[k]!]!;
+        for (let e = adj.start[u]!; e < adj.start[u + 1]!; e++) {
+          sum += x[adj.list[e]!]!;
           count++;
         }
-        return count ? sum / count : x[u]!;
-      });
-      placeRow(row, want, input.widths, x);
+        want[k - from] = count ? sum / count : x[u]!;
+      }
+      placeRow(order, from, to, want, input.widths, x, scratch);
     }
   }
   // y: each layer is as tall as its tallest box; boxes are centred in their layer's band.

@@ -230,7 +230,7 @@ export class CanvasRenderer {
 
     const detail = detailAt(scale);
     if (detail === 'full' && s.edgeLabels) this.drawEdgeLabels(s, x0, y0, x1, y1);
-    const fonts = { title: theme.font, row: theme.font.replace(/^\d+px/, '11px') };
+    const fonts = this.boxFonts();
     ctx.textBaseline = 'middle';
     for (let u = 0; u < s.graph.units.length; u++) {
       const w = s.widths[u]!;
@@ -277,6 +277,27 @@ export class CanvasRenderer {
         ctx.arc(cx + w / 2, cy - h / 2, Math.max(5, 3 / scale), 0, Math.PI * 2);
         ctx.fill();
       }
+    }
+  }
+
+  private boxFonts(): { title: string; row: string } {
+    return { title: this.theme.font, row: this.theme.font.replace(/^\d+px/, '11px') };
+  }
+
+  /**
+   * Draws a line in the box fonts on a scratch canvas, so the first frame does not pay for loading the font and
+   * starting the text shaper (it did: up to 100 ms of a 10k-node graph's first frame on a busy machine). The
+   * page calls it while its graph is on the way.
+   */
+  warmText(): void {
+    const scratch = document.createElement('canvas');
+    scratch.width = scratch.height = 8;
+    const ctx = scratch.getContext('2d');
+    if (!ctx) return;
+    const { title, row } = this.boxFonts();
+    for (const font of [title, row]) {
+      ctx.font = font;
+      ctx.fillText('Conv ▸ W ⟨1×3×8×8⟩ 0123456789', 0, 4);
     }
   }
 

@@ -30,25 +30,47 @@ export interface VisibleGraph {
 
 interface GroupInfo {
   members: number;
-  childUnits: Set<string>;
+  /** Keys of the groups directly inside, in first-seen order. */
+  childGroups: Set<string>;
+  /** Nodes directly inside (not in a deeper group). */
+  childNodes: number;
 }
 
-/** Member count and distinct direct children of every scope group. */
-export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
+interface ScopeIndex {
+  readonly groups: Map<string, GroupInfo>;
+  /** Per node id: the keys of the groups it is in, outermost first (`a`, `a/b`, …). */
+  readonly keys: readonly (readonly string[])[];
+}
+
+/** Built once per graph: the first view, every relayout and every group opened read it. */
+const scopeIndexes = new WeakMap<CompactGraph, ScopeIndex>();
+
+function scopeIndex(graph: CompactGraph): ScopeIndex {
+  let index = scopeIndexes.get(graph);
+  if (index) return index;
   const groups = new Map<string, GroupInfo>();
+  const keys: string[][] = new Array<string[]>(graph.nodes.length);
   for (const node of graph.nodes) {
+    const path: string[] = new Array<string>(node.scope.length);
+    keys[node.id] = path;
+    for (let d = 0; d < path.length; d++) path[d] = d === 0 ? node.scope[0]! : `${path[d - 1]}/${node.scope[d]}`;
     if (node.folded) continue;
-    let key = '';
-    node.scope.forEach((part, depth) => {
-      key = depth === 0 ? part : `${key}/${part}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { members: 0, childUnits: new Set() }));
+    for (let d = 0; d < path.length; d++) {
+      let g = groups.get(path[d]!);
+      if (!g) groups.set(path[d]!, (g = { members: 0, childGroups: new Set(), childNodes: 0 }));
       g.members++;
-      const child = depth + 1 < node.scope.length ? `g:${key}/${node.scope[depth + 1]}` : `n:${node.id}`;
-      g.childUnits.add(child);
-    });
+      if (d + 1 < path.length) g.childGroups.add(path[d + 1]!);
+      else g.childNodes++;
+    }
   }
-  return groups;
+  index = { groups, keys };
+  scopeIndexes.set(graph, index);
+  return index;
+}
+
+/** Member count and distinct direct children of every scope group (folded constants are in none). */
+export function groupTree(graph: CompactGraph): Map<string, GroupInfo> {
+  return scopeIndex(graph).groups;
 }
 
 /** The first view of a big graph opens groups until at least this many units show. */
@@ -73,11 +95,16 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
     for (const key of groups.keys()) if (!inBody(key)) expanded.add(key);
     return expanded;
   }
-  const topLevel = new Set(
-    graph.nodes.filter((n) => !n.folded).map((n) => (n.scope.length ? `g:${n.scope[0]}` : `n:${n.id}`)),
-  );
-  let visible = topLevel.size;
-  const frontier = [...topLevel].filter((k) => k.startsWith('g:')).map((k) => k.slice(2));
+  // Top-level units: each scope-less node, and each outermost group (no string per node: 100k-node chains).
+  const topGroups = new Set<string>();
+  let topNodes = 0;
+  for (const n of graph.nodes) {
+    if (n.folded) continue;
+    if (n.scope.length) topGroups.add(n.scope[0]!);
+    else topNodes++;
+  }
+  let visible = topNodes + topGroups.size;
+  const frontier = [...topGroups];
   while (frontier.length && visible < INITIAL_UNITS) {
     // Level by level (a model's parts before their blocks), the biggest first within a level.
     const depth = (k: string): number => k.split('/').length;
@@ -85,26 +112,25 @@ export function initialExpanded(graph: CompactGraph, limit: number): Set<string>
     const key = frontier.shift()!;
     const g = groups.get(key)!;
     if (inBody(key)) continue;
-    if (visible + g.childUnits.size - 1 > limit) continue;
+    const children = g.childGroups.size + g.childNodes;
+    if (visible + children - 1 > limit) continue;
     expanded.add(key);
-    visible += g.childUnits.size - 1;
-    for (const c of g.childUnits) if (c.startsWith('g:')) frontier.push(c.slice(2));
+    visible += children - 1;
+    for (const c of g.childGroups) frontier.push(c);
   }
   return expanded;
 }
 
 /** Single-member groups are never drawn as boxes: a box hiding one node helps nobody. */
 export function visibleGraph(graph: CompactGraph, expanded: ReadonlySet<string>): VisibleGraph {
-  const groups = groupTree(graph);
+  const { groups, keys } = scopeIndex(graph);
   const units: Unit[] = [];
   const unitOfNode = new Int32Array(graph.nodes.length);
   const groupUnit = new Map<string, number>();
   for (const node of graph.nodes) {
     if (node.folded) continue;
-    let key = '';
     let collapsedAt = '';
-    for (let d = 0; d < node.scope.length; d++) {
-      key = d === 0 ? node.scope[0]! : `${key}/${node.scope[d]}`;
+    for (const key of keys[node.id]!) {
       if (!expanded.has(key) && groups.get(key)!.members > 1) {
         collapsedAt = key;
         break;
@@ -149,9 +175,9 @@ export function expandGroup(graph: CompactGraph, expanded: Set<string>, key: str
   let k = key;
   for (;;) {
     expanded.add(k);
-    const children = [...(groups.get(k)?.childUnits ?? [])];
-    if (children.length !== 1 || !children[0]!.startsWith('g:')) return;
-    k = children[0]!.slice(2);
+    const g = groups.get(k);
+    if (!g || g.childNodes !== 0 || g.childGroups.size !== 1) return;
+    k = g.childGroups.values().next().value!;
   }
 }
 

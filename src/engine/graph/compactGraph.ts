@@ -102,12 +102,16 @@ export function compactGraphWithProtos(
       if (from !== undefined && from !== node.id) edges.push({ from, to: node.id, tensor });
     }
 
-  if (shapes)
-    for (const node of nodes)
-      for (const t of [...node.inputs, ...node.outputs]) {
-        const vt = t ? shapes.get(t) : undefined;
-        if (vt && (vt.dtype || vt.shape)) tensors[t] = infoFromValueType(t, vt);
-      }
+  if (shapes) {
+    const typed = (t: string): void => {
+      const vt = t ? shapes.get(t) : undefined;
+      if (vt && (vt.dtype || vt.shape)) tensors[t] = infoFromValueType(t, vt);
+    };
+    for (const node of nodes) {
+      node.inputs.forEach(typed);
+      node.outputs.forEach(typed);
+    }
+  }
 
   const sub = compactSubgraphs(nodes, graph.node ?? [], producer, tensors, nodes.length);
   const io = (list: typeof graph.input): TensorInfo[] =>

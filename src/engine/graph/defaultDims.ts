@@ -144,14 +144,17 @@ function evaluateSum(terms: readonly string[], dims: Readonly<Record<string, num
   return total;
 }
 
-export function defaultDims(model: ModelProto, user: UserDims = {}): DimPlan {
+/** `index`: an index of `model.graph` the caller already built (indexGraph), to reuse. */
+export function defaultDims(model: ModelProto, user: UserDims = {}, index?: GraphIndex): DimPlan {
+  const graph = model.graph ?? {};
+  const idx = index?.graph === graph ? index : indexGraph(graph);
   const deferred = new Set<string>();
-  const plan = planDims(model, user, deferred);
+  const plan = planDims(model, user, deferred, idx);
   if (!deferred.size) return plan;
   // Second pass for the inputs with sum-named dims, now that their terms have values.
   const settled = Object.entries(plan.inputShapes).filter(([name]) => !deferred.has(name));
   const assumed = plan.assumed.filter((a) => !deferred.has(a.input));
-  const second = planDims(model, { dims: plan.dims, inputShapes: Object.fromEntries(settled) }, undefined);
+  const second = planDims(model, { dims: plan.dims, inputShapes: Object.fromEntries(settled) }, undefined, idx);
   const order = new Map(graphInputs(model.graph ?? {}).map((v, i) => [v.name, i]));
   return {
     ...second,
@@ -160,9 +163,8 @@ export function defaultDims(model: ModelProto, user: UserDims = {}): DimPlan {
 }
 
 /** One pass over the inputs; with `deferred`, sum-named dims wait (their inputs are recorded there). */
-function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | undefined): DimPlan {
+function planDims(model: ModelProto, user: UserDims, deferred: Set<string> | undefined, index: GraphIndex): DimPlan {
   const graph = model.graph ?? {};
-  const index = indexGraph(graph);
   const chain = strideChain(index);
   const sampleRate = hasSampleRateInput(graph, index);
   const streaming = graphInputs(graph).some((v) => isStateName(v.name));

@@ -53,6 +53,8 @@ export function numel(s: Shape): number | null {
 /** Replaces symbols that have user values. */
 export function resolveDims(s: Shape, values: Readonly<Record<string, number>>): Shape {
   if (!s) return s;
+  // Always a copy (callers keep it); a plain slice when nothing resolves, the common case of every tensor.
+  if (!s.some((d) => typeof d === 'string' && values[d] !== undefined)) return s.slice();
   return s.map((d) => (typeof d === 'string' && values[d] !== undefined ? values[d] : d));
 }
 

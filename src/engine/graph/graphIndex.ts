@@ -88,16 +88,23 @@ export function indexGraph(
     if (t && n.output?.[0]) constants.set(n.output[0], t);
   }
 
-  // Kahn's algorithm; inputs known from the graph, initializers or outer scope have no producer.
-  const pending = new Array<number>(nodes.length).fill(0);
+  // Kahn's algorithm; inputs known from the graph, initializers or outer scope have no producer. Plain arrays
+  // and a "counted for node i" mark instead of a Set per node: this runs on every graph read (100k nodes).
+  const pending = new Int32Array(nodes.length);
   const ready: number[] = [];
-  const dependents = new Map<number, Set<number>>();
+  const dependents: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
+  const countedFor = new Int32Array(nodes.length).fill(-1);
+  const depend = (i: number, p: number): void => {
+    if (countedFor[p] === i) return;
+    countedFor[p] = i;
+    (dependents[p] ??= []).push(i);
+    pending[i]!++;
+  };
   nodes.forEach((n, i) => {
-    const deps = new Set<number>();
     for (const inp of n.input ?? []) {
       if (!inp) continue;
       const p = producer.get(inp);
-      if (p !== undefined) deps.add(p);
+      if (p !== undefined) depend(i, p);
       else if (!graphInputs.has(inp) && !initializers.has(inp) && !outerScope.has(inp))
         problems.push(`node '${n.name ?? i}' reads '${inp}', which nothing produces`);
     }
@@ -105,21 +112,15 @@ export function indexGraph(
     if (subgraphsOf(n).length)
       for (const inp of implicitInputs(n)) {
         const p = producer.get(inp);
-        if (p !== undefined && p !== i) deps.add(p);
+        if (p !== undefined && p !== i) depend(i, p);
       }
-    for (const p of deps) {
-      let s = dependents.get(p);
-      if (!s) dependents.set(p, (s = new Set()));
-      s.add(i);
-    }
-    pending[i] = deps.size;
-    if (deps.size === 0) ready.push(i);
+    if (pending[i] === 0) ready.push(i);
   });
   const order: number[] = [];
   for (let head = 0; head < ready.length; head++) {
     const i = ready[head]!;
     order.push(i);
-    for (const d of dependents.get(i) ?? []) if (--pending[d]! === 0) ready.push(d);
+    for (const d of dependents[i] ?? []) if (--pending[d]! === 0) ready.push(d);
   }
   if (order.length < nodes.length) {
     const stuck = nodes.map((n, i) => (pending[i]! > 0 ? (n.name ?? `#${i}`) : null)).filter(Boolean);

@@ -13,7 +13,8 @@ import {
   type InputValueRange,
   type ValueDistribution,
 } from './inputValueRanges';
-import { inferShapes } from './shapeInference';
+import { indexGraph } from './graphIndex';
+import { inferShapes, type ShapeInference } from './shapeInference';
 
 export interface UserInputs extends UserDims {
   /** `--value name=N`: a constant, or `name=LO..HI`: integers in [LO, HI]. */
@@ -41,22 +42,37 @@ export function planInputs(model: ModelProto, user: UserInputs = {}): InputPlan 
   return plan;
 }
 
+/**
+ * The shape inference each plan was made with (at the plan's own dims and input shapes, no input values), so
+ * a read-only caller that wants shapes at the plan's dims (the graph view) does not infer them a second time.
+ */
+const planShapes = new WeakMap<InputPlan, ShapeInference>();
+
+/** Shapes of `model` at `plan`'s dims and input shapes: the plan's own inference when it has one. Read-only. */
+export function shapesAtPlan(model: ModelProto, plan: InputPlan): ShapeInference {
+  return planShapes.get(plan) ?? inferShapes(model, { dims: plan.dims, inputShapes: plan.inputShapes });
+}
+
 function computePlan(model: ModelProto, user: UserInputs): InputPlan {
-  const dimPlan = defaultDims(model, user);
-  let shapes;
+  // One index of the graph for the dims and the shapes (each built its own).
+  const index = indexGraph(model.graph ?? {});
+  const dimPlan = defaultDims(model, user, index);
+  let inference: ShapeInference | undefined;
   try {
-    shapes = inferShapes(model, { dims: dimPlan.dims, inputShapes: dimPlan.inputShapes }).main;
+    inference = inferShapes(model, { dims: dimPlan.dims, inputShapes: dimPlan.inputShapes, index });
   } catch {
-    shapes = undefined; // ranges fall back to constant tables only
+    inference = undefined; // ranges fall back to constant tables only
   }
-  const ranges = inputValueRanges(model, shapes).map((r): InputValueRange => {
+  const ranges = inputValueRanges(model, inference?.main).map((r): InputValueRange => {
     const v = user.values?.[r.input];
     if (v === undefined) return r;
     const distribution: ValueDistribution =
       typeof v === 'number' ? { kind: 'constant', value: v } : { kind: 'int-uniform', min: v.min, max: v.max + 1 };
     return { input: r.input, distribution, reason: 'given with --value', source: 'user' };
   });
-  return { ...dimPlan, ranges };
+  const plan = { ...dimPlan, ranges };
+  if (inference) planShapes.set(plan, inference);
+  return plan;
 }
 
 /**

@@ -15,14 +15,17 @@ const collator = new Intl.Collator('en', { numeric: true });
 /** The scopes with a range level inserted where a scope holds too many sibling groups (same array order). */
 export function bucketWideScopes(scopes: readonly (readonly string[])[]): string[][] {
   // Per parent path: the distinct child groups (every part of a scope is a group: the leaf is dropped).
+  // Parent paths are built part by part (a join per depth was quadratic in the depth, per node).
   const children = new Map<string, Set<string>>();
-  for (const s of scopes)
+  for (const s of scopes) {
+    let parent = '';
     for (let d = 0; d < s.length; d++) {
-      const parent = s.slice(0, d).join('/');
       let set = children.get(parent);
       if (!set) children.set(parent, (set = new Set()));
       set.add(s[d]!);
+      parent = d === 0 ? s[0]! : `${parent}/${s[d]}`;
     }
+  }
   const bucketOf = new Map<string, string>(); // `${parent}\u0000${child}` → bucket label
   for (const [parent, set] of children) {
     if (set.size <= MAX_SIBLING_GROUPS) continue;
@@ -37,10 +40,12 @@ export function bucketWideScopes(scopes: readonly (readonly string[])[]): string
   if (!bucketOf.size) return scopes.map((s) => [...s]);
   return scopes.map((s) => {
     const out: string[] = [];
+    let parent = '';
     for (let d = 0; d < s.length; d++) {
-      const bucket = bucketOf.get(`${s.slice(0, d).join('/')}\u0000${s[d]}`);
+      const bucket = bucketOf.get(`${parent}\u0000${s[d]}`);
       if (bucket) out.push(bucket);
       out.push(s[d]!);
+      parent = d === 0 ? s[0]! : `${parent}/${s[d]}`;
     }
     return out;
   });

@@ -96,6 +96,8 @@ function mergeBranches(types: ValueType[]): ValueType {
 }
 
 export interface ShapeOptions {
+  /** An index of the model's main graph the caller already built (indexGraph(model.graph)), to reuse. */
+  readonly index?: GraphIndex;
   /** Values for symbolic dims by name, e.g. { batch: 1, seq: 128 }. */
   readonly dims?: Readonly<Record<string, number>>;
   /** Concrete shapes for main-graph inputs by name (for dims with no name, as some exporters write). */
@@ -108,6 +110,7 @@ export interface ShapeOptions {
 }
 
 interface Ctx {
+  readonly mainIndex: GraphIndex | undefined;
   readonly opset: number;
   readonly dims: Readonly<Record<string, number>>;
   readonly inputShapes: Readonly<Record<string, readonly number[]>>;
@@ -123,7 +126,8 @@ function inferGraph(
   outerValues: Lookup<readonly Dim[]> | undefined,
   depth: number,
 ): GraphShapes {
-  const index = indexGraph(graph, outerTypes ?? new Set<string>());
+  const index =
+    depth === 0 && ctx.mainIndex?.graph === graph ? ctx.mainIndex : indexGraph(graph, outerTypes ?? new Set<string>());
   const types = new Scope<ValueType>(outerTypes);
   const values = new Scope<readonly Dim[]>(outerValues);
   const subgraphs = new Map<NodeProto, GraphShapes[]>();
@@ -225,6 +229,7 @@ function takenBranch(node: NodeProto, subs: readonly GraphProto[], cond: readonl
 export function inferShapes(model: ModelProto, opts: ShapeOptions = {}): ShapeInference {
   const dims = opts.dims ?? {};
   const ctx: Ctx = {
+    mainIndex: opts.index,
     opset: defaultOpset(model),
     dims,
     inputShapes: opts.inputShapes ?? {},

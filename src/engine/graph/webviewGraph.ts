@@ -52,9 +52,8 @@ export function buildCompactGraph(
 ): { graph: CompactGraph; details: StaticNodeDetails[] } {
   const info = (name: string): TensorInfo => {
     const t = shapes?.main.types.get(name);
-    return t && (t.dtype || t.shape)
-      ? { name, dtype: dtypeName(t.dtype), ...(t.shape ? { shape: t.shape } : {}) }
-      : { name };
+    if (!t || !(t.dtype || t.shape)) return { name };
+    return t.shape ? { name, dtype: dtypeName(t.dtype), shape: t.shape } : { name, dtype: dtypeName(t.dtype) };
   };
   const { graph, protos } = compactGraphWithProtos(loaded.proto, shapes?.main.types);
   const details: StaticNodeDetails[] = protos.map((n, i) => ({

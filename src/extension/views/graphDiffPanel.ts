@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorsOnUnion, latencyDeltas, withLatencyDeltas, type GraphDiffView } from '../../engine/graph/diffGraphView';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
+import { encodeGraph } from '../../protocol/graphWire';
 import {
   assertNever,
   validateWebviewMessage,
@@ -59,7 +60,11 @@ export function showGraphDiff(
     const p = profiles();
     post({ type: 'graphDiff', diff: withLatencyDeltas(loaded, p.a, p.b) });
     // Every node of the union is drawn: a diff is read node by node, so groups start open up to 1500 nodes.
-    post({ type: 'init', graph: loaded.graph, settings: { heatMapMetric: 'latency', collapseAbove: 1500 } });
+    post({
+      type: 'init',
+      graph: encodeGraph(loaded.graph),
+      settings: { heatMapMetric: 'latency', collapseAbove: 1500 },
+    });
     post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
     sendMeasured();
   };

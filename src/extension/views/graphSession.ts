@@ -17,6 +17,7 @@ import {
   type ThemeKind,
 } from '../../protocol/webviewProtocol';
 import type { LayerCostReport } from '../../engine/report/layerCosts';
+import { encodeGraph } from '../../protocol/graphWire';
 import { log } from '../log';
 
 /** Above this many nodes the view starts with name-scope groups collapsed. */
@@ -50,6 +51,8 @@ export function profileOverlay(report: LayerCostReport): ProfileOverlay {
 
 export class GraphSession {
   private view: GraphView | undefined;
+  /** The Init bytes of `view.graph` (graphWire.ts). */
+  private encoded: Uint8Array | undefined;
   /** Why the model could not be opened; sent once the page is ready (a message before that is lost). */
   private failure: string | undefined;
   private ready = false;
@@ -86,9 +89,11 @@ export class GraphSession {
 
   private sendInit(): void {
     if (!this.view) return;
+    // Encoded once: a settings change sends the same graph again.
+    this.encoded ??= encodeGraph(this.view.graph);
     this.post({
       type: 'init',
-      graph: this.view.graph,
+      graph: this.encoded,
       settings: { heatMapMetric: this.metric, collapseAbove: COLLAPSE_ABOVE },
     });
     this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });

@@ -8,6 +8,7 @@ import { readModel } from '../../../src/engine/onnx/readModel';
 import { buildGraphView } from '../../../src/engine/graph/graphView';
 import { GraphSession } from '../../../src/extension/views/graphSession';
 import type { LayerCostReport } from '../../../src/engine/report/layerCosts';
+import { decodeGraph } from '../../../src/protocol/graphWire';
 import type { HostToWebview } from '../../../src/protocol/webviewProtocol';
 import { workspaceFile } from './helpers';
 
@@ -39,14 +40,16 @@ describe('graph webview protocol (host side)', () => {
     s.receive({ type: 'ready' });
     const init = sent.find((m) => m.type === 'init');
     assert.ok(init && init.type === 'init');
+    assert.ok(init.graph instanceof Uint8Array, 'the graph travels as one block of bytes (graphWire.ts)');
+    const graph = decodeGraph(init.graph);
     // The tiny CNN's 9 nodes in file order, edges from producer to consumer (conv1 → bn1 first).
     assert.deepStrictEqual(
-      init.graph.nodes.map((n) => n.name),
+      graph.nodes.map((n) => n.name),
       ['conv1', 'bn1', 'relu1', 'pool1', 'conv2', 'relu2', 'gap', 'flatten', 'fc'],
     );
-    assert.deepStrictEqual(init.graph.edges[0], { from: 0, to: 1, tensor: init.graph.nodes[0]!.outputs[0] });
-    assert.strictEqual(init.graph.edges.length, 8, 'a chain of 9 nodes has 8 edges');
-    assert.ok(!JSON.stringify(init).includes('raw_data'), 'no weights cross to the webview');
+    assert.deepStrictEqual(graph.edges[0], { from: 0, to: 1, tensor: graph.nodes[0]!.outputs[0] });
+    assert.strictEqual(graph.edges.length, 8, 'a chain of 9 nodes has 8 edges');
+    assert.ok(!new TextDecoder().decode(init.graph).includes('raw_data'), 'no weights cross to the webview');
     assert.deepStrictEqual(init.settings, { heatMapMetric: 'latency', collapseAbove: 400 });
   });
 

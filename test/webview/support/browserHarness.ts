@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { encodeGraph } from '../../../src/protocol/graphWire';
 import type { CompactGraph, GraphDiffOverlay, GraphSettings } from '../../../src/protocol/webviewProtocol';
 import { standalonePage } from './standalonePage';
 
@@ -20,13 +21,17 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.json': 'application/json',
   '.map': 'application/json',
+  '.bin': 'application/octet-stream',
 };
 
 export interface Harness {
   /** Absent when started with launchBrowser: false (serving only). */
   readonly browser: Browser | undefined;
   readonly baseUrl: string;
-  /** Registers a graph served at /graphs/NAME.json (with a Compare Graphs overlay when `diff` is given). */
+  /**
+   * Registers a graph for the stub host: settings (and a Compare Graphs overlay when `diff` is given) at
+   * /graphs/NAME.json, the graph's Init bytes at /graphs/NAME.bin.
+   */
   addGraph(name: string, graph: CompactGraph, settings?: GraphSettings, diff?: GraphDiffOverlay): string;
   /** Opens the standalone page on a graph and waits for its first complete frame. */
   open(
@@ -38,11 +43,11 @@ export interface Harness {
 }
 
 export async function startHarness(opts: { launchBrowser?: boolean } = {}): Promise<Harness> {
-  const graphs = new Map<string, string>();
+  const graphs = new Map<string, string | Uint8Array>();
   let baseUrl = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let body: string | Buffer | undefined;
+    let body: string | Uint8Array | undefined;
     if (url.pathname.startsWith('/graphs/')) body = graphs.get(url.pathname.slice(8));
     else if (url.pathname === '/standalone.html') body = standalonePage(baseUrl);
     else {
@@ -71,7 +76,9 @@ export async function startHarness(opts: { launchBrowser?: boolean } = {}): Prom
     browser,
     baseUrl,
     addGraph(name, graph, settings, diff) {
-      graphs.set(`${name}.json`, JSON.stringify({ graph, settings, diff }));
+      // What the stub host reads: the settings and overlay, and beside them Init's bytes (graphWire.ts).
+      graphs.set(`${name}.json`, JSON.stringify({ settings, diff }));
+      graphs.set(`${name}.bin`, encodeGraph(graph));
       return `/graphs/${name}.json`;
     },
     async open(graphName, viewport = { width: 1200, height: 800 }, beforeLoad) {
