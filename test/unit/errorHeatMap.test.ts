@@ -6,14 +6,11 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { runEngineJob } from '../../src/extension/jobs/engineJobs';
 import type { JobRuntime } from '../../src/extension/jobs/jobProtocol';
 import { buildGraphView } from '../../src/engine/graph/graphView';
 import { readModel } from '../../src/engine/onnx/readModel';
 import type { ModelProto } from '../../src/engine/onnx/types';
-import { writeModel } from '../../src/engine/onnx/writeModel';
-import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { synthesizeFeeds } from '../../src/engine/verify/feeds';
 import { localizeError } from '../../src/engine/verify/localize';
 import { createSession } from '../../src/engine/verify/modelSource';
@@ -21,6 +18,7 @@ import type { ErrorOverlay } from '../../src/protocol/webviewProtocol';
 import { errorCosts, heatCosts, unitHeat } from '../../webview/view/heatMap';
 import { outlierCnn, outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
+import { writeInt8Pair } from '../support/int8Pair';
 
 const RUNTIME: JobRuntime = { executionProvider: 'cpu', dims: {}, inputShapes: {} };
 
@@ -60,10 +58,7 @@ describe('error heat map (issue 18)', function () {
   afterEach(() => removeDir(dir));
 
   async function optimized(name: string, model: ModelProto): Promise<{ a: string; b: string; overlay: ErrorOverlay }> {
-    const a = path.join(dir, `${name}.onnx`);
-    const b = path.join(dir, `${name}.int8.onnx`);
-    writeModel(model, a);
-    writeModel(quantizeDynamic(model).model, b);
+    const { a, b } = writeInt8Pair(dir, name, model);
     const overlay = (await runEngineJob(
       { kind: 'nodeErrors', params: { a, b, runtime: RUNTIME } },
       () => {},

@@ -5,7 +5,6 @@
  * Compare Graphs union and the error map's renaming onto it.
  */
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import {
   buildGraphDiffView,
   errorsOnUnion,
@@ -13,13 +12,12 @@ import {
   type MeasuredNodes,
 } from '../../src/engine/graph/diffGraphView';
 import { readModel } from '../../src/engine/onnx/readModel';
-import { writeModel } from '../../src/engine/onnx/writeModel';
 import { runProfile } from '../../src/engine/profile/runProfile';
 import type { ProfileReport } from '../../src/engine/report/profileReport';
 import { RuntimeClient } from '../../src/engine/runtime/runtimeClient';
-import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
+import { writeInt8Pair } from '../support/int8Pair';
 
 const measured = (r: ProfileReport): MeasuredNodes => ({
   nodes: r.nodes.map((n) => ({ name: n.name, p50Us: n.p50Ms * 1000 })),
@@ -36,11 +34,7 @@ describe('latency delta metric (issue 18)', function () {
   });
 
   it("equals the optimized profile's p50 minus the original's, node by node", async () => {
-    const model = outlierMlp(5, 64, 2);
-    const a = path.join(dir, 'mlp.onnx');
-    const b = path.join(dir, 'mlp.int8.onnx');
-    writeModel(model, a);
-    writeModel(quantizeDynamic(model).model, b);
+    const { a, b } = writeInt8Pair(dir, 'mlp', outlierMlp(5, 64, 2));
     // Level 'disabled': every profiled row is a node of the file as written (names to join on).
     const job = (model: string) => ({
       model,
@@ -88,10 +82,7 @@ describe('latency delta metric (issue 18)', function () {
 
   it('renames the per-node error onto the union graph: each A node to the union node that shows it', () => {
     const model = outlierMlp(3, 16, 1);
-    const a = path.join(dir, 'small.onnx');
-    const b = path.join(dir, 'small.int8.onnx');
-    writeModel(model, a);
-    writeModel(quantizeDynamic(model).model, b);
+    const { a, b } = writeInt8Pair(dir, 'small', model);
     const view = buildGraphDiffView(readModel(a), readModel(b), {});
     const errors = {
       a,

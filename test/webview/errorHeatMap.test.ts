@@ -4,16 +4,14 @@
  * "Keep in float" button that asks the host to add the node to the model's exclusion list.
  */
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
-import { writeModel } from '../../src/engine/onnx/writeModel';
-import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
 import { errorOverlay } from '../../src/extension/jobs/errorOverlay';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
 import { hook, sendHost, sentByWebview } from './support/pageHost';
+import { writeInt8Pair } from '../support/int8Pair';
 
 describe('graph webview: the error heat map and Keep in float (issue 18, headless Chromium)', function () {
   this.timeout(60_000);
@@ -30,10 +28,7 @@ describe('graph webview: the error heat map and Keep in float (issue 18, headles
 
   it('colours by the measured error, worst first, and the pane keeps the selected node in float', async () => {
     const model = outlierMlp(5, 64, 2);
-    const a = path.join(dir, 'mlp.onnx');
-    const b = path.join(dir, 'mlp.int8.onnx');
-    writeModel(model, a);
-    writeModel(quantizeDynamic(model).model, b);
+    const { a, b } = writeInt8Pair(dir, 'mlp', model);
     const errors = await localizeFiles(a, b);
     const overlay = errorOverlay(a, b, errors);
     const graph = compactGraph(model);

@@ -4,19 +4,17 @@
  * original) with its row in the properties pane.
  */
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { compactGraph } from '../../src/engine/graph/compactGraph';
 import { buildGraphDiffView, errorsOnUnion } from '../../src/engine/graph/diffGraphView';
 import { readModel } from '../../src/engine/onnx/readModel';
-import { writeModel } from '../../src/engine/onnx/writeModel';
-import { quantizeDynamic } from '../../src/engine/transform/quantize/dynamic';
 import { localizeFiles } from '../../src/engine/verify/localizeFiles';
 import type { ErrorOverlay, LatencyDeltaOverlay } from '../../src/protocol/webviewProtocol';
 import { outlierMlp } from '../support/models';
 import { makeTempDir, removeDir } from '../support/tmp';
 import { startHarnessOrSkip, type Harness } from './support/browserHarness';
 import { hook, sendHost } from './support/pageHost';
+import { writeInt8Pair } from '../support/int8Pair';
 
 /** Turns the heat map on as a click on the checkbox does. */
 async function heatOn(page: Page): Promise<void> {
@@ -35,10 +33,7 @@ describe('graph webview: error on Compare Graphs and the latency delta metric (i
     harness = await startHarnessOrSkip(this);
     dir = makeTempDir();
     const model = outlierMlp(5, 64, 2);
-    a = path.join(dir, 'mlp.onnx');
-    b = path.join(dir, 'mlp.int8.onnx');
-    writeModel(model, a);
-    writeModel(quantizeDynamic(model).model, b);
+    ({ a, b } = writeInt8Pair(dir, 'mlp', model));
   });
   after(async () => {
     await harness?.close();
