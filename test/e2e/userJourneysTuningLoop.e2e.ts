@@ -31,6 +31,8 @@ describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)',
     const { page, url, workspace } = e2e();
     file = path.join(workspace, MODEL);
     writeModel(outlierMlp(5, 64, 2), file);
+    // Written before the workbench loads, so the explorer lists it without waiting for a file watcher.
+    writeModel(outlierCnn(5, 16, 2), path.join(workspace, CNN));
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
     await waitForWorkbench(page);
     await waitForExtension(page);
@@ -101,8 +103,7 @@ describe('Accuracy loop: error heat map, keep in float, re-quantize (issue 18)',
   }
 
   it('on a CNN built in code: the outlier Conv is hottest, and keeping it float raises min cosine above 0.98', async () => {
-    const { page, workspace } = e2e();
-    writeModel(outlierCnn(5, 16, 2), path.join(workspace, CNN));
+    const { page } = e2e();
     const { ranking } = await keepWorstInFloat(CNN, 'Dynamic int8, Conv included', 'Conv');
     assert.strictEqual(ranking[0], 'conv2', 'the layer with the outlier weight');
     await runFromPalette(page, 'View: Close All Editors');

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { CancelledError } from '../cancel';
 import { ModelError, type ModelErrorCode } from '../onnx/errors';
-import { JOB_TEMP_PREFIX, jobTempDir } from './jobTemp';
+import { JOB_TEMP_PREFIX, jobTempDir, removeJobTempDir } from './jobTemp';
 import { defaultMemoryCapBytes, watchMemory, type MemoryWatchdog } from './memoryWatchdog';
 import type { JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest, JobFailure } from './protocol';
 import { assertNever } from './protocol';
@@ -276,8 +276,7 @@ export class RuntimeClient {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child === child) this.child = undefined;
     // A killed process cannot clean its own temp folder.
-    if (child.pid !== undefined)
-      fs.rmSync(jobTempDir(os.tmpdir(), child.pid), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    if (child.pid !== undefined) removeJobTempDir(jobTempDir(os.tmpdir(), child.pid));
     const watchdog = this.watchdog;
     watchdog?.stop();
     this.watchdog = undefined;
