@@ -49,8 +49,23 @@ export async function activeGraphFrame(minUnits = 1, timeoutMs = 60_000): Promis
     }
     await page.waitForTimeout(200);
   }
+  // Giving up: record what the page held, so a rare failure (issue 18's ppocr-det spec) can be diagnosed.
+  const frames: string[] = [];
+  for (const f of page.frames()) {
+    const canvases = await f
+      .locator('canvas#graph')
+      .count()
+      .catch(() => -1);
+    const hook = canvases > 0 ? await f.evaluate(GRAPH_STATE).catch((e: unknown) => String(e)) : '';
+    frames.push(`${f.name() || '(unnamed)'} ${f.url().slice(0, 120)} canvas=${canvases} ${JSON.stringify(hook)}`);
+  }
+  e2e().log(`activeGraphFrame(${minUnits}) gave up; frames:\n  ${frames.join('\n  ')}`);
+  await page.screenshot({ path: path.join(e2e().run.shots, `no-graph-frame-${Date.now()}.png`) }).catch(() => {});
   return webviewFrameWith(page, 'canvas#graph', 1000);
 }
+
+/** What the graph page's test hook says about its state (for the log when no graph frame is found). */
+const GRAPH_STATE = `(() => { const t = window.__onnxTunerTest; return t ? { visible: document.visibilityState, width: document.body.clientWidth, drawn: t.drawnUnits(), units: t.visibleUnits(), init: t.initReceivedAt, frame: t.frameCompleteAt } : 'no hook'; })()`;
 
 /** The Layer Costs row labelled `label`, once its description matches `description` (a profile finished). */
 export async function waitForLayerCostsRow(label: string, description: RegExp, timeoutMs = 120_000): Promise<TreeRow> {
