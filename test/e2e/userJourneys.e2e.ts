@@ -297,8 +297,9 @@ describe('Journeys (issue 19)', function () {
     // The log opens in the Output panel with the full error (its lines are split into spans: match the line).
     await page.locator('.panel .view-line', { hasText: 'broken.onnx' }).first().waitFor({ timeout: 15_000 });
     await frame.locator('#open-as-text').click();
+    // The workbench's binary-file placeholder: openModelNamed tells a model opened too early by this class.
     await page
-      .getByText(/binary or uses an unsupported text encoding/)
+      .locator('.monaco-editor-pane-placeholder', { hasText: /binary or uses an unsupported text encoding/ })
       .first()
       .waitFor({ timeout: 15_000 });
     await journeyShot('corrupt-open-as-text');

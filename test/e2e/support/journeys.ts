@@ -7,7 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { e2e } from './context';
-import { runFromPalette, shownExplorerRow, treeRows, type TreeRow, waitInFrame, webviewFrameWith } from './workbench';
+import {
+  runFromPalette,
+  shownExplorerRow,
+  treeRows,
+  type TreeRow,
+  waitForExtension,
+  waitInFrame,
+  webviewFrameWith,
+} from './workbench';
 
 export async function journeyShot(name: string): Promise<string> {
   const file = path.join(e2e().run.shots, `journey-${name}.png`);
@@ -15,16 +23,28 @@ export async function journeyShot(name: string): Promise<string> {
   return file;
 }
 
-/** Opens `name` (a file at the workspace root) in the graph editor and waits for its tab. */
+/**
+ * Opens `name` (a file at the workspace root) in the graph editor and waits for its tab. A model opened before
+ * the workbench has registered the extension's custom editor lands in the binary-file placeholder instead
+ * (see waitForExtension): that is the workbench starting up, not the extension, so it is logged, the extension's
+ * contributions are awaited again and the model opened once more.
+ */
 export async function openModelNamed(name: string): Promise<void> {
   const { page } = e2e();
-  const row = await shownExplorerRow(page, name);
-  await row.dblclick();
-  await page
-    .locator('.tabs-container')
-    .getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) })
-    .first()
-    .waitFor({ timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    const row = await shownExplorerRow(page, name);
+    await row.dblclick();
+    await page
+      .locator('.tabs-container')
+      .getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+    if (attempt > 1 || !(await page.locator('.monaco-editor-pane-placeholder').first().isVisible())) return;
+    e2e().log(`${name} opened in the binary-file placeholder: the custom editor was not registered yet; reopening`);
+    await runFromPalette(page, 'View: Close All Editors');
+    await waitForExtension(page);
+  }
 }
 
 /**
