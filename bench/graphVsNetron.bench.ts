@@ -7,7 +7,10 @@
  *         median of 3
  *   page: navigation → first complete frame (performance.now() at that frame) in a warm browser, default
  *         collapse (400 nodes, as the extension), median of 3; the stub host hands the page Init's bytes as
- *         the extension does, so the page's share of the transfer (copy, decode) is inside this figure
+ *         the extension does, so the page's share of the transfer (copy, decode) is inside this figure. Each
+ *         page is a new browser window that idles 1 s before it navigates: Chromium's own work for a new
+ *         window (the omnibox's WebUI renderer, ~200 ms of CPU) would otherwise run during the page's start,
+ *         and a webview has no such window (HarnessOptions.settleNewPagesMs). Requests are not intercepted.
  * Both are printed in parts (host: read, build, encode; page: scripts run, Init received, units and boxes
  * built, laid out, first frame), so a slow part shows where it is.
  * Then each graph opens once more in a fresh Chromium, whose renderer's peak RSS (VmHWM of the renderer
@@ -162,7 +165,7 @@ export async function bench(): Promise<void> {
         '  host: read + shapes & compact graph + Init encoding; page: scripts run → Init in → units & boxes → laid out → frame',
     );
     const totals = new Map<string, number>();
-    const warm = await startHarness();
+    const warm = await startHarness({ settleNewPagesMs: 1000 });
     warm.addGraph('warm-up', compactGraph(reluIdentityChain(10)), SETTINGS);
     await (await warm.open('warm-up')).close();
     for (const c of cases) {
