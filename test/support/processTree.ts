@@ -43,10 +43,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(what: string, test: () => boolean, timeoutMs = 10_000): Promise<void> {
+/** `what` may be a function, to say what the state was when the wait gave up (e.g. the folders left). */
+export async function waitFor(what: string | (() => string), test: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!test()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

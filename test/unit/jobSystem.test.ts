@@ -73,6 +73,10 @@ describe('one job system', function () {
   // Our temp folders only (tsx keeps its compile cache in the temp dir too).
   const sysTmpEntries = (): string[] =>
     fs.readdirSync(path.join(tmp, 'sys-tmp')).filter((n) => n.startsWith('onnx-tuner'));
+  const tempFoldersGone = (): string =>
+    `temp folders to go; left: ${sysTmpEntries()
+      .map((d) => `${d} [${fs.readdirSync(path.join(tmp, 'sys-tmp', d), { recursive: true }).join(', ')}]`)
+      .join('; ')}`;
 
   it('runs inspect, profile, optimize and compare without loading onnxruntime in the CLI process', async () => {
     const runs: [string, string[]][] = [
@@ -107,7 +111,7 @@ describe('one job system', function () {
     assert.equal(r.code, 124, r.stderr);
     assert.match(r.stderr, /endless\.onnx: stopped after 3 s.*--timeout/);
     await waitFor('job processes to end', () => pids.every((p) => !isAlive(p)), 30_000);
-    await waitFor('temp folders to go', () => sysTmpEntries().length === 0, 30_000);
+    await waitFor(tempFoldersGone, () => sysTmpEntries().length === 0, 30_000);
     console.log(`      timeout: CLI exited ${r.ms} ms after start (limit 3000 ms)`);
   });
 
@@ -122,7 +126,7 @@ describe('one job system', function () {
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /cancelled/);
     await waitFor('job processes to end', () => pids.every((p) => !isAlive(p)), 30_000);
-    await waitFor('temp folders to go', () => sysTmpEntries().length === 0, 30_000);
+    await waitFor(tempFoldersGone, () => sysTmpEntries().length === 0, 30_000);
     console.log(`      cancel: CLI exited ${stopMs} ms after SIGINT`);
   });
 
@@ -137,7 +141,7 @@ describe('one job system', function () {
       // The command process and the runtime process below it notice their parent is gone, even while blocked
       // in onnxruntime's native run, and end; their temp folders go with them.
       await waitFor(`job processes to end after ${signal}`, () => pids.every((p) => !isAlive(p)), 30_000);
-      await waitFor('temp folders to go', () => sysTmpEntries().length === 0, 30_000);
+      await waitFor(tempFoldersGone, () => sysTmpEntries().length === 0, 30_000);
     });
 
   it('a command process killed after writing its output leaves no output behind and reports one line', async () => {

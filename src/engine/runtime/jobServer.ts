@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../cancel';
 import { ModelError } from '../onnx/errors';
 import { setArtifactListener } from '../onnx/artifacts';
-import { JOB_TEMP_PREFIX, jobTempDir } from './jobTemp';
+import { JOB_TEMP_PREFIX, jobTempDir, removeJobTempDirNow, SYSTEM_TMP_ENV } from './jobTemp';
 import { InputFileError } from './npyFormat';
 import type { JobFailure, JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest } from './protocol';
 
@@ -72,15 +72,23 @@ function send(message: RuntimeMessage): void {
   process.send?.(message);
 }
 
-/** Kills this process from a side thread when the parent pid changes (the parent died, we were re-parented). */
+/**
+ * Kills this process from a side thread when the parent pid changes (the parent died, we were re-parented),
+ * after removing `tempDir`.
+ */
 function watchParent(parent: number, tempDir: string): void {
   const code = `
     const { workerData } = require('node:worker_threads');
     const fs = require('node:fs');
     setInterval(() => {
       if (process.ppid !== workerData.parent) {
-        // Retries: a child of ours may be creating its own folder inside ours at this very moment.
-        try { fs.rmSync(workerData.tempDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch {}
+        // Retries, for up to 3 s: a child of ours may be creating its own folder inside ours at this very
+        // moment, or our own main thread writing there (tsx's cache, run from source).
+        const until = Date.now() + 3000;
+        for (;;) {
+          try { fs.rmSync(workerData.tempDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); break; }
+          catch { if (Date.now() > until) break; Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); }
+        }
         process.kill(process.pid, 'SIGKILL');
       }
     }, workerData.pollMs);`;
@@ -92,23 +100,32 @@ function watchParent(parent: number, tempDir: string): void {
 export function serveJobs(handlers: JobHandlers): void {
   if (!process.send) return;
   const base = process.env['ONNX_TUNER_TMP_BASE'] ?? os.tmpdir();
-  // The host names itself (it may legitimately be pid 1 in a container); if our parent is already someone
-  // else, the host died while we loaded: nothing to serve, nothing to create.
+  // The host names itself (it may legitimately be pid 1 in a container).
   const parent = Number(process.env['ONNX_TUNER_PARENT_PID']) || process.ppid;
-  if (process.ppid !== parent) process.exit(0);
+  // A runtime process started by a command process runs inside that process's folder. When the owner dies,
+  // this process may be the last one writing there (run from source, tsx caches each module it compiles
+  // into TMPDIR: for seconds under load, after the owner's parent gave up removing it), so it removes the
+  // whole folder on its way out.
+  const ownersDir = base === jobTempDir(path.dirname(base), parent) ? base : undefined;
+  if (process.ppid !== parent) {
+    // Our parent died while we loaded: nothing to serve, nothing to create.
+    if (ownersDir) removeJobTempDirNow(ownersDir);
+    process.exit(0);
+  }
   const tempDir = jobTempDir(base, process.pid);
   try {
-    // Inside another job process's folder (a runtime process started by a command process), never recreate
-    // that folder: if it is gone, its owner has ended and so must we.
+    // Inside another job process's folder, never recreate that folder: if it is gone, its owner has ended
+    // and so must we.
     fs.mkdirSync(tempDir, { recursive: !path.basename(base).startsWith(JOB_TEMP_PREFIX) });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') process.exit(0);
     throw e;
   }
   // os.tmpdir() reads TMPDIR on every call: every temp folder of this process's jobs lands inside tempDir.
+  process.env[SYSTEM_TMP_ENV] ??= os.tmpdir();
   process.env['TMPDIR'] = tempDir;
-  process.on('exit', () => fs.rmSync(tempDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }));
-  watchParent(parent, tempDir);
+  process.on('exit', () => removeJobTempDirNow(tempDir));
+  watchParent(parent, ownersDir ?? tempDir);
 
   const running = new Map<number, AbortController>();
   let current: { id: number; artifacts: string[] } | undefined;

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const JOB_TEMP_PREFIX = 'onnx-tuner-job-';
+/** Where a job process keeps the system's temp folder after it points TMPDIR at its own (jobServer.ts). */
+export const SYSTEM_TMP_ENV = 'ONNX_TUNER_SYSTEM_TMP';
 
 export function jobTempDir(base: string, pid: number): string {
   return path.join(base, `${JOB_TEMP_PREFIX}${pid}`);
@@ -24,4 +26,13 @@ export function removeJobTempDir(dir: string, giveUpMs = 5_000): void {
     }
   };
   attempt();
+}
+
+/** Removes a job temp folder at once, never throwing: for 'exit' handlers and a process about to exit, where no timer runs. */
+export function removeJobTempDirNow(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  } catch {
+    // ending anyway: the parent, or the next run's sweep of dead processes' folders, removes what is left
+  }
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { CancelledError } from '../cancel';
 import { ModelError, type ModelErrorCode } from '../onnx/errors';
-import { JOB_TEMP_PREFIX, jobTempDir, removeJobTempDir } from './jobTemp';
+import { JOB_TEMP_PREFIX, jobTempDir, removeJobTempDir, SYSTEM_TMP_ENV } from './jobTemp';
 import { defaultMemoryCapBytes, watchMemory, type MemoryWatchdog } from './memoryWatchdog';
 import type { JobKind, ProgressInfo, RuntimeJobs, RuntimeMessage, RuntimeRequest, JobFailure } from './protocol';
 import { assertNever } from './protocol';
@@ -80,6 +80,21 @@ function defaultEntry(name: JobEntryName): { file: string; execArgv: string[] } 
   const ts = path.join(__dirname, '..', '..', '..', JOB_ENTRIES[name]);
   if (fs.existsSync(ts)) return { file: ts, execArgv: ['--require', require.resolve('tsx/cjs')] };
   throw new Error(`job process entry '${name}' not found beside ${__dirname} (run 'npm run build')`);
+}
+
+/**
+ * The job process's environment. Its temp folder goes under ours (ONNX_TUNER_TMP_BASE, jobServer.ts). Run from
+ * source (tests), tsx caches every module it compiles in TMPDIR as it starts: that cache stays in the system's
+ * temp folder, not in a job folder, which must be removable the moment its owner dies (under load the cache
+ * was still being written there after the owner's removal gave up, and the folder was left behind).
+ */
+function childEnv(viaTsx: boolean): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ONNX_TUNER_PARENT_PID: String(process.pid),
+    ONNX_TUNER_TMP_BASE: os.tmpdir(),
+    ...(viaTsx ? { TMPDIR: process.env[SYSTEM_TMP_ENV] ?? os.tmpdir() } : {}),
+  };
 }
 
 function isAlive(pid: number): boolean {
@@ -213,7 +228,7 @@ export class RuntimeClient {
       : defaultEntry(this.options.entryName ?? 'runtimeProcess');
     const child = fork(entry.file, [], {
       execArgv: entry.execArgv,
-      env: { ...process.env, ONNX_TUNER_PARENT_PID: String(process.pid) },
+      env: childEnv(entry.execArgv.length > 0),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
