@@ -23,24 +23,7 @@ export async function waitForExtension(page: Page): Promise<void> {
     .getByRole('tab', { name: /ONNX Tuner/ })
     .first()
     .waitFor({ timeout: 60_000 });
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: EXTENSION_COMMAND }).first();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await page.evaluate('document.activeElement && document.activeElement.blur()');
-    await page.keyboard.press('F1');
-    try {
-      await input.waitFor({ timeout: 2000 });
-      await input.fill(`>${EXTENSION_COMMAND}`);
-      await row.waitFor({ timeout: 1500 });
-      await page.keyboard.press('Escape');
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`the palette never listed '${EXTENSION_COMMAND}'`);
-      await page.waitForTimeout(500);
-    }
-  }
+  await withPaletteRow(page, EXTENSION_COMMAND, 30, () => page.keyboard.press('Escape'));
 }
 
 /** A command the palette lists in any workspace (it has no enablement), to tell that the contributions are in. */
@@ -91,9 +74,19 @@ export async function contextMenuItem(page: Page, row: Locator, title: string, t
 
 /** Runs a command from the palette by its full title ("ONNX Tuner: Profile Model"). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await withPaletteRow(page, title, 20, (row) => row.click());
+}
+
+/** Opens the palette on `title` until its row is listed and `use` of it succeeds (tried `attempts` times). */
+async function withPaletteRow(
+  page: Page,
+  title: string,
+  attempts: number,
+  use: (row: Locator) => Promise<void>,
+): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     // Keys typed while a webview (graph, report) has focus stay in its iframe: give the workbench focus first.
     // (A string: this project's type-check has no DOM lib.)
     await page.evaluate('document.activeElement && document.activeElement.blur()');
@@ -102,7 +95,7 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
       await input.waitFor({ timeout: 2000 });
       await input.fill(`>${title}`);
       await row.waitFor({ timeout: 1500 });
-      await row.click();
+      await use(row);
       return;
     } catch {
       await page.keyboard.press('Escape');
