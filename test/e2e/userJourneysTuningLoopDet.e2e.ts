@@ -14,6 +14,7 @@ import { localizeFiles } from '../../src/engine/verify/localizeFiles';
 import { e2e } from './support/context';
 import {
   activeGraphFrame,
+  answerCommandInput,
   editWorkspaceSettings,
   openModelNamed,
   reportWithIterations,
@@ -81,11 +82,11 @@ describe('Accuracy loop on ppocr-det: keep the worst nodes float, re-quantize (i
     e2e().log(`ppocr-det error heat map: localize ranks ${ranking.slice(0, 5).join(', ')} first`);
 
     // Keep the 30 worst in float from the palette (the count in its input box), then Re-quantize on the toast.
-    await runFromPalette(page, 'ONNX Tuner: Keep the Worst Nodes of the Error Heat Map in Float');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(String(KEEP));
-    await page.keyboard.press('Enter');
+    await answerCommandInput(
+      'ONNX Tuner: Keep the Worst Nodes of the Error Heat Map in Float',
+      /How many of the nodes the error heat map ranks worst \(by the error each adds\)/,
+      String(KEEP),
+    );
     await waitForToast(new RegExp(`${KEEP} nodes \\(${ranking[0]}, .* will be kept in float`), 30_000);
     const toast = page.locator('.notification-toast', { hasText: /will be kept in float/ }).first();
     await toast.getByRole('button', { name: 'Re-quantize' }).click();

@@ -25,6 +25,7 @@ export async function exportReport(
     (await vscode.window.showQuickPick(FORMATS, {
       title: 'Export Report: format',
       placeHolder: 'HTML, JSON or Markdown',
+      ignoreFocusOut: true,
     }));
   if (!chosen) return undefined;
   const base = path.basename(r.file).replace(/\.onnx$/i, '');

@@ -29,6 +29,7 @@ async function askTarget(): Promise<number | undefined> {
     title: 'Find the fewest nodes to keep in float',
     prompt: "Worst output's cosine to reach (dynamic int8 against the original)",
     value: '0.99',
+    ignoreFocusOut: true,
     validateInput: (v) => (Number(v) > -1 && Number(v) <= 1 ? undefined : 'a cosine in (−1, 1], e.g. 0.98'),
   });
   return text === undefined ? undefined : Number(text);

@@ -108,6 +108,7 @@ async function pickSteps(): Promise<readonly OptimizeStepName[] | OptimizeConfig
     title: 'Optimize Model (1/2): what to do',
     placeHolder: 'The result is written to a new file; the original is not changed',
     matchOnDetail: true,
+    ignoreFocusOut: true,
   });
   if (!preset) return undefined;
   if (preset.automatic) return AUTOMATIC;
@@ -115,7 +116,7 @@ async function pickSteps(): Promise<readonly OptimizeStepName[] | OptimizeConfig
   if (preset.config) return preset.config;
   const custom = await vscode.window.showQuickPick(
     AVAILABLE_STEPS.map((s) => ({ ...STEP_LABELS[s], step: s, picked: s === 'simplify' || s === 'quantize-dynamic' })),
-    { title: 'Optimize Model (2/2): steps, applied in this order', canPickMany: true },
+    { title: 'Optimize Model (2/2): steps, applied in this order', canPickMany: true, ignoreFocusOut: true },
   );
   return custom?.length ? custom.map((c) => c.step) : undefined;
 }

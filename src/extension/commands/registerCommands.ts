@@ -262,7 +262,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
       const uri = arg instanceof vscode.Uri ? arg : store.currentUri;
       const name =
         (typeof node === 'string' ? node : menuNodeName(arg)) ??
-        (await vscode.window.showInputBox({ prompt: `Node to keep in ${precision}` }));
+        (await vscode.window.showInputBox({ prompt: `Node to keep in ${precision}`, ignoreFocusOut: true }));
       if (!uri || !name) return undefined;
       return keepInFloat(uri, name, precision);
     });
@@ -280,6 +280,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable {
             await vscode.window.showInputBox({
               prompt: `How many of the nodes the error heat map ranks worst (${overlay.ranking === 'added' ? 'by the error each adds' : 'by output error'}) to keep in float?`,
               value: '5',
+              // As every input a command asks for: a webview taking the focus back as the palette closes (seen
+              // in CI) or a job finishing must not dismiss it (modelTarget.ts).
+              ignoreFocusOut: true,
               validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a whole number ≥ 1'),
             }),
           );

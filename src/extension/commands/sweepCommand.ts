@@ -38,6 +38,7 @@ async function askBudget(): Promise<{ budgetMs: number | undefined } | undefined
     title: 'Find Best Runtime Settings',
     prompt: 'Latency budget (p90, ms) — optional: empty recommends the highest throughput',
     placeHolder: 'e.g. 20',
+    ignoreFocusOut: true,
     validateInput: (v) => {
       const r = parseBudget(v);
       return r.ok ? undefined : r.error;

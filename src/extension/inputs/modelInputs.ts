@@ -120,6 +120,7 @@ class ModelInputs {
           sig.shape.map((d) => (typeof d === 'number' ? d : 1)),
         ).replace(/×/g, 'x')}. Empty: use the settings and defaults.`,
         value: prefill ? prefill.join('x') : '',
+        ignoreFocusOut: true,
         validateInput: (v) => {
           if (!v.trim()) return undefined;
           const dims = parseShapeText(v);

@@ -87,6 +87,31 @@ export async function activeGraphFrame(minUnits = 1, timeoutMs = 60_000): Promis
 /** What the graph page's test hook says about its state (for the log when no graph frame is found). */
 const GRAPH_STATE = `(() => { const t = window.__onnxTunerTest; return t ? { visible: document.visibilityState, width: document.body.clientWidth, drawn: t.drawnUnits(), units: t.visibleUnits(), init: t.initReceivedAt, frame: t.frameCompleteAt } : 'no hook'; })()`;
 
+/**
+ * Runs `command` from the palette and types `value` into the input box it opens (its prompt matching
+ * `prompt`), then Enter. A quick input closes when it loses focus: once in a CI run the box never stayed open
+ * after the graph webview had held focus (nothing was kept, nothing logged). If it has not shown within 10 s,
+ * the command runs again, with a log line; nothing was entered before that, so a retry repeats nothing.
+ */
+export async function answerCommandInput(command: string, prompt: RegExp, value: string): Promise<void> {
+  const { page } = e2e();
+  const message = page.locator('.quick-input-widget .quick-input-message', { hasText: prompt });
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let attempt = 1; ; attempt++) {
+    await runFromPalette(page, command);
+    try {
+      await message.waitFor({ timeout: 10_000 });
+      await input.fill(value, { timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      e2e().log(`'${command}': its input box did not stay open (${String(e).split('\n')[0]}); running it again`);
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
 /** The Layer Costs row labelled `label`, once its description matches `description` (a profile finished). */
 export async function waitForLayerCostsRow(label: string, description: RegExp, timeoutMs = 120_000): Promise<TreeRow> {
   const { page } = e2e();
