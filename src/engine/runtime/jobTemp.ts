@@ -19,20 +19,21 @@ export function jobTempDir(base: string, pid: number): string {
 export function removeJobTempDir(dir: string, giveUpMs = 5_000): void {
   const start = Date.now();
   const attempt = (): void => {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-    } catch {
-      if (Date.now() - start < giveUpMs) setTimeout(attempt, 250);
-    }
+    if (!removeJobTempDirNow(dir) && Date.now() - start < giveUpMs) setTimeout(attempt, 250);
   };
   attempt();
 }
 
-/** Removes a job temp folder at once, never throwing: for 'exit' handlers and a process about to exit, where no timer runs. */
-export function removeJobTempDirNow(dir: string): void {
+/**
+ * Removes a job temp folder at once, never throwing: for 'exit' handlers and a process about to exit, where no
+ * timer runs. False when it could not (the parent, or the next run's sweep of dead processes' folders, removes
+ * what is left).
+ */
+export function removeJobTempDirNow(dir: string): boolean {
   try {
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    return true;
   } catch {
-    // ending anyway: the parent, or the next run's sweep of dead processes' folders, removes what is left
+    return false;
   }
 }
